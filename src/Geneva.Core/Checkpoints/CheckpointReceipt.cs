@@ -1,0 +1,18 @@
+namespace Geneva.Core.Checkpoints;
+
+/// <summary>
+/// Proof that a row range's UDF output is durable: the checkpoint file under the table folder,
+/// its size and checksum. This is the worker contract's reply: plain data, no process state.
+/// </summary>
+public sealed record CheckpointReceipt(
+    string FragmentKey,
+    int FragmentId,
+    int RowStart,
+    int RowCount,
+    string File,
+    long Bytes,
+    string Checksum,
+    int RowsComputed,
+    double UdfSeconds,
+    double WriteSeconds,
+    IReadOnlyList<RowError> Errors);

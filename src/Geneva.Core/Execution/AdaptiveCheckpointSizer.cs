@@ -1,0 +1,62 @@
+namespace Geneva.Core.Execution;
+
+/// <summary>
+/// Picks each checkpoint's row count, one sizer per worker, kept across its tasks. Starts at
+/// the minimum (fast proof of life), then sizes to rate x <see cref="TargetSeconds"/> after every
+/// checkpoint, so slow UDFs save often and cheap ones save rarely; shrinks at once when a
+/// checkpoint runs long; probes one step up after many checkpoints stuck at the minimum.
+/// Always within [min, max]; min == max gives fixed-size checkpoints.
+/// </summary>
+public sealed class AdaptiveCheckpointSizer
+{
+    /// <summary>Geneva's target of UDF time per checkpoint.</summary>
+    public static readonly TimeSpan DefaultTarget = TimeSpan.FromSeconds(10);
+
+    /// <summary>Checkpoints at the minimum before probing a larger size.</summary>
+    public const int ProbeAfter = 8;
+
+    private readonly int _min;
+    private readonly int _max;
+    private int _atMinimum;
+
+    public AdaptiveCheckpointSizer(int min, int max, TimeSpan? target = null)
+    {
+        if (min < 1 || max < min)
+        {
+            throw new ArgumentOutOfRangeException(nameof(min), $"Need 1 <= min <= max (got {min}, {max}).");
+        }
+        _min = min;
+        _max = max;
+        TargetSeconds = (target ?? DefaultTarget).TotalSeconds;
+        Current = min;
+    }
+
+    public double TargetSeconds { get; }
+
+    /// <summary>The size the next checkpoint should have.</summary>
+    public int Current { get; private set; }
+
+    public void Record(int rows, TimeSpan udfTime)
+    {
+        if (rows <= 0)
+        {
+            return;
+        }
+        var seconds = Math.Max(udfTime.TotalSeconds, 1e-6);
+        var ideal = rows / seconds * TargetSeconds;
+        var next = (int)Math.Clamp(ideal, _min, _max);
+        if (next == _min && Current == _min)
+        {
+            if (++_atMinimum >= ProbeAfter && _min < _max)
+            {
+                _atMinimum = 0;
+                next = Math.Min(_max, _min * 2);
+            }
+        }
+        else
+        {
+            _atMinimum = 0;
+        }
+        Current = next;
+    }
+}

@@ -1,0 +1,202 @@
+using Apache.Arrow;
+using Apache.Arrow.Types;
+using Geneva.Core.Arrow;
+using Geneva.Core.Checkpoints;
+using Geneva.Core.Udfs;
+
+namespace Geneva.Core.Execution;
+
+/// <summary>
+/// Calls one UDF instance on a batch under its error policy. Scalar UDFs fail, retry or skip
+/// per row; batch UDFs retry per call, and Skip bisects a failing batch until the failing rows
+/// are isolated, so only they become null. Output is checked for type and length: a UDF that
+/// returns the wrong shape fails the job whatever the policy, since retrying cannot fix it.
+/// </summary>
+public sealed class UdfApplier : IDisposable
+{
+    private readonly object _udf;
+    private readonly IArrowType _outputType;
+    private readonly string _outputTypeName;
+    private readonly Action<TimeSpan, CancellationToken> _sleep;
+    private readonly Random _random = new();
+
+    public UdfApplier(UdfSpec spec, object udf, Action<TimeSpan, CancellationToken>? sleep = null)
+    {
+        Spec = spec;
+        _udf = udf;
+        _outputType = ArrowTypeNames.Parse(spec.OutputType);
+        _outputTypeName = ArrowTypeNames.Format(_outputType);
+        _sleep = sleep ?? ((delay, token) => token.WaitHandle.WaitOne(delay));
+    }
+
+    public UdfSpec Spec { get; }
+
+    /// <summary>
+    /// Computes the output for every row of <paramref name="input"/> (owned by the caller).
+    /// <paramref name="rowOffset"/> maps an input row to its fragment offset for error records.
+    /// </summary>
+    public IArrowArray Apply(RecordBatch input, string jobId, int fragmentId, Func<int, int> rowOffset,
+        List<RowError> errors, CancellationToken cancel)
+    {
+        return _udf is IBatchUdf batch
+            ? ApplyBatch(batch, input, 0, jobId, fragmentId, rowOffset, errors, cancel)
+            : ApplyRows((IScalarUdf)_udf, input, jobId, fragmentId, rowOffset, errors, cancel);
+    }
+
+    private IArrowArray ApplyBatch(IBatchUdf udf, RecordBatch input, int baseRow, string jobId, int fragmentId,
+        Func<int, int> rowOffset, List<RowError> errors, CancellationToken cancel)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            IArrowArray output;
+            try
+            {
+                output = udf.Apply(input);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var action = Spec.OnError.Decide(e, attempt, out var rule);
+                var first = rowOffset(baseRow);
+                switch (action)
+                {
+                    case ErrorAction.Retry:
+                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Retry"));
+                        _sleep(rule!.DelayBeforeAttempt(attempt, _random), cancel);
+                        continue;
+                    case ErrorAction.Skip when input.Length == 1:
+                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Skip"));
+                        return ArrowValues.Build(_outputType, new object?[1]);
+                    case ErrorAction.Skip:
+                        return Bisect(udf, input, baseRow, jobId, fragmentId, rowOffset, errors, cancel);
+                    default:
+                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Fail"));
+                        throw new GenevaException(GenevaErrorCode.UdfFailed,
+                            $"UDF '{Spec.Name}' failed on fragment {fragmentId}, rows {first}..{rowOffset(baseRow + input.Length - 1)}" +
+                            $" (attempt {attempt}): {e.Message}", fragmentId, e);
+                }
+            }
+            Validate(output, input.Length, fragmentId, rowOffset(baseRow));
+            return output;
+        }
+    }
+
+    private IArrowArray Bisect(IBatchUdf udf, RecordBatch input, int baseRow, string jobId, int fragmentId,
+        Func<int, int> rowOffset, List<RowError> errors, CancellationToken cancel)
+    {
+        var half = input.Length / 2;
+        using var left = Slice(input, 0, half);
+        using var right = Slice(input, half, input.Length - half);
+        var a = ApplyBatch(udf, left, baseRow, jobId, fragmentId, rowOffset, errors, cancel);
+        var b = ApplyBatch(udf, right, baseRow + half, jobId, fragmentId, rowOffset, errors, cancel);
+        return ArrowArrayConcatenator.Concatenate([a, b])!;
+    }
+
+    private static RecordBatch Slice(RecordBatch batch, int offset, int length) =>
+        new(batch.Schema, Enumerable.Range(0, batch.ColumnCount)
+            .Select(c => ArrowArrayFactory.Slice(batch.Column(c), offset, length)), length);
+
+    private IArrowArray ApplyRows(IScalarUdf udf, RecordBatch input, string jobId, int fragmentId,
+        Func<int, int> rowOffset, List<RowError> errors, CancellationToken cancel)
+    {
+        var columns = Enumerable.Range(0, input.ColumnCount).Select(input.Column).ToArray();
+        var values = new object?[input.Length];
+        var args = new object?[columns.Length];
+        for (var row = 0; row < input.Length; row++)
+        {
+            for (var c = 0; c < columns.Length; c++)
+            {
+                args[c] = ArrowValues.GetValue(columns[c], row);
+            }
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    values[row] = udf.Apply(args);
+                    break;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    var action = Spec.OnError.Decide(e, attempt, out var rule);
+                    var offset = rowOffset(row);
+                    if (action == ErrorAction.Retry)
+                    {
+                        errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Retry"));
+                        _sleep(rule!.DelayBeforeAttempt(attempt, _random), cancel);
+                        cancel.ThrowIfCancellationRequested();
+                        continue;
+                    }
+                    if (action == ErrorAction.Skip)
+                    {
+                        errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Skip"));
+                        values[row] = null;
+                        break;
+                    }
+                    errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Fail"));
+                    throw new GenevaException(GenevaErrorCode.UdfFailed,
+                        $"UDF '{Spec.Name}' failed on fragment {fragmentId}, row {offset} (attempt {attempt}): {e.Message}",
+                        fragmentId, e);
+                }
+            }
+            if ((row & 1023) == 1023)
+            {
+                cancel.ThrowIfCancellationRequested();
+            }
+        }
+        try
+        {
+            return ArrowValues.Build(_outputType, values);
+        }
+        catch (GenevaException e) when (e.Code == GenevaErrorCode.TypeMismatch)
+        {
+            var offset = e.Target is int row ? rowOffset(row) : -1;
+            throw new GenevaException(GenevaErrorCode.UdfOutputInvalid,
+                $"UDF '{Spec.Name}' returned a value that is not {_outputTypeName} on fragment {fragmentId}, row {offset}: {e.Message}",
+                fragmentId, e);
+        }
+    }
+
+    private void Validate(IArrowArray output, int expectedLength, int fragmentId, int firstRow)
+    {
+        var type = output.Data.DataType;
+        if (!ArrowTypeNames.TryParse(SafeFormat(type), out var parsed) || ArrowTypeNames.Format(parsed) != _outputTypeName)
+        {
+            throw new GenevaException(GenevaErrorCode.UdfOutputInvalid,
+                $"UDF '{Spec.Name}' returned {SafeFormat(type)} values but its output type is {_outputTypeName} " +
+                $"(fragment {fragmentId}, rows from {firstRow}).", fragmentId);
+        }
+        if (output.Length != expectedLength)
+        {
+            throw new GenevaException(GenevaErrorCode.UdfOutputInvalid,
+                $"UDF '{Spec.Name}' returned {output.Length} values for {expectedLength} rows " +
+                $"(fragment {fragmentId}, rows from {firstRow}); a UDF must return one value per row.", fragmentId);
+        }
+    }
+
+    private static string SafeFormat(IArrowType type)
+    {
+        try
+        {
+            return ArrowTypeNames.Format(type);
+        }
+        catch (GenevaException)
+        {
+            return type.Name;
+        }
+    }
+
+    private static RowError Error(string jobId, int fragmentId, int offset, int attempt, Exception e, string action) =>
+        new(jobId, fragmentId, offset, attempt, Innermost(e).GetType().FullName ?? "Exception", Innermost(e).Message, action,
+            DateTimeOffset.UtcNow);
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e is System.Reflection.TargetInvocationException { InnerException: { } inner })
+        {
+            e = inner;
+        }
+        return e;
+    }
+
+    public void Dispose() => (_udf as IDisposable)?.Dispose();
+}

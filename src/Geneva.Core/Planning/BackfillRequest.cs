@@ -1,0 +1,26 @@
+namespace Geneva.Core.Planning;
+
+/// <summary>
+/// What the user asked for; null means "not given" so UDF defaults and Geneva defaults apply.
+/// Stored with the job so a resume replans the same request.
+/// </summary>
+public sealed record BackfillRequest
+{
+    public required string Column { get; init; }
+
+    public string? Where { get; init; }
+
+    public int? NumFrags { get; init; }
+
+    public int? CheckpointSize { get; init; }
+
+    public int? MinCheckpointSize { get; init; }
+
+    public int? MaxCheckpointSize { get; init; }
+
+    public int? CommitGranularity { get; init; }
+
+    public int? Concurrency { get; init; }
+
+    public int? IntraApplierConcurrency { get; init; }
+}

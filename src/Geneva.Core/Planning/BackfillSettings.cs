@@ -1,0 +1,77 @@
+using Geneva.Core.Udfs;
+
+namespace Geneva.Core.Planning;
+
+/// <summary>
+/// The settings in force for one backfill, after precedence (backfill &gt; UDF &gt; defaults) and
+/// Geneva's rules: max defaults to and is capped by the checkpoint size; min above max is lowered.
+/// </summary>
+public sealed record BackfillSettings
+{
+    /// <summary>
+    /// Rows per task: large, because for a cheap UDF each checkpoint costs a file and a SQLite
+    /// commit (bench/ measures the overhead); slow UDFs get short checkpoints from the adaptive sizer.
+    /// </summary>
+    public const int DefaultCheckpointSize = 131_072;
+
+    public const int DefaultCommitGranularity = 64;
+
+    public const int DefaultConcurrency = 8;
+
+    public int CheckpointSize { get; init; } = DefaultCheckpointSize;
+
+    public int MinCheckpointSize { get; init; } = 1;
+
+    public int MaxCheckpointSize { get; init; } = DefaultCheckpointSize;
+
+    public int CommitGranularity { get; init; } = DefaultCommitGranularity;
+
+    public int? NumFrags { get; init; }
+
+    public int Concurrency { get; init; } = DefaultConcurrency;
+
+    public int IntraApplierConcurrency { get; init; } = 1;
+
+    public static BackfillSettings Resolve(BackfillRequest request, UdfSpec udf, ICollection<string> warnings)
+    {
+        Positive(request.CheckpointSize, "CheckpointSize");
+        Positive(request.MinCheckpointSize, "MinCheckpointSize");
+        Positive(request.MaxCheckpointSize, "MaxCheckpointSize");
+        Positive(request.CommitGranularity, "CommitGranularity");
+        Positive(request.NumFrags, "NumFrags");
+        Positive(request.Concurrency, "Concurrency");
+        Positive(request.IntraApplierConcurrency, "IntraApplierConcurrency");
+
+        var size = request.CheckpointSize ?? udf.CheckpointSize ?? DefaultCheckpointSize;
+        var max = request.MaxCheckpointSize ?? udf.MaxCheckpointSize ?? size;
+        if (max > size)
+        {
+            warnings.Add($"MaxCheckpointSize {max} is larger than CheckpointSize {size}; using {size}.");
+            max = size;
+        }
+        var min = request.MinCheckpointSize ?? udf.MinCheckpointSize ?? 1;
+        if (min > max)
+        {
+            warnings.Add($"MinCheckpointSize {min} is larger than MaxCheckpointSize {max}; using {max}.");
+            min = max;
+        }
+        return new BackfillSettings
+        {
+            CheckpointSize = size,
+            MinCheckpointSize = min,
+            MaxCheckpointSize = max,
+            CommitGranularity = request.CommitGranularity ?? DefaultCommitGranularity,
+            NumFrags = request.NumFrags,
+            Concurrency = request.Concurrency ?? DefaultConcurrency,
+            IntraApplierConcurrency = request.IntraApplierConcurrency ?? 1,
+        };
+    }
+
+    private static void Positive(int? value, string name)
+    {
+        if (value is < 1)
+        {
+            throw new GenevaException(GenevaErrorCode.InvalidArgument, $"{name} must be at least 1 (got {value}).", name);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using Apache.Arrow;
+using Geneva.Core.Arrow;
+
+namespace Geneva.Core.Storage;
+
+/// <summary>
+/// Reads row ranges of some columns of one fragment, wherever their files are. Arrays returned
+/// by <see cref="Read"/> borrow the files' batches: they stay valid until the next Read or Dispose.
+/// A range inside one record batch is a zero-copy slice; a range across batches is concatenated.
+/// </summary>
+public sealed class FragmentReader : IDisposable
+{
+    private readonly string _tablePath;
+    private readonly Dictionary<string, DataFileReader> _readers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _lastBatch = new(StringComparer.Ordinal);
+    private readonly List<IDisposable> _owned = [];
+
+    public FragmentReader(string tablePath, FragmentEntry fragment)
+    {
+        _tablePath = tablePath;
+        Fragment = fragment;
+    }
+
+    public FragmentEntry Fragment { get; }
+
+    /// <summary>
+    /// The record-batch size of the file holding <paramref name="field"/>'s first rows: readers
+    /// that align their ranges to it get zero-copy slices.
+    /// </summary>
+    public int BatchGrid(SchemaField field)
+    {
+        var files = Fragment.FilesFor(field.Id);
+        return files.Count == 0 ? Fragment.RowCount : files[0].BatchRows;
+    }
+
+    public RecordBatch Read(IReadOnlyList<SchemaField> fields, int start, int length)
+    {
+        if (start < 0 || length < 0 || start + length > Fragment.RowCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start),
+                $"Rows [{start}, {start + length}) are outside fragment {Fragment.Id} of {Fragment.RowCount} rows.");
+        }
+        foreach (var (path, reader) in _readers)
+        {
+            reader.ReleaseExcept(_lastBatch.GetValueOrDefault(path, -1));
+        }
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+        _owned.Clear();
+
+        var schema = new Schema.Builder();
+        var columns = new List<IArrowArray>(fields.Count);
+        foreach (var field in fields)
+        {
+            var type = ArrowTypeNames.Parse(field.Type);
+            schema.Field(new Field(field.Name, type, true));
+            columns.Add(ReadColumn(field, type, start, length));
+        }
+        return new RecordBatch(schema.Build(), columns, length);
+    }
+
+    private IArrowArray ReadColumn(SchemaField field, Apache.Arrow.Types.IArrowType type, int start, int length)
+    {
+        var files = Fragment.FilesFor(field.Id);
+        if (files.Count == 0)
+        {
+            return Remember(ArrowValues.Build(type, new object?[length]));
+        }
+        var pieces = new List<IArrowArray>();
+        var end = start + length;
+        foreach (var file in files)
+        {
+            var fileEnd = file.RowStart + file.RowCount;
+            if (fileEnd <= start || file.RowStart >= end)
+            {
+                continue;
+            }
+            var reader = GetReader(file);
+            var column = IndexOf(file, field.Id);
+            var local = Math.Max(start, file.RowStart) - file.RowStart;
+            var localEnd = Math.Min(end, fileEnd) - file.RowStart;
+            while (local < localEnd)
+            {
+                var batchIndex = local / file.BatchRows;
+                var batchStart = batchIndex * file.BatchRows;
+                var batch = reader.ReadBatch(batchIndex);
+                _lastBatch[file.Path] = batchIndex;
+                var take = Math.Min(localEnd, batchStart + batch.Length) - local;
+                if (take <= 0)
+                {
+                    throw new GenevaException(GenevaErrorCode.DataFileCorrupt,
+                        $"Data file '{file.Path}' has fewer rows than its manifest entry says ({file.RowCount}).", file.Path);
+                }
+                var array = batch.Column(column);
+                pieces.Add(local - batchStart == 0 && take == array.Length
+                    ? array
+                    : ArrowArrayFactory.Slice(array, local - batchStart, take));
+                local += take;
+            }
+        }
+        if (pieces.Count == 1)
+        {
+            return pieces[0];
+        }
+        return Remember(ArrowArrayConcatenator.Concatenate(pieces)!);
+    }
+
+    private IArrowArray Remember(IArrowArray array)
+    {
+        _owned.Add(array);
+        return array;
+    }
+
+    private static int IndexOf(DataFileEntry file, int fieldId)
+    {
+        for (var i = 0; i < file.FieldIds.Count; i++)
+        {
+            if (file.FieldIds[i] == fieldId)
+            {
+                return i;
+            }
+        }
+        throw new InvalidOperationException($"Field {fieldId} is not in {file.Path}.");
+    }
+
+    private DataFileReader GetReader(DataFileEntry file)
+    {
+        if (!_readers.TryGetValue(file.Path, out var reader))
+        {
+            reader = new DataFileReader(_tablePath, file);
+            _readers[file.Path] = reader;
+        }
+        return reader;
+    }
+
+    public void Dispose()
+    {
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+        foreach (var reader in _readers.Values)
+        {
+            reader.Dispose();
+        }
+        _readers.Clear();
+    }
+}

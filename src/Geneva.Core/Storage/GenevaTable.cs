@@ -1,0 +1,295 @@
+using Apache.Arrow;
+using Geneva.Core.Arrow;
+using Geneva.Core.Expressions;
+using Geneva.Core.Udfs;
+
+namespace Geneva.Core.Storage;
+
+/// <summary>
+/// A table pinned to one version. Every change commits a new version (see <see cref="Commit"/>)
+/// and returns the table pinned to it; this object never changes.
+/// </summary>
+public sealed class GenevaTable
+{
+    /// <summary>How many times a commit rebases onto newer versions before reporting a conflict.</summary>
+    public const int MaxCommitAttempts = 10;
+
+    private GenevaTable(string path, TableManifest manifest)
+    {
+        Path = path;
+        Manifest = manifest;
+    }
+
+    public string Path { get; }
+
+    public TableManifest Manifest { get; }
+
+    public long Version => Manifest.Version;
+
+    public string TableId => Manifest.TableId;
+
+    /// <summary>The table's columns as an Arrow schema (every column nullable).</summary>
+    public Schema ArrowSchema => new(Manifest.Fields.Select(f => new Field(f.Name, ArrowTypeNames.Parse(f.Type), true)), null);
+
+    public static bool Exists(string path) => ManifestStore.IsTable(path);
+
+    public static GenevaTable Open(string path, long? version = null)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!ManifestStore.IsTable(full))
+        {
+            throw new GenevaException(GenevaErrorCode.TableNotFound,
+                Directory.Exists(full)
+                    ? $"'{full}' is a folder but not a Geneva table (it has no {ManifestStore.VersionsFolder} folder)."
+                    : $"No Geneva table at '{full}': the path does not exist.", full);
+        }
+        var v = version ?? ManifestStore.LatestVersion(full);
+        return new GenevaTable(full, ManifestStore.Read(full, v));
+    }
+
+    /// <summary>Creates a table from batches that all share <paramref name="schema"/>.</summary>
+    public static GenevaTable Create(string path, Schema schema, IEnumerable<RecordBatch> batches, TableWriteOptions? options = null)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (ManifestStore.IsTable(full))
+        {
+            throw new GenevaException(GenevaErrorCode.TableExists, $"A Geneva table already exists at '{full}'.", full);
+        }
+        if (File.Exists(full) || (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any()))
+        {
+            throw new GenevaException(GenevaErrorCode.TableExists,
+                $"'{full}' exists and is not an empty folder; choose a new path for the table.", full);
+        }
+        if (schema.FieldsList.Count == 0)
+        {
+            throw new GenevaException(GenevaErrorCode.InvalidArgument, "A table needs at least one column.", full);
+        }
+        var fields = new List<SchemaField>();
+        foreach (var f in schema.FieldsList)
+        {
+            if (fields.Any(x => string.Equals(x.Name, f.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new GenevaException(GenevaErrorCode.ColumnExists, $"Column '{f.Name}' appears twice.", f.Name);
+            }
+            fields.Add(new SchemaField(fields.Count, f.Name, ArrowTypeNames.Format(f.DataType)));
+        }
+        Directory.CreateDirectory(System.IO.Path.Combine(full, "data"));
+        var fragments = WriteFragments(full, schema, fields, batches, options ?? new TableWriteOptions());
+        Directory.CreateDirectory(System.IO.Path.Combine(full, ManifestStore.VersionsFolder));
+        var manifest = new TableManifest
+        {
+            TableId = Guid.NewGuid().ToString(),
+            Version = 1,
+            Timestamp = DateTimeOffset.UtcNow,
+            Operation = "create",
+            Fields = fields,
+            Fragments = Number(fragments, 0),
+            NextFieldId = fields.Count,
+            NextFragmentId = fragments.Count,
+        };
+        if (!ManifestStore.TryCreate(full, manifest))
+        {
+            throw new GenevaException(GenevaErrorCode.TableExists, $"Another writer created a table at '{full}' first.", full);
+        }
+        return new GenevaTable(full, manifest);
+    }
+
+    private static IReadOnlyList<FragmentEntry> WriteFragments(string tablePath, Schema schema,
+        IReadOnlyList<SchemaField> fields, IEnumerable<RecordBatch> batches, TableWriteOptions options)
+    {
+        FragmentWriter.CheckSchema(schema, fields, tablePath);
+        var ids = schema.FieldsList.Select(f => fields.First(x =>
+            string.Equals(x.Name, f.Name, StringComparison.OrdinalIgnoreCase)).Id).ToList();
+        using var writer = new FragmentWriter(tablePath, schema, ids, options);
+        foreach (var batch in batches)
+        {
+            if (!SameSchema(batch.Schema, schema))
+            {
+                throw new GenevaException(GenevaErrorCode.TypeMismatch,
+                    "All batches written in one call must have the same columns and types.", tablePath);
+            }
+            writer.Add(batch);
+        }
+        return writer.Complete();
+    }
+
+    private static bool SameSchema(Schema a, Schema b) =>
+        a.FieldsList.Count == b.FieldsList.Count &&
+        a.FieldsList.Zip(b.FieldsList).All(p => p.First.Name == p.Second.Name &&
+            ArrowTypeNames.Format(p.First.DataType) == ArrowTypeNames.Format(p.Second.DataType));
+
+    private static List<FragmentEntry> Number(IReadOnlyList<FragmentEntry> fragments, int firstId) =>
+        fragments.Select((f, i) => f with { Id = firstId + i }).ToList();
+
+    /// <summary>Appends rows as new fragments. Columns the batches lack are null in the new rows.</summary>
+    public GenevaTable Append(Schema schema, IEnumerable<RecordBatch> batches, TableWriteOptions? options = null)
+    {
+        var fragments = WriteFragments(Path, schema, Manifest.Fields, batches, options ?? new TableWriteOptions());
+        if (fragments.Count == 0)
+        {
+            return this;
+        }
+        var rows = fragments.Sum(f => (long)f.RowCount);
+        return Commit("append", $"{rows} rows in {fragments.Count} fragment(s)", latest =>
+        {
+            FragmentWriter.CheckSchema(schema, latest.Fields, Path);
+            return latest with
+            {
+                Fragments = [.. latest.Fragments, .. Number(fragments, latest.NextFragmentId)],
+                NextFragmentId = latest.NextFragmentId + fragments.Count,
+            };
+        });
+    }
+
+    /// <summary>Adds a nullable column, bound to <paramref name="udf"/> when given; null until backfilled.</summary>
+    public GenevaTable AddColumn(string name, string type, UdfSpec? udf)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new GenevaException(GenevaErrorCode.InvalidArgument, "A column name cannot be empty.", name);
+        }
+        var canonicalType = ArrowTypeNames.Format(ArrowTypeNames.Parse(type));
+        if (udf is not null)
+        {
+            CheckBinding(Manifest, name, udf);
+        }
+        return Commit("add_column", name, latest =>
+        {
+            if (latest.FindField(name) is not null)
+            {
+                throw new GenevaException(GenevaErrorCode.ColumnExists,
+                    $"Column '{name}' already exists in table '{Path}'. Use Set-GenevaColumn to rebind it.", name);
+            }
+            if (udf is not null)
+            {
+                CheckBinding(latest, name, udf);
+            }
+            var bindings = new Dictionary<string, UdfSpec>(latest.Bindings, StringComparer.OrdinalIgnoreCase);
+            if (udf is not null)
+            {
+                bindings[name] = udf;
+            }
+            return latest with
+            {
+                Fields = [.. latest.Fields, new SchemaField(latest.NextFieldId, name, canonicalType)],
+                NextFieldId = latest.NextFieldId + 1,
+                Bindings = bindings,
+            };
+        });
+    }
+
+    /// <summary>Binds an existing column to a new UDF; values stay until the next backfill recomputes them.</summary>
+    public GenevaTable SetBinding(string name, UdfSpec udf)
+    {
+        CheckBinding(Manifest, name, udf);
+        return Commit("set_column", name, latest =>
+        {
+            CheckBinding(latest, name, udf);
+            var bindings = new Dictionary<string, UdfSpec>(latest.Bindings, StringComparer.OrdinalIgnoreCase)
+            {
+                [latest.GetField(name).Name] = udf,
+            };
+            return latest with { Bindings = bindings };
+        });
+    }
+
+    private static void CheckBinding(TableManifest manifest, string column, UdfSpec udf)
+    {
+        var existing = manifest.FindField(column);
+        if (existing is not null && existing.Type != ArrowTypeNames.Format(ArrowTypeNames.Parse(udf.OutputType)))
+        {
+            throw new GenevaException(GenevaErrorCode.TypeMismatch,
+                $"Column '{column}' is {existing.Type} but UDF '{udf.Name}' returns {udf.OutputType}.", column);
+        }
+        foreach (var input in udf.InputColumns)
+        {
+            if (string.Equals(input, column, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new GenevaException(GenevaErrorCode.UdfDefinitionInvalid,
+                    $"UDF '{udf.Name}' cannot read its own output column '{column}'.", column);
+            }
+            manifest.GetField(input);
+        }
+    }
+
+    /// <summary>
+    /// Commits a change as the next version. <paramref name="change"/> is applied to the latest
+    /// version (not necessarily this one): when another writer commits first, the change is
+    /// re-applied on top of theirs, and it throws CommitConflict itself when it no longer applies.
+    /// </summary>
+    public GenevaTable Commit(string operation, string? detail, Func<TableManifest, TableManifest> change)
+    {
+        for (var attempt = 1; attempt <= MaxCommitAttempts; attempt++)
+        {
+            var latest = ManifestStore.Read(Path, ManifestStore.LatestVersion(Path));
+            var next = change(latest) with
+            {
+                Version = latest.Version + 1,
+                Timestamp = DateTimeOffset.UtcNow,
+                Operation = operation,
+                OperationDetail = detail,
+            };
+            if (ManifestStore.TryCreate(Path, next))
+            {
+                return new GenevaTable(Path, next);
+            }
+        }
+        throw new GenevaException(GenevaErrorCode.CommitConflict,
+            $"Could not commit to '{Path}': other writers committed {MaxCommitAttempts} times in a row. Try again.", Path);
+    }
+
+    public IReadOnlyList<TableVersionInfo> ListVersions() =>
+        ManifestStore.ListVersions(Path).Select(v =>
+        {
+            var m = ManifestStore.Read(Path, v);
+            return new TableVersionInfo(m.Version, m.Timestamp, m.Operation, m.OperationDetail, m.RowCount, m.Fragments.Count);
+        }).ToList();
+
+    /// <summary>
+    /// Reads rows in fragment order. Each batch handed out is owned by the caller only until the
+    /// next one is produced; copy what must outlive that.
+    /// </summary>
+    public IEnumerable<RecordBatch> Scan(IReadOnlyList<string>? columns = null, SqlExpression? where = null, long? first = null)
+    {
+        var fields = columns is null || columns.Count == 0
+            ? Manifest.Fields.ToList()
+            : columns.Select(Manifest.GetField).ToList();
+        var filterFields = where?.Columns.Select(Manifest.GetField).ToList() ?? [];
+        var readFields = fields.Concat(filterFields.Where(f => !fields.Contains(f))).ToList();
+        long remaining = first ?? long.MaxValue;
+        foreach (var fragment in Manifest.Fragments)
+        {
+            using var reader = new FragmentReader(Path, fragment);
+            var grid = Math.Max(1, reader.BatchGrid(readFields[0]));
+            for (var start = 0; start < fragment.RowCount && remaining > 0; start += grid)
+            {
+                var length = Math.Min(grid, fragment.RowCount - start);
+                var batch = reader.Read(readFields, start, length);
+                if (where is not null)
+                {
+                    var indices = ArrowSelection.Indices(where.EvaluateFilter(batch));
+                    batch = ArrowSelection.Take(Project(batch, fields.Count), indices);
+                }
+                else if (readFields.Count != fields.Count)
+                {
+                    batch = Project(batch, fields.Count);
+                }
+                if (batch.Length > remaining)
+                {
+                    batch = ArrowSelection.Take(batch, Enumerable.Range(0, (int)remaining).ToList());
+                }
+                remaining -= batch.Length;
+                if (batch.Length > 0)
+                {
+                    yield return batch;
+                }
+            }
+        }
+    }
+
+    private static RecordBatch Project(RecordBatch batch, int count)
+    {
+        var schema = new Schema(batch.Schema.FieldsList.Take(count), null);
+        return new RecordBatch(schema, Enumerable.Range(0, count).Select(batch.Column), batch.Length);
+    }
+}

@@ -1,0 +1,8 @@
+namespace Geneva.Core.Udfs;
+
+public enum ErrorAction
+{
+    Fail,
+    Retry,
+    Skip,
+}

@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Geneva.Core.Udfs;
+
+/// <summary>
+/// Everything needed to rebuild a UDF in another process or a later session, persisted in
+/// the manifest's column bindings. Immutable: rebinding a column stores a new spec.
+/// </summary>
+public sealed record UdfSpec
+{
+    public required string Name { get; init; }
+
+    /// <summary>One of <see cref="UdfKind"/>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Assembly path, scriptblock text or expression text, by <see cref="Kind"/>.</summary>
+    public required string Source { get; init; }
+
+    public string? TypeName { get; init; }
+
+    /// <summary>Hash of the assembly's bytes for .NET UDFs, so a rebuilt dll counts as a new definition.</summary>
+    public string? SourceHash { get; init; }
+
+    public required IReadOnlyList<string> InputColumns { get; init; }
+
+    public required string OutputType { get; init; }
+
+    /// <summary>True when the UDF takes whole batches (arrays) rather than one row at a time.</summary>
+    public bool Batched { get; init; }
+
+    /// <summary>Explicit version; when null the version is a hash of the definition.</summary>
+    public string? Version { get; init; }
+
+    public int? CheckpointSize { get; init; }
+
+    public int? MinCheckpointSize { get; init; }
+
+    public int? MaxCheckpointSize { get; init; }
+
+    public double NumCpus { get; init; } = 1;
+
+    public double NumGpus { get; init; }
+
+    public long? Memory { get; init; }
+
+    public ErrorPolicy OnError { get; init; } = ErrorPolicy.Fail;
+
+    /// <summary>The version used in checkpoint identity and column provenance.</summary>
+    public string EffectiveVersion => Version ?? DefinitionHash;
+
+    /// <summary>SHA-256 (hex, 16 chars) of what decides the output: kind, source, inputs, output type.</summary>
+    public string DefinitionHash
+    {
+        get
+        {
+            var canonical = JsonSerializer.Serialize(new object?[]
+            {
+                Kind, Kind == UdfKind.DotNet ? SourceHash ?? Source : Source, TypeName,
+                InputColumns, OutputType, Batched,
+            });
+            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..16];
+        }
+    }
+}
