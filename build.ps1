@@ -111,7 +111,8 @@ function Invoke-XunitTests {
         Total    = [int] $counters.total
         Passed   = [int] $counters.passed
         Failed   = $failed
-        Skipped  = [int] $counters.notExecuted
+        # The trx notExecuted counter stays 0 for skipped xunit tests; they are total minus executed.
+        Skipped  = [int] $counters.total - [int] $counters.executed
         # A non-zero exit with no failed test means the run itself broke (for example, a crash).
         Broken   = ($exitCode -ne 0 -and $failed -eq 0)
         ExitCode = $exitCode
