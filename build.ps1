@@ -1,0 +1,223 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds the Geneva module, runs the sample, or runs every test.
+.DESCRIPTION
+    Build:  publishes src/Geneva.PowerShell (no runtime identifier, so one folder serves every
+            platform) into module/bin.
+    Sample: Build, then runs samples/sample.ps1 in a fresh pwsh.
+    Test:   Build, then the xunit tests (tests/Geneva.Core.Tests) and the Pester tests
+            (tests/Geneva.PowerShell.Tests, in a fresh pwsh). Ends with one line
+            "Total: <N> passed, <M> failed" and exits 1 if anything failed or a runner did not run.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Sample', 'Test')]
+    [string] $Task = 'Build',
+
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+# Native tools report through exit codes; each call below checks $LASTEXITCODE itself.
+$PSNativeCommandUseErrorActionPreference = $false
+
+$PesterVersion = '5.7.1'
+$TestResultDirectory = Join-Path $PSScriptRoot 'out/test'
+
+# Runs a native command and throws if it fails.
+function Invoke-Native {
+    param(
+        [Parameter(Mandatory)] [string] $FilePath,
+        [string[]] $ArgumentList = @()
+    )
+    # Out-Host keeps the tool's output off this function's output, which callers may capture.
+    & $FilePath @ArgumentList | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE."
+    }
+}
+
+# The command line that starts this same pwsh again. As a local dotnet tool ('dotnet pwsh') the
+# process is the dotnet host running pwsh.dll, so the dll has to be passed along.
+function Get-PwshCommandLine {
+    $processPath = (Get-Process -Id $PID).Path
+    if ([IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'dotnet') {
+        return , @($processPath, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+    return , @($processPath)
+}
+
+# Runs a script in a fresh 'pwsh -NoProfile' and returns its exit code.
+function Invoke-ChildPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $ScriptPath,
+        [string[]] $ArgumentList = @()
+    )
+    $commandLine = Get-PwshCommandLine
+    $exe = $commandLine[0]
+    $prefix = @($commandLine | Select-Object -Skip 1)
+    & $exe @prefix -NoProfile -NonInteractive -File $ScriptPath @ArgumentList | Out-Host
+    return $LASTEXITCODE
+}
+
+function Invoke-Build {
+    Write-Host "==> Build ($Configuration): src/Geneva.PowerShell -> module/bin"
+    Invoke-Native dotnet @(
+        'publish', (Join-Path $PSScriptRoot 'src/Geneva.PowerShell'),
+        '-c', $Configuration,
+        '-o', (Join-Path $PSScriptRoot 'module/bin'),
+        '--nologo', '-v', 'minimal'
+    )
+}
+
+function Invoke-Sample {
+    Write-Host '==> Sample: samples/sample.ps1'
+    $exitCode = Invoke-ChildPwsh -ScriptPath (Join-Path $PSScriptRoot 'samples/sample.ps1')
+    if ($exitCode -ne 0) {
+        throw "samples/sample.ps1 failed with exit code $exitCode."
+    }
+}
+
+# Runs the xunit tests; returns counts, or $null when no results came back.
+function Invoke-XunitTests {
+    Write-Host '==> Test: xunit (tests/Geneva.Core.Tests)'
+    $trxPath = Join-Path $TestResultDirectory 'core.trx'
+    Remove-Item -LiteralPath $trxPath -ErrorAction Ignore
+
+    & dotnet test (Join-Path $PSScriptRoot 'tests/Geneva.Core.Tests') `
+        -c $Configuration `
+        --logger 'trx;LogFileName=core.trx' `
+        --results-directory $TestResultDirectory `
+        --nologo -v minimal | Out-Host
+    $exitCode = $LASTEXITCODE
+
+    if (-not (Test-Path -LiteralPath $trxPath)) {
+        Write-Host "xunit: no results at $trxPath (dotnet test exit code $exitCode)" -ForegroundColor Red
+        return $null
+    }
+
+    [xml] $trx = Get-Content -LiteralPath $trxPath -Raw
+    $counters = $trx.TestRun.ResultSummary.Counters
+    if ($null -eq $counters) {
+        Write-Host "xunit: $trxPath has no counters" -ForegroundColor Red
+        return $null
+    }
+    $failed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
+    $counts = [pscustomobject]@{
+        Runner   = 'xunit'
+        Total    = [int] $counters.total
+        Passed   = [int] $counters.passed
+        Failed   = $failed
+        # The trx notExecuted counter stays 0 for skipped xunit tests; they are total minus executed.
+        Skipped  = [int] $counters.total - [int] $counters.executed
+        # A non-zero exit with no failed test means the run itself broke (for example, a crash).
+        Broken   = ($exitCode -ne 0 -and $failed -eq 0)
+        ExitCode = $exitCode
+    }
+    return $counts
+}
+
+# Restores Pester from NuGet (the PowerShell Gallery is not reachable from our build machines).
+function Get-PesterModulePath {
+    Invoke-Native dotnet @('restore', (Join-Path $PSScriptRoot 'tools/tools.csproj'), '--nologo', '-v', 'minimal')
+
+    $locals = & dotnet nuget locals global-packages --list
+    if ($LASTEXITCODE -ne 0) {
+        throw "'dotnet nuget locals global-packages --list' failed with exit code $LASTEXITCODE."
+    }
+    $match = [regex]::Match(($locals -join "`n"), '(?m)^global-packages:\s*(.+?)\s*$')
+    if (-not $match.Success) {
+        throw "Could not read the NuGet global packages folder from: $locals"
+    }
+    $pesterPath = Join-Path $match.Groups[1].Value "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path -LiteralPath $pesterPath)) {
+        throw "Pester $PesterVersion was restored but $pesterPath does not exist."
+    }
+    return $pesterPath
+}
+
+# Runs the Pester tests in a fresh pwsh; returns counts, or $null when no results came back.
+function Invoke-PesterTests {
+    Write-Host '==> Test: Pester (tests/Geneva.PowerShell.Tests)'
+    $pesterPath = Get-PesterModulePath
+    $summaryPath = Join-Path $TestResultDirectory 'pester-summary.json'
+    Remove-Item -LiteralPath $summaryPath -ErrorAction Ignore
+
+    $exitCode = Invoke-ChildPwsh -ScriptPath (Join-Path $PSScriptRoot 'tools/Invoke-PesterChild.ps1') -ArgumentList @(
+        '-PesterPath', $pesterPath,
+        '-TestPath', (Join-Path $PSScriptRoot 'tests/Geneva.PowerShell.Tests'),
+        '-ResultDirectory', $TestResultDirectory
+    )
+    if ($exitCode -ne 0 -or -not (Test-Path -LiteralPath $summaryPath)) {
+        Write-Host "Pester: did not complete (exit code $exitCode)" -ForegroundColor Red
+        return $null
+    }
+
+    $summary = Get-Content -LiteralPath $summaryPath -Raw | ConvertFrom-Json
+    # A failed BeforeAll or a test file that does not parse fails a block or a container, which
+    # Pester does not count as a failed test; count them so the total line cannot hide them.
+    $failed = [int] $summary.FailedCount + [int] $summary.FailedBlocksCount + [int] $summary.FailedContainersCount
+    return [pscustomobject]@{
+        Runner   = 'Pester'
+        Total    = [int] $summary.TotalCount
+        Passed   = [int] $summary.PassedCount
+        Failed   = $failed
+        Skipped  = [int] $summary.SkippedCount + [int] $summary.NotRunCount
+        Broken   = ($summary.Result -ne 'Passed' -and $failed -eq 0)
+        ExitCode = $exitCode
+    }
+}
+
+function Invoke-Test {
+    New-Item -ItemType Directory -Path $TestResultDirectory -Force | Out-Null
+    $runs = [ordered]@{
+        xunit  = Invoke-XunitTests
+        Pester = Invoke-PesterTests
+    }
+
+    Write-Host ''
+    $passed = 0
+    $failed = 0
+    $skipped = 0
+    $ok = $true
+    foreach ($runner in $runs.Keys) {
+        $run = $runs[$runner]
+        if ($null -eq $run) {
+            Write-Host "${runner}: did not run" -ForegroundColor Red
+            $ok = $false
+            continue
+        }
+        Write-Host "${runner}: $($run.Passed) passed, $($run.Failed) failed, $($run.Skipped) skipped"
+        if ($run.Total -eq 0) {
+            Write-Host "${runner}: no tests were found" -ForegroundColor Yellow
+        }
+        if ($run.Broken) {
+            Write-Host "${runner}: the runner reported a failure outside any test (exit code $($run.ExitCode))" -ForegroundColor Red
+            $ok = $false
+        }
+        $passed += $run.Passed
+        $failed += $run.Failed
+        $skipped += $run.Skipped
+    }
+
+    Write-Host "Skipped: $skipped"
+    Write-Host "Total: $passed passed, $failed failed"
+    return ($ok -and $failed -eq 0)
+}
+
+$exitCode = 0
+Push-Location $PSScriptRoot
+try {
+    Invoke-Build
+    switch ($Task) {
+        'Sample' { Invoke-Sample }
+        'Test' { if (-not (Invoke-Test)) { $exitCode = 1 } }
+    }
+}
+finally {
+    Pop-Location
+}
+exit $exitCode

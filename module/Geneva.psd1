@@ -1,0 +1,14 @@
+@{
+    RootModule           = 'bin/Geneva.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'f39af1df-fe1b-4c18-a58c-7ee46ed03476'
+    Author               = 'Geneva contributors'
+    Description          = 'Geneva for PowerShell: Arrow-backed tables with checkpointed column UDFs.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('Geneva.format.ps1xml')
+    CmdletsToExport      = @()
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+}
