@@ -9,6 +9,8 @@ public sealed record CheckpointReceipt(
     int FragmentId,
     int RowStart,
     int RowCount,
+    /// <summary>Rows per record batch in the file (all but the last), so readers can seek.</summary>
+    int BatchRows,
     string File,
     long Bytes,
     string Checksum,

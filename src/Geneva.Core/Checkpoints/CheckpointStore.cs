@@ -25,7 +25,7 @@ public sealed class CheckpointStore : IDisposable
             checkpoint_seconds REAL NOT NULL DEFAULT 0, commit_retries INTEGER NOT NULL DEFAULT 0,
             process_id INTEGER NOT NULL DEFAULT 0, host_name TEXT, heartbeat_at TEXT);
         CREATE TABLE IF NOT EXISTS checkpoints(
-            fragment_key TEXT NOT NULL, row_start INTEGER NOT NULL, row_count INTEGER NOT NULL,
+            fragment_key TEXT NOT NULL, row_start INTEGER NOT NULL, row_count INTEGER NOT NULL, batch_rows INTEGER NOT NULL,
             job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL, file TEXT NOT NULL, bytes INTEGER NOT NULL,
             checksum TEXT NOT NULL, rows_computed INTEGER NOT NULL, udf_seconds REAL NOT NULL,
             write_seconds REAL NOT NULL, created_at TEXT NOT NULL,
@@ -138,11 +138,11 @@ public sealed class CheckpointStore : IDisposable
     {
         using var transaction = _connection.BeginTransaction();
         using (var insert = Command("""
-            INSERT OR REPLACE INTO checkpoints(fragment_key, row_start, row_count, job_id, fragment_id, file, bytes,
+            INSERT OR REPLACE INTO checkpoints(fragment_key, row_start, row_count, batch_rows, job_id, fragment_id, file, bytes,
                 checksum, rows_computed, udf_seconds, write_seconds, created_at)
-            VALUES($key, $start, $count, $job, $fragment, $file, $bytes, $checksum, $computed, $udf, $write, $now)
+            VALUES($key, $start, $count, $batchRows, $job, $fragment, $file, $bytes, $checksum, $computed, $udf, $write, $now)
             """,
-            ("$key", receipt.FragmentKey), ("$start", receipt.RowStart), ("$count", receipt.RowCount),
+            ("$key", receipt.FragmentKey), ("$start", receipt.RowStart), ("$count", receipt.RowCount), ("$batchRows", receipt.BatchRows),
             ("$job", jobId), ("$fragment", receipt.FragmentId), ("$file", receipt.File), ("$bytes", receipt.Bytes),
             ("$checksum", receipt.Checksum), ("$computed", receipt.RowsComputed), ("$udf", receipt.UdfSeconds),
             ("$write", receipt.WriteSeconds), ("$now", Time(DateTimeOffset.UtcNow))))
@@ -212,7 +212,7 @@ public sealed class CheckpointStore : IDisposable
     public IReadOnlyList<CheckpointReceipt> ForFragment(string fragmentKey)
     {
         using var command = Command("""
-            SELECT fragment_key, fragment_id, row_start, row_count, file, bytes, checksum, rows_computed, udf_seconds, write_seconds
+            SELECT fragment_key, fragment_id, row_start, row_count, batch_rows, file, bytes, checksum, rows_computed, udf_seconds, write_seconds
             FROM checkpoints WHERE fragment_key = $key ORDER BY row_start
             """, ("$key", fragmentKey));
         using var reader = command.ExecuteReader();
@@ -220,8 +220,8 @@ public sealed class CheckpointStore : IDisposable
         while (reader.Read())
         {
             result.Add(new CheckpointReceipt(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3),
-                reader.GetString(4), reader.GetInt64(5), reader.GetString(6), reader.GetInt32(7), reader.GetDouble(8),
-                reader.GetDouble(9), []));
+                reader.GetInt32(4), reader.GetString(5), reader.GetInt64(6), reader.GetString(7), reader.GetInt32(8),
+                reader.GetDouble(9), reader.GetDouble(10), []));
         }
         return result;
     }
@@ -230,7 +230,7 @@ public sealed class CheckpointStore : IDisposable
     public IReadOnlyList<CheckpointReceipt> ForJob(string jobId)
     {
         using var command = Command("""
-            SELECT fragment_key, fragment_id, row_start, row_count, file, bytes, checksum, rows_computed, udf_seconds, write_seconds
+            SELECT fragment_key, fragment_id, row_start, row_count, batch_rows, file, bytes, checksum, rows_computed, udf_seconds, write_seconds
             FROM checkpoints WHERE job_id = $job ORDER BY created_at, rowid
             """, ("$job", jobId));
         using var reader = command.ExecuteReader();
@@ -238,8 +238,8 @@ public sealed class CheckpointStore : IDisposable
         while (reader.Read())
         {
             result.Add(new CheckpointReceipt(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3),
-                reader.GetString(4), reader.GetInt64(5), reader.GetString(6), reader.GetInt32(7), reader.GetDouble(8),
-                reader.GetDouble(9), []));
+                reader.GetInt32(4), reader.GetString(5), reader.GetInt64(6), reader.GetString(7), reader.GetInt32(8),
+                reader.GetDouble(9), reader.GetDouble(10), []));
         }
         return result;
     }

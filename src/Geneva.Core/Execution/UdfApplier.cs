@@ -71,9 +71,9 @@ public sealed class UdfApplier : IDisposable
                         return Bisect(udf, input, baseRow, jobId, fragmentId, rowOffset, errors, cancel);
                     default:
                         errors.Add(Error(jobId, fragmentId, first, attempt, e, "Fail"));
-                        throw new GenevaException(GenevaErrorCode.UdfFailed,
+                        throw new UdfFailedException(
                             $"UDF '{Spec.Name}' failed on fragment {fragmentId}, rows {first}..{rowOffset(baseRow + input.Length - 1)}" +
-                            $" (attempt {attempt}): {e.Message}", fragmentId, e);
+                            $" (attempt {attempt}): {e.Message}", fragmentId, e, errors.ToList());
                 }
             }
             Validate(output, input.Length, fragmentId, rowOffset(baseRow));
@@ -133,9 +133,9 @@ public sealed class UdfApplier : IDisposable
                         break;
                     }
                     errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Fail"));
-                    throw new GenevaException(GenevaErrorCode.UdfFailed,
+                    throw new UdfFailedException(
                         $"UDF '{Spec.Name}' failed on fragment {fragmentId}, row {offset} (attempt {attempt}): {e.Message}",
-                        fragmentId, e);
+                        fragmentId, e, errors.ToList());
                 }
             }
             if ((row & 1023) == 1023)

@@ -217,7 +217,12 @@ public sealed class GenevaTable
     /// version (not necessarily this one): when another writer commits first, the change is
     /// re-applied on top of theirs, and it throws CommitConflict itself when it no longer applies.
     /// </summary>
-    public GenevaTable Commit(string operation, string? detail, Func<TableManifest, TableManifest> change)
+    public GenevaTable Commit(string operation, string? detail, Func<TableManifest, TableManifest> change) =>
+        Commit(operation, detail, change, out _);
+
+    /// <inheritdoc cref="Commit(string, string?, Func{TableManifest, TableManifest})"/>
+    /// <param name="attempts">Tries it took; more than 1 means it rebased onto other writers' versions.</param>
+    public GenevaTable Commit(string operation, string? detail, Func<TableManifest, TableManifest> change, out int attempts)
     {
         for (var attempt = 1; attempt <= MaxCommitAttempts; attempt++)
         {
@@ -231,6 +236,7 @@ public sealed class GenevaTable
             };
             if (ManifestStore.TryCreate(Path, next))
             {
+                attempts = attempt;
                 return new GenevaTable(Path, next);
             }
         }

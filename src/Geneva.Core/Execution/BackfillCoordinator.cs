@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Geneva.Core.Checkpoints;
+using Geneva.Core.Planning;
+using Geneva.Core.Storage;
+using Geneva.Core.Udfs;
+
+namespace Geneva.Core.Execution;
+
+/// <summary>
+/// Runs a backfill job: records it, plans against one pinned version, hands tasks to the worker
+/// side (<see cref="TaskRunner"/>), records every receipt (the checkpoint), and commits finished
+/// fragments every CommitGranularity fragments and at the end. The only writer of the job's
+/// SQLite rows and of table versions. A resume replans the stored request, so only work without
+/// a checkpoint is done again.
+/// </summary>
+public sealed class BackfillCoordinator
+{
+    private readonly BackfillRunOptions _options;
+
+    public BackfillCoordinator(BackfillRunOptions? options = null)
+    {
+        _options = options ?? new BackfillRunOptions();
+    }
+
+    public static BackfillPlan Plan(GenevaTable table, BackfillRequest request)
+    {
+        using var store = CheckpointStore.Open(table.Path);
+        return BackfillPlanner.Plan(table, request, store);
+    }
+
+    /// <summary>Starts a new job for <paramref name="request"/> on <paramref name="table"/>'s version.</summary>
+    public BackfillResult Start(GenevaTable table, BackfillRequest request)
+    {
+        using var store = CheckpointStore.Open(table.Path);
+        var plan = BackfillPlanner.Plan(table, request, store);
+        var jobId = NewJobId();
+        store.CreateJob(new JobRecord
+        {
+            JobId = jobId,
+            Column = plan.Column,
+            UdfName = plan.UdfName,
+            UdfVersion = plan.UdfVersion,
+            Where = plan.Where,
+            Status = JobStatus.Pending,
+            RequestJson = JsonSerializer.Serialize(request),
+            TableVersion = table.Version,
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
+        return Run(store, table, plan, jobId);
+    }
+
+    /// <summary>
+    /// Continues a job that was interrupted, stopped or failed, against the table's latest
+    /// version (checkpoint identity does not depend on the version, so saved work still counts).
+    /// </summary>
+    public BackfillResult Resume(string tablePath, string? jobId)
+    {
+        var table = GenevaTable.Open(tablePath);
+        using var store = CheckpointStore.Open(table.Path);
+        var job = FindResumable(store, jobId, table.Path);
+        var request = JsonSerializer.Deserialize<BackfillRequest>(job.RequestJson)!;
+        var plan = BackfillPlanner.Plan(table, request, store);
+        return Run(store, table, plan, job.JobId);
+    }
+
+    private static JobRecord FindResumable(CheckpointStore store, string? jobId, string tablePath)
+    {
+        if (jobId is not null)
+        {
+            var job = store.GetJob(jobId) ?? throw new GenevaException(GenevaErrorCode.JobNotFound,
+                $"Table '{tablePath}' has no job '{jobId}'.", jobId);
+            if (job.Status is JobStatus.Done or JobStatus.Running)
+            {
+                throw new GenevaException(GenevaErrorCode.JobNotResumable,
+                    $"Job '{jobId}' is {job.Status.ToString().ToLowerInvariant()}; only interrupted, stopped or failed jobs resume.", jobId);
+            }
+            return job;
+        }
+        return store.ListJobs().LastOrDefault(j => j.Status is JobStatus.Interrupted or JobStatus.Stopped or JobStatus.Failed)
+            ?? throw new GenevaException(GenevaErrorCode.JobNotFound,
+                $"Table '{tablePath}' has no interrupted, stopped or failed job to resume.", tablePath);
+    }
+
+    private static string NewJobId() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    private BackfillResult Run(CheckpointStore store, GenevaTable table, BackfillPlan plan, string jobId)
+    {
+        var clock = Stopwatch.StartNew();
+        var warnings = plan.Warnings.ToList();
+        foreach (var warning in warnings)
+        {
+            _options.Log?.Invoke(warning);
+        }
+        store.StartRun(jobId, table.Version, plan.RowsToProcess, plan.FragmentCount, plan.UdfVersion);
+        var udf = table.Manifest.FindBinding(plan.Column)!;
+        var field = table.Manifest.GetField(plan.Column);
+        var committer = new FragmentCommitter(table, plan);
+        var pending = new List<(PlannedFragment, IReadOnlyList<DataFileEntry>)>();
+        long rowsDone = 0, computed = 0, errorCount = 0;
+        int checkpoints = 0, committed = 0, retries = 0;
+        var current = table;
+
+        void CommitPending()
+        {
+            if (pending.Count == 0)
+            {
+                return;
+            }
+            current = committer.Commit(pending);
+            retries += committer.Attempts - 1;
+            committed += committer.Committed;
+            store.RecordCommit(jobId, committer.Committed, committer.RowsCommitted, committer.Attempts - 1);
+            warnings.AddRange(committer.Conflicts);
+            foreach (var conflict in committer.Conflicts)
+            {
+                _options.Log?.Invoke(conflict);
+            }
+            _options.Log?.Invoke($"Committed {committer.Committed} fragment(s) of '{plan.Column}' as version {current.Version}.");
+            pending.Clear();
+            Report(null, $"committed version {current.Version}");
+        }
+
+        AdaptiveCheckpointSizer? sizer = null;
+        void Report(int? size, string? message)
+        {
+            var seconds = clock.Elapsed.TotalSeconds;
+            var rate = seconds > 0 ? rowsDone / seconds : 0;
+            TimeSpan? eta = rate > 0 ? TimeSpan.FromSeconds((plan.RowsToProcess - rowsDone) / rate) : null;
+            _options.Progress?.Report(new BackfillProgress(jobId, plan.Column, plan.RowsToProcess, rowsDone,
+                plan.FragmentCount, committed, rate, eta, size ?? sizer?.Current ?? 0, message));
+        }
+
+        try
+        {
+            var where = BackfillPlanner.ParseFilter(table, plan.Where);
+            var needsUdf = plan.Fragments.Any(f => f.Tasks.Count > 0);
+            using var runner = needsUdf
+                ? new TaskRunner(table, plan.Column, new UdfApplier(udf, UdfRegistry.CreateInstance(udf), _options.Sleep),
+                    where, sizer = new AdaptiveCheckpointSizer(plan.Settings.MinCheckpointSize, plan.Settings.MaxCheckpointSize,
+                        _options.CheckpointTarget))
+                : null;
+            Report(null, "started");
+            foreach (var fragment in plan.Fragments)
+            {
+                foreach (var task in fragment.Tasks)
+                {
+                    var spec = new TaskSpec(jobId, table.Path, table.Version, plan.Column, udf, plan.Where,
+                        fragment.FragmentId, fragment.Mode, fragment.Key, task.Offset, task.RowCount);
+                    foreach (var receipt in runner!.Run(spec, _options.Cancel))
+                    {
+                        store.Record(jobId, receipt);
+                        rowsDone += receipt.RowCount;
+                        computed += receipt.RowsComputed;
+                        errorCount += receipt.Errors.Count;
+                        checkpoints++;
+                        Report(receipt.RowCount, null);
+                    }
+                }
+                var provenance = new ColumnProvenance(ProvenanceVersion(table, fragment, field, udf), fragment.InputFiles);
+                var files = FragmentCommitter.FilesFromCheckpoints(table.Path, fragment, store.ForFragment(fragment.Key),
+                    field.Id, provenance) ?? throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
+                        $"Fragment {fragment.FragmentId}'s checkpoints do not cover all its rows after its tasks ran; " +
+                        "a checkpoint file may have been removed. Resume the job to recompute it.", fragment.FragmentId);
+                pending.Add((fragment, files));
+                if (pending.Count >= plan.Settings.CommitGranularity)
+                {
+                    CommitPending();
+                }
+            }
+            CommitPending();
+            store.FinishJob(jobId, JobStatus.Done, null);
+            return Result(JobStatus.Done);
+        }
+        catch (OperationCanceledException)
+        {
+            CommitSafely(CommitPending);
+            store.FinishJob(jobId, JobStatus.Stopped, "Stopped by the user.");
+            return Result(JobStatus.Stopped);
+        }
+        catch (Exception e)
+        {
+            if (e is UdfFailedException failed)
+            {
+                store.RecordErrors(failed.Errors.Where(x => x.Action == "Fail").ToList());
+            }
+            CommitSafely(CommitPending);
+            store.FinishJob(jobId, JobStatus.Failed, e.Message);
+            throw;
+        }
+
+        BackfillResult Result(JobStatus status) => new()
+        {
+            JobId = jobId,
+            TablePath = table.Path,
+            Column = plan.Column,
+            Status = status,
+            TableVersion = current.Version,
+            RowsPlanned = plan.RowsToProcess,
+            RowsCheckpointed = rowsDone,
+            UdfValuesComputed = computed,
+            Checkpoints = checkpoints,
+            FragmentsCommitted = committed,
+            FragmentsDeferred = plan.DeferredFragments,
+            ErrorCount = errorCount,
+            CommitRetries = retries,
+            Elapsed = clock.Elapsed,
+            Warnings = warnings,
+        };
+    }
+
+    private void CommitSafely(Action commit)
+    {
+        try
+        {
+            commit();
+        }
+        catch (GenevaException e)
+        {
+            // The checkpoints stay; a resume commits them. Do not hide the original failure.
+            _options.Log?.Invoke($"Could not commit finished fragments: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The provenance of a committed fragment: the current version, unless a filter recomputed
+    /// only some rows over values of another version (then it is mixed and a plain run redoes it).
+    /// </summary>
+    private static string ProvenanceVersion(GenevaTable table, PlannedFragment fragment, SchemaField field, UdfSpec udf)
+    {
+        if (fragment.Mode != FragmentMode.Filter)
+        {
+            return udf.EffectiveVersion;
+        }
+        var old = table.Manifest.Fragments.First(f => f.Id == fragment.FragmentId).FilesFor(field.Id);
+        return old.All(f => f.Provenance?.UdfVersion == udf.EffectiveVersion && f.Provenance.InputFiles.SequenceEqual(fragment.InputFiles))
+            ? udf.EffectiveVersion
+            : ColumnProvenance.Mixed;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Geneva.Core.Execution;
+
+/// <summary>How the caller observes and controls a run; the engine itself never touches a console.</summary>
+public sealed record BackfillRunOptions
+{
+    public IProgress<BackfillProgress>? Progress { get; init; }
+
+    /// <summary>Verbose log lines (commits, plan decisions).</summary>
+    public Action<string>? Log { get; init; }
+
+    public CancellationToken Cancel { get; init; }
+
+    /// <summary>Target UDF time per checkpoint for the adaptive sizer; Geneva's 10 s by default.</summary>
+    public TimeSpan? CheckpointTarget { get; init; }
+
+    /// <summary>Replaces the retry wait, so tests need not sleep.</summary>
+    public Action<TimeSpan, CancellationToken>? Sleep { get; init; }
+}

@@ -1,0 +1,108 @@
+using Geneva.Core.Checkpoints;
+using Geneva.Core.Planning;
+using Geneva.Core.Storage;
+
+namespace Geneva.Core.Execution;
+
+/// <summary>
+/// Turns fully checkpointed fragments into a new table version: each fragment's column points
+/// at its checkpoint files (no copy). Applied to the latest version, so appends and other
+/// columns' commits made meanwhile are kept; a fragment whose rows or inputs changed meanwhile
+/// is left out (reported in <see cref="Conflicts"/>) and a re-run finishes it.
+/// </summary>
+internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
+{
+    private readonly List<string> _conflicts = [];
+
+    public IReadOnlyList<string> Conflicts => _conflicts;
+
+    public int Committed { get; private set; }
+
+    public long RowsCommitted { get; private set; }
+
+    public int Attempts { get; private set; }
+
+    public GenevaTable Commit(IReadOnlyList<(PlannedFragment Fragment, IReadOnlyList<DataFileEntry> Files)> done)
+    {
+        var field = pinned.Manifest.GetField(plan.Column);
+        var udf = pinned.Manifest.FindBinding(field.Name)!;
+        var watched = udf.InputColumns.Select(pinned.Manifest.GetField).ToList();
+        var where = BackfillPlanner.ParseFilter(pinned, plan.Where);
+        watched.AddRange(where?.Columns.Select(pinned.Manifest.GetField) ?? []);
+        var detail = $"{plan.Column}: {done.Count} fragment(s)";
+        var result = pinned.Commit("backfill", detail, latest =>
+        {
+            _conflicts.Clear();
+            Committed = 0;
+            RowsCommitted = 0;
+            var binding = latest.FindBinding(field.Name);
+            if (binding is null || binding.EffectiveVersion != udf.EffectiveVersion)
+            {
+                throw new GenevaException(GenevaErrorCode.CommitConflict,
+                    $"Column '{field.Name}' was rebound to another UDF version while the backfill ran; nothing was committed. Run it again.",
+                    field.Name);
+            }
+            var fragments = latest.Fragments.ToList();
+            foreach (var (planned, files) in done)
+            {
+                var index = fragments.FindIndex(f => f.Id == planned.FragmentId);
+                var before = pinned.Manifest.Fragments.First(f => f.Id == planned.FragmentId);
+                if (index < 0)
+                {
+                    _conflicts.Add($"Fragment {planned.FragmentId} was removed while the backfill ran.");
+                    continue;
+                }
+                var now = fragments[index];
+                var changed = now.RowCount != before.RowCount ||
+                    !BackfillPlanner.FilesOf(now, watched).SequenceEqual(BackfillPlanner.FilesOf(before, watched)) ||
+                    !BackfillPlanner.FilesOf(now, [field]).SequenceEqual(BackfillPlanner.FilesOf(before, [field]));
+                if (changed)
+                {
+                    _conflicts.Add($"Fragment {planned.FragmentId} changed while the backfill ran (its rows, inputs or " +
+                                   $"'{field.Name}' values); run the backfill again to finish it.");
+                    continue;
+                }
+                fragments[index] = now with { Files = [.. WithoutField(now.Files, field.Id), .. files] };
+                Committed++;
+                RowsCommitted += planned.RowsToCompute;
+            }
+            return latest with { Fragments = fragments };
+        }, out var attempts);
+        Attempts = attempts;
+        return result;
+    }
+
+    /// <summary>Drops <paramref name="fieldId"/> from a fragment's files: tombstoned in shared files, dropped where alone.</summary>
+    private static IEnumerable<DataFileEntry> WithoutField(IReadOnlyList<DataFileEntry> files, int fieldId)
+    {
+        foreach (var file in files)
+        {
+            if (!file.Holds(fieldId))
+            {
+                yield return file;
+                continue;
+            }
+            var ids = file.FieldIds.Select(id => id == fieldId ? DataFileEntry.Tombstone : id).ToList();
+            if (ids.Any(id => id != DataFileEntry.Tombstone))
+            {
+                yield return file with { FieldIds = ids };
+            }
+        }
+    }
+
+    /// <summary>The data file entries for a fragment whose checkpoints tile it; null when they do not (yet).</summary>
+    public static IReadOnlyList<DataFileEntry>? FilesFromCheckpoints(string tablePath, PlannedFragment planned,
+        IReadOnlyList<CheckpointReceipt> receipts, int fieldId, ColumnProvenance provenance)
+    {
+        var covered = BackfillPlanner.CoveredRanges(tablePath, receipts, planned.RowCount);
+        if (covered.Sum(c => (long)c.Count) != planned.RowCount)
+        {
+            return null;
+        }
+        return covered.Select(c =>
+        {
+            var r = receipts.First(r => r.RowStart == c.Start && r.RowCount == c.Count);
+            return new DataFileEntry(r.File, [fieldId], r.RowStart, r.RowCount, Math.Max(1, r.BatchRows), provenance);
+        }).ToList();
+    }
+}

@@ -1,0 +1,92 @@
+using Apache.Arrow;
+using Geneva.Core.Storage;
+using Geneva.Core.Udfs;
+
+namespace Geneva.Core.Tests;
+
+/// <summary>A temporary folder per test, deleted afterwards, and helpers that make small tables.</summary>
+public sealed class TestFolder : IDisposable
+{
+    public TestFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "geneva-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string Table(string name = "t") => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+public static class TestData
+{
+    public static Schema Schema { get; } = new Schema.Builder()
+        .Field(f => f.Name("id").DataType(Apache.Arrow.Types.Int64Type.Default))
+        .Field(f => f.Name("text").DataType(Apache.Arrow.Types.StringType.Default))
+        .Build();
+
+    public static string TextFor(long id) => id % 7 == 3 ? "héllo wörld" : $"row {id} " + new string('x', (int)(id % 13));
+
+    public static RecordBatch Batch(long start, int count, Func<long, string?>? text = null)
+    {
+        text ??= TextFor;
+        var ids = new Int64Array.Builder();
+        var texts = new StringArray.Builder();
+        for (var i = 0L; i < count; i++)
+        {
+            ids.Append(start + i);
+            var t = text(start + i);
+            if (t is null)
+            {
+                texts.AppendNull();
+            }
+            else
+            {
+                texts.Append(t);
+            }
+        }
+        return new RecordBatch(Schema, [ids.Build(), texts.Build()], count);
+    }
+
+    public static GenevaTable Create(string path, int rows, int rowsPerFragment = 1000, int batchRows = 256,
+        Func<long, string?>? text = null) =>
+        GenevaTable.Create(path, Schema, Batches(0, rows, 300, text),
+            new TableWriteOptions { MaxRowsPerFragment = rowsPerFragment, BatchRows = batchRows });
+
+    public static IEnumerable<RecordBatch> Batches(long start, int rows, int size, Func<long, string?>? text = null)
+    {
+        for (var s = 0; s < rows; s += size)
+        {
+            yield return Batch(start + s, Math.Min(size, rows - s), text);
+        }
+    }
+
+    public static string TestUdfsPath => typeof(Geneva.TestUdfs.StringLength).Assembly.Location;
+
+    public static UdfSpec Udf(string typeName) => DotNetUdfLoader.Describe(TestUdfsPath, typeName);
+
+    /// <summary>All values of one column, in row order, as .NET objects.</summary>
+    public static List<object?> Column(GenevaTable table, string column)
+    {
+        var values = new List<object?>();
+        foreach (var batch in table.Scan([column]))
+        {
+            for (var i = 0; i < batch.Length; i++)
+            {
+                values.Add(Geneva.Core.Arrow.ArrowValues.GetValue(batch.Column(0), i));
+            }
+        }
+        return values;
+    }
+}

@@ -1,0 +1,127 @@
+using Apache.Arrow;
+using Geneva.Core.Udfs;
+
+namespace Geneva.TestUdfs;
+
+/// <summary>Unicode character count of utf8 values, computed from the offsets and bytes (no strings).</summary>
+[GenevaUdf("int32", Name = "strlen", InputColumns = ["text"])]
+public sealed class StringLength : IBatchUdf
+{
+    public IArrowArray Apply(RecordBatch input)
+    {
+        var text = (StringArray)input.Column(0);
+        var builder = new Int32Array.Builder();
+        builder.Reserve(text.Length);
+        var bytes = text.ValueBuffer.Span;
+        var offsets = text.ValueOffsets;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text.IsNull(i))
+            {
+                builder.AppendNull();
+                continue;
+            }
+            var count = 0;
+            for (var b = offsets[i]; b < offsets[i + 1]; b++)
+            {
+                count += (bytes[b] & 0xC0) != 0x80 ? 1 : 0;
+            }
+            builder.Append(count);
+        }
+        return builder.Build();
+    }
+}
+
+/// <summary>A typed scalar UDF: input columns come from the parameter names.</summary>
+[GenevaUdf("int32")]
+public sealed class WordCount
+{
+    public int Apply(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+}
+
+/// <summary>Stateful: counts setups and calls in static counters so tests can see them.</summary>
+[GenevaUdf("utf8", InputColumns = ["text"])]
+public sealed class CountingUpper : IScalarUdf, IStatefulUdf, IDisposable
+{
+    public static int Setups;
+    public static int Calls;
+    public static int Disposals;
+    private bool _ready;
+
+    public void Setup()
+    {
+        Interlocked.Increment(ref Setups);
+        _ready = true;
+    }
+
+    public object? Apply(object?[] args)
+    {
+        if (!_ready)
+        {
+            throw new InvalidOperationException("Setup was not called.");
+        }
+        Interlocked.Increment(ref Calls);
+        return ((string?)args[0])?.ToUpperInvariant();
+    }
+
+    public void Dispose() => Interlocked.Increment(ref Disposals);
+}
+
+/// <summary>Throws for the value "boom"; otherwise returns the id doubled.</summary>
+[GenevaUdf("int64", InputColumns = ["id", "text"])]
+public sealed class FailOnBoom : IScalarUdf
+{
+    public object? Apply(object?[] args) =>
+        (string?)args[1] == "boom" ? throw new InvalidOperationException("boom row") : (long)args[0]! * 2;
+}
+
+/// <summary>A batch UDF that throws when any row in its batch is "boom": Skip must bisect to that row.</summary>
+[GenevaUdf("int32", InputColumns = ["text"], OnError = "Skip")]
+public sealed class BatchFailOnBoom : IBatchUdf
+{
+    public IArrowArray Apply(RecordBatch input)
+    {
+        var text = (StringArray)input.Column(0);
+        var builder = new Int32Array.Builder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text.GetString(i) == "boom")
+            {
+                throw new InvalidOperationException("boom in batch");
+            }
+            builder.Append(text.GetString(i)?.Length ?? 0);
+        }
+        return builder.Build();
+    }
+}
+
+/// <summary>Fails its first two calls with an IOException (transient), then works.</summary>
+[GenevaUdf("int32", InputColumns = ["text"], OnError = "RetryTransient")]
+public sealed class Flaky : IBatchUdf
+{
+    public static int Calls;
+
+    public IArrowArray Apply(RecordBatch input)
+    {
+        if (Interlocked.Increment(ref Calls) <= 2)
+        {
+            throw new IOException("transient");
+        }
+        return new StringLength().Apply(input);
+    }
+}
+
+/// <summary>Declares int32 but returns int64: must be rejected.</summary>
+[GenevaUdf("int32", InputColumns = ["id"])]
+public sealed class WrongType : IBatchUdf
+{
+    public IArrowArray Apply(RecordBatch input) => input.Column(0);
+}
+
+/// <summary>Returns one value too few.</summary>
+[GenevaUdf("int64", InputColumns = ["id"])]
+public sealed class WrongLength : IBatchUdf
+{
+    public IArrowArray Apply(RecordBatch input) =>
+        new Int64Array.Builder().AppendRange(Enumerable.Range(0, Math.Max(0, input.Length - 1)).Select(i => (long)i)).Build();
+}
