@@ -33,6 +33,9 @@ public sealed class AdaptiveCheckpointSizer
 
     public double TargetSeconds { get; }
 
+    /// <summary>True when min == max: every checkpoint has exactly that size.</summary>
+    public bool IsFixed => _min == _max;
+
     /// <summary>The size the next checkpoint should have.</summary>
     public int Current { get; private set; }
 

@@ -62,10 +62,12 @@ public sealed class TaskRunner : IDisposable
         {
             cancel.ThrowIfCancellationRequested();
             var chunkEnd = Math.Min(end, position + Sizer.Current);
-            var nextBoundary = ((position / grid) + 1) * grid;
-            if (position % grid != 0 && chunkEnd > nextBoundary)
+            var snapped = chunkEnd / grid * grid;
+            if (!Sizer.IsFixed && chunkEnd < end && snapped > position)
             {
-                chunkEnd = nextBoundary; // keep checkpoint files' batches on the input's grid
+                // Adaptive sizes are soft: ending on the input's batch grid keeps later checkpoints
+                // aligned, so their inputs are zero-copy slices. Fixed sizes are kept exactly.
+                chunkEnd = snapped;
             }
             yield return RunCheckpoint(task, reader, readFields, grid, position, chunkEnd - position, cancel);
             position = chunkEnd;
@@ -83,9 +85,12 @@ public sealed class TaskRunner : IDisposable
         (long Bytes, string Checksum) written;
         using (var writer = new CheckpointFileWriter(_table.Path, relative, _outputField))
         {
+            var aligned = start % grid == 0;
             for (var pieceStart = start; pieceStart < start + count;)
             {
-                var pieceEnd = Math.Min(start + count, ((pieceStart / grid) + 1) * grid);
+                // Aligned checkpoints go batch by batch (zero-copy input slices); an unaligned one is
+                // one piece, read across batches, so its file has one batch and stays seekable.
+                var pieceEnd = aligned ? Math.Min(start + count, pieceStart + grid) : start + count;
                 var length = pieceEnd - pieceStart;
                 var batch = reader.Read(readFields, pieceStart, length);
                 var input = new RecordBatch(
@@ -139,7 +144,6 @@ public sealed class TaskRunner : IDisposable
             Sizer.Record(computed, udfTime);
         }
         var writeSeconds = Math.Max(0, total.Elapsed.TotalSeconds - udfTime.TotalSeconds);
-        // Pieces follow the grid; an unaligned checkpoint is a single piece (see Run).
         var batchRows = start % grid == 0 ? Math.Min(grid, count) : count;
         return new CheckpointReceipt(task.FragmentKey, task.FragmentId, start, count, batchRows, relative, written.Bytes,
             written.Checksum, computed, udfTime.TotalSeconds, writeSeconds, errors);

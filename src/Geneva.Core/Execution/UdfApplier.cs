@@ -85,8 +85,9 @@ public sealed class UdfApplier : IDisposable
         Func<int, int> rowOffset, List<RowError> errors, CancellationToken cancel)
     {
         var half = input.Length / 2;
-        using var left = Slice(input, 0, half);
-        using var right = Slice(input, half, input.Length - half);
+        // Slices borrow the input's buffers: disposing them would free the caller's batch.
+        var left = Slice(input, 0, half);
+        var right = Slice(input, half, input.Length - half);
         var a = ApplyBatch(udf, left, baseRow, jobId, fragmentId, rowOffset, errors, cancel);
         var b = ApplyBatch(udf, right, baseRow + half, jobId, fragmentId, rowOffset, errors, cancel);
         return ArrowArrayConcatenator.Concatenate([a, b])!;
