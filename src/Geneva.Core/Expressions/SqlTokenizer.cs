@@ -8,6 +8,7 @@ namespace Geneva.Core.Expressions;
 internal static class SqlTokenizer
 {
     public static Tokenizer<SqlTokenKind> Instance { get; } = new TokenizerBuilder<SqlTokenKind>()
+        // Superpower anchors a Regex by prefixing it, so each pattern must be a single alternative.
         .Ignore(Span.WhiteSpace)
         .Match(Span.EqualTo("<="), SqlTokenKind.LessOrEqual)
         .Match(Span.EqualTo(">="), SqlTokenKind.GreaterOrEqual)
@@ -24,7 +25,7 @@ internal static class SqlTokenizer
         .Match(Character.EqualTo('*'), SqlTokenKind.Star)
         .Match(Character.EqualTo('/'), SqlTokenKind.Slash)
         .Match(Character.EqualTo('%'), SqlTokenKind.Percent)
-        .Match(Span.Regex(@"[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?|\.[0-9]+([eE][+-]?[0-9]+)?"),
+        .Match(Span.Regex(@"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"),
             SqlTokenKind.Number, requireDelimiters: true)
         .Match(Span.Regex("'(?:[^']|'')*'"), SqlTokenKind.String)
         .Match(Span.Regex("\"(?:[^\"]|\"\")*\""), SqlTokenKind.QuotedIdentifier)
