@@ -29,6 +29,19 @@ public sealed class SqlExpressionEvaluateTests
     }
 
     [Fact]
+    public void Evaluate_LengthMixedScriptsAndLengths_MatchesRuneCount()
+    {
+        var random = new Random(7);
+        var alphabet = new[] { "a", "Z", " ", "é", "ß", "日", "😀", "\u0301" };
+        var texts = Enumerable.Range(0, 3000)
+            .Select(i => (object?)string.Concat(Enumerable.Range(0, random.Next(0, 40)).Select(_ => alphabet[random.Next(i % 3 == 0 ? 3 : alphabet.Length)])))
+            .ToArray();
+        var batch = TestBatches.Build(("t", StringType.Default, texts));
+        var expected = texts.Select(t => (object?)((string)t!).EnumerateRunes().Count()).ToArray();
+        Assert.Equal(expected, Eval("length(t)", batch));
+    }
+
+    [Fact]
     public void Evaluate_LengthOfBinary_CountsBytes()
     {
         var batch = TestBatches.Build(("bin", BinaryType.Default, [new byte[] { 1, 2, 0xC3 }, null, System.Array.Empty<byte>()]));
