@@ -7,7 +7,12 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('Geneva.format.ps1xml')
-    CmdletsToExport      = @()
+    CmdletsToExport      = @(
+        'New-GenevaTable', 'Get-GenevaTable', 'Add-GenevaRow', 'Read-GenevaTable', 'Get-GenevaTableVersion',
+        'New-GenevaUdf', 'Add-GenevaColumn', 'Set-GenevaColumn',
+        'Get-GenevaBackfillPlan', 'Start-GenevaBackfill', 'Resume-GenevaBackfill',
+        'Get-GenevaJob', 'Get-GenevaBackfillError'
+    )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -24,6 +24,8 @@ public sealed class GenevaModuleInitializer : IModuleAssemblyInitializer, IModul
 
     public void OnImport()
     {
+        // Scriptblock UDFs need a runspace, which the engine does not know about: the module teaches it.
+        Geneva.Core.Udfs.UdfRegistry.Register(new Udfs.ScriptBlockUdfFactory());
         lock (s_gate)
         {
             if (s_resolver is not null)

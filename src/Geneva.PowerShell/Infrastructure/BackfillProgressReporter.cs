@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using Geneva.Core.Execution;
+
+namespace Geneva.PowerShell.Infrastructure;
+
+/// <summary>
+/// Shows a backfill's progress with Write-Progress. The engine reports on the cmdlet's own
+/// thread (the run is synchronous), so writing here is legal; updates are throttled because
+/// each progress record costs the host a redraw.
+/// </summary>
+internal sealed class BackfillProgressReporter(Cmdlet cmdlet, string table) : IProgress<BackfillProgress>
+{
+    private const int ActivityId = 0x6E0A;
+    private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(250);
+    private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
+    private bool _shown;
+
+    public void Report(BackfillProgress p)
+    {
+        if (_shown && p.Event is null && _sinceLast.Elapsed < s_interval)
+        {
+            return;
+        }
+        _sinceLast.Restart();
+        _shown = true;
+        var record = new ProgressRecord(ActivityId, $"Backfilling '{p.Column}' of {table}",
+            $"{p.RowsDone:N0} of {p.RowsTotal:N0} rows, {p.RowsPerSecond:N0} rows/s, " +
+            $"{p.FragmentsCommitted}/{p.FragmentsTotal} fragments committed, checkpoint size {p.CheckpointSize:N0}")
+        {
+            PercentComplete = p.RowsTotal > 0 ? (int)Math.Min(100, p.RowsDone * 100 / p.RowsTotal) : 0,
+            SecondsRemaining = p.Eta is { } eta ? (int)Math.Min(int.MaxValue, eta.TotalSeconds) : -1,
+            CurrentOperation = p.Event ?? "",
+        };
+        cmdlet.WriteProgress(record);
+    }
+
+    public void Complete()
+    {
+        if (_shown)
+        {
+            cmdlet.WriteProgress(new ProgressRecord(ActivityId, $"Backfilling {table}", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using Geneva.Core.Storage;
+using Geneva.PowerShell.Output;
+
+namespace Geneva.PowerShell.Infrastructure;
+
+/// <summary>Tab completion of column names from the table named by the command's -Table argument.</summary>
+public sealed class ColumnNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var tableArg = fakeBoundParameters["Table"];
+        var path = (tableArg is PSObject ps ? ps.BaseObject : tableArg) switch
+        {
+            string s => s,
+            GenevaTableInfo t => t.Path,
+            _ => null,
+        };
+        if (path is null)
+        {
+            return [];
+        }
+        try
+        {
+            var location = System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy.Path
+                .CurrentFileSystemLocation.ProviderPath ?? System.IO.Directory.GetCurrentDirectory();
+            var full = System.IO.Path.GetFullPath(path, location);
+            var table = GenevaTable.Open(full);
+            var bound = parameterName is "Column" && commandName.Contains("Backfill", StringComparison.OrdinalIgnoreCase);
+            return table.Manifest.Fields
+                .Where(f => !bound || table.Manifest.FindBinding(f.Name) is not null)
+                .Where(f => f.Name.StartsWith(wordToComplete.Trim('\'', '"'), StringComparison.OrdinalIgnoreCase))
+                .Select(f => new CompletionResult(Quote(f.Name), f.Name, CompletionResultType.ParameterValue, $"{f.Name} ({f.Type})"))
+                .ToList();
+        }
+        catch (Exception)
+        {
+            return []; // completion must never throw into the user's prompt
+        }
+    }
+
+    private static string Quote(string name) =>
+        name.All(c => char.IsLetterOrDigit(c) || c == '_') ? name : $"'{name.Replace("'", "''")}'";
+}

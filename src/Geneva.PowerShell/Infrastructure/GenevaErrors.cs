@@ -1,0 +1,29 @@
+using System.Management.Automation;
+using Geneva.Core;
+
+namespace Geneva.PowerShell.Infrastructure;
+
+/// <summary>The one place engine errors become PowerShell error records: stable ErrorId, category by cause.</summary>
+internal static class GenevaErrors
+{
+    public static ErrorRecord ToErrorRecord(GenevaException e) =>
+        new(e, e.Code.ToString(), Category(e.Code), e.Target);
+
+    public static ErrorCategory Category(GenevaErrorCode code) => code switch
+    {
+        GenevaErrorCode.InvalidArgument or GenevaErrorCode.ExpressionInvalid or GenevaErrorCode.UdfDefinitionInvalid
+            => ErrorCategory.InvalidArgument,
+        GenevaErrorCode.TableNotFound or GenevaErrorCode.VersionNotFound or GenevaErrorCode.ColumnNotFound
+            or GenevaErrorCode.JobNotFound => ErrorCategory.ObjectNotFound,
+        GenevaErrorCode.TableExists or GenevaErrorCode.ColumnExists => ErrorCategory.ResourceExists,
+        GenevaErrorCode.ManifestCorrupt or GenevaErrorCode.DataFileCorrupt or GenevaErrorCode.CheckpointCorrupt
+            => ErrorCategory.InvalidData,
+        GenevaErrorCode.TypeMismatch => ErrorCategory.InvalidType,
+        GenevaErrorCode.ExpressionSyntax => ErrorCategory.ParserError,
+        GenevaErrorCode.UdfLoadFailed => ErrorCategory.ResourceUnavailable,
+        GenevaErrorCode.UdfOutputInvalid => ErrorCategory.InvalidResult,
+        GenevaErrorCode.CommitConflict => ErrorCategory.ResourceBusy,
+        GenevaErrorCode.OperationStopped => ErrorCategory.OperationStopped,
+        _ => ErrorCategory.InvalidOperation,
+    };
+}

@@ -1,0 +1,135 @@
+using System.Collections;
+using System.Management.Automation;
+using Apache.Arrow;
+using Geneva.Core;
+using Geneva.Core.Arrow;
+
+namespace Geneva.PowerShell.Infrastructure;
+
+/// <summary>
+/// PowerShell objects to Arrow record batches and back: the edge where rows become objects.
+/// Column types come from the table when it exists, else from the values (ints become int64,
+/// as Python/Arrow infer them, so later rows with larger ids fit).
+/// </summary>
+internal static class RowConversion
+{
+    public static IReadOnlyList<KeyValuePair<string, object?>> Properties(object row)
+    {
+        var value = row is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : row;
+        if (value is IDictionary dictionary)
+        {
+            return dictionary.Keys.Cast<object>().Select(k => new KeyValuePair<string, object?>(k.ToString()!, dictionary[k])).ToList();
+        }
+        var wrapped = PSObject.AsPSObject(row);
+        return wrapped.Properties
+            .Where(p => p.IsGettable && p.MemberType is PSMemberTypes.NoteProperty or PSMemberTypes.Property or PSMemberTypes.AliasProperty or PSMemberTypes.ScriptProperty)
+            .Select(p => new KeyValuePair<string, object?>(p.Name, SafeValue(p)))
+            .ToList();
+    }
+
+    private static object? SafeValue(PSPropertyInfo p)
+    {
+        try
+        {
+            return p.Value;
+        }
+        catch (GetValueException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Infers an Arrow type name for a value, or null when it says nothing (null).</summary>
+    public static string? InferType(object? raw)
+    {
+        var value = PSValues.Unwrap(raw);
+        return value switch
+        {
+            null => null,
+            bool => "bool",
+            sbyte => "int8",
+            byte => "uint8",
+            short => "int16",
+            ushort => "uint16",
+            int or long => "int64",
+            uint => "uint32",
+            ulong => "uint64",
+            float => "float32",
+            double or decimal => "float64",
+            string or char => "utf8",
+            DateTime or DateTimeOffset => "timestamp[us]",
+            byte[] => "binary",
+            float[] => "list<float32>",
+            double[] => "list<float64>",
+            int[] or long[] => "list<int64>",
+            object?[] items => items.Select(InferType).FirstOrDefault(t => t is not null) is { } inner ? $"list<{inner}>" : null,
+            _ => "utf8",
+        };
+    }
+
+    /// <summary>Column names in first-seen order and their types, from known types or the rows' values.</summary>
+    public static Schema InferSchema(IReadOnlyList<IReadOnlyList<KeyValuePair<string, object?>>> rows,
+        IReadOnlyDictionary<string, string>? known)
+    {
+        var names = new List<string>();
+        var types = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var row in rows)
+        {
+            foreach (var (name, value) in row)
+            {
+                if (!types.ContainsKey(name))
+                {
+                    names.Add(name);
+                    types[name] = null;
+                }
+                types[name] ??= known is not null && known.TryGetValue(name, out var k) ? k : InferType(value);
+            }
+        }
+        var builder = new Schema.Builder();
+        foreach (var name in names)
+        {
+            builder.Field(new Field(name, ArrowTypeNames.Parse(types[name] ?? "utf8"), true));
+        }
+        return builder.Build();
+    }
+
+    public static RecordBatch ToBatch(Schema schema, IReadOnlyList<IReadOnlyList<KeyValuePair<string, object?>>> rows)
+    {
+        var columns = new IArrowArray[schema.FieldsList.Count];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var name = schema.FieldsList[c].Name;
+            var values = new object?[rows.Count];
+            for (var r = 0; r < rows.Count; r++)
+            {
+                foreach (var (key, value) in rows[r])
+                {
+                    if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        values[r] = PSValues.Unwrap(value);
+                        break;
+                    }
+                }
+            }
+            try
+            {
+                columns[c] = ArrowValues.Build(schema.FieldsList[c].DataType, values);
+            }
+            catch (GenevaException e) when (e.Code == GenevaErrorCode.TypeMismatch)
+            {
+                throw new GenevaException(GenevaErrorCode.TypeMismatch, $"Column '{name}': {e.Message}", name, e);
+            }
+        }
+        return new RecordBatch(schema, columns, rows.Count);
+    }
+
+    public static PSObject ToPSObject(RecordBatch batch, int row)
+    {
+        var result = new PSObject();
+        for (var c = 0; c < batch.ColumnCount; c++)
+        {
+            result.Properties.Add(new PSNoteProperty(batch.Schema.GetFieldByIndex(c).Name, ArrowValues.GetValue(batch.Column(c), row)));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,39 @@
+using System.IO;
+using System.Management.Automation;
+using Geneva.Core.Planning;
+using Geneva.PowerShell.Output;
+
+namespace Geneva.PowerShell.Infrastructure;
+
+/// <summary>
+/// Lets every -Table parameter take a table object, a plan, a path string, or a deserialized
+/// object with a Path property, and turns it into a full file-system path resolved against
+/// the session's current location (not the process's).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class TableArgumentAttribute : ArgumentTransformationAttribute
+{
+    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+    {
+        var value = inputData is PSObject ps ? ps.BaseObject : inputData;
+        string? path = value switch
+        {
+            string s => s,
+            GenevaTableInfo t => t.Path,
+            BackfillPlan p => p.TablePath,
+            DirectoryInfo d => d.FullName,
+            PathInfo p => p.ProviderPath,
+            _ => null,
+        };
+        if (path is null && inputData is PSObject obj)
+        {
+            path = (obj.Properties["Path"]?.Value ?? obj.Properties["TablePath"]?.Value)?.ToString();
+        }
+        if (path is null)
+        {
+            throw new ArgumentTransformationMetadataException(
+                $"Cannot use a {value?.GetType().Name ?? "null"} as a table: give a table path or a Geneva table object.");
+        }
+        return engineIntrinsics.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    }
+}
