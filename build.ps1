@@ -143,6 +143,9 @@ function Get-PesterModulePath {
 function Invoke-PesterTests {
     Write-Host '==> Test: Pester (tests/Geneva.PowerShell.Tests)'
     $pesterPath = Get-PesterModulePath
+    # UDF classes compiled as a user would compile theirs; the Pester tests load them from here.
+    Invoke-Native dotnet @('build', (Join-Path $PSScriptRoot 'tests/Geneva.TestUdfs'), '-c', $Configuration,
+        '-o', (Join-Path $PSScriptRoot 'out/testudfs'), '--nologo', '-v', 'minimal')
     $summaryPath = Join-Path $TestResultDirectory 'pester-summary.json'
     Remove-Item -LiteralPath $summaryPath -ErrorAction Ignore
 
@@ -192,7 +195,8 @@ function Invoke-Test {
         }
         Write-Host "${runner}: $($run.Passed) passed, $($run.Failed) failed, $($run.Skipped) skipped"
         if ($run.Total -eq 0) {
-            Write-Host "${runner}: no tests were found" -ForegroundColor Yellow
+            Write-Host "${runner}: no tests were found" -ForegroundColor Red
+            $ok = $false
         }
         if ($run.Broken) {
             Write-Host "${runner}: the runner reported a failure outside any test (exit code $($run.ExitCode))" -ForegroundColor Red

@@ -1,10 +1,10 @@
 # Checks that the built module (module/, from build.ps1) loads with its dependencies, native ones included.
 BeforeAll {
     $script:module = Import-Module (Join-Path $PSScriptRoot '../../module/Geneva.psd1') -Force -PassThru
-    # No cmdlet touches these assemblies yet, so load them the way a cmdlet's first use would:
-    # from the module's bin folder, into the same (default) load context as the module.
-    $bin = Join-Path $module.ModuleBase 'bin'
-    Add-Type -Path (Join-Path $bin 'Microsoft.Data.Sqlite.dll'), (Join-Path $bin 'Apache.Arrow.dll')
+    # Opening a table's job database loads Microsoft.Data.Sqlite and Apache.Arrow from the module's bin folder.
+    $t = Join-Path $TestDrive 't'
+    [pscustomobject]@{ a = 1 } | New-GenevaTable -Path $t | Out-Null
+    Get-GenevaJob -Table $t | Out-Null
 }
 
 Describe 'Geneva module' {

@@ -25,9 +25,11 @@ public sealed class ColumnNameCompleter : IArgumentCompleter
         }
         try
         {
-            var location = System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy.Path
-                .CurrentFileSystemLocation.ProviderPath ?? System.IO.Directory.GetCurrentDirectory();
-            var full = System.IO.Path.GetFullPath(path, location);
+            // A completer runs inside the pipeline that asked, so the session state is reached through a
+            // nested command in the current runspace (the SessionStateProxy refuses concurrent calls).
+            using var nested = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
+            var full = nested.AddCommand("Microsoft.PowerShell.Management\\Resolve-Path").AddParameter("LiteralPath", path)
+                .Invoke<PathInfo>().FirstOrDefault()?.ProviderPath ?? path;
             var table = GenevaTable.Open(full);
             var bound = parameterName is "Column" && commandName.Contains("Backfill", StringComparison.OrdinalIgnoreCase);
             return table.Manifest.Fields

@@ -1,0 +1,135 @@
+BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
+
+Describe 'New-GenevaTable' {
+    It 'creates a table from piped objects with inferred types and fragments' {
+        $t = Join-Path $TestDrive 'piped'
+        $info = 1..25 | ForEach-Object { [pscustomobject]@{ id = $_; name = "n$_"; score = $_ / 2; ok = ($_ % 2 -eq 0) } } |
+            New-GenevaTable -Path $t -MaxRowsPerFragment 10
+        $info.RowCount | Should -Be 25
+        $info.FragmentCount | Should -Be 3
+        $info.Schema | Should -Be 'id:int64, name:utf8, score:float64, ok:bool'
+    }
+
+    It 'takes column types from -Schema' {
+        $t = Join-Path $TestDrive 'typed'
+        $info = @{ id = 1; emb = [float[]](1, 2, 3) }, @{ id = 2; emb = [float[]](4, 5, 6) } |
+            New-GenevaTable -Path $t -Schema @{ id = 'int32'; emb = 'fixed_size_list<float32>[3]' }
+        ($info.Columns | Where-Object Name -eq 'emb').Type | Should -Be 'fixed_size_list<float32>[3]'
+        (Read-GenevaTable $t | Select-Object -Last 1).emb | Should -Be @(4, 5, 6)
+    }
+
+    It 'imports a CSV file with typed columns' {
+        $csv = Join-Path $TestDrive 'in.csv'
+        "id,city,temp`n1,Geneva,3.5`n2,Zürich,`n3,Bern,-1" | Set-Content -LiteralPath $csv
+        $info = New-GenevaTable -Path (Join-Path $TestDrive 'csv') -From $csv
+        $info.Schema | Should -Be 'id:int64, city:utf8, temp:float64'
+        $rows = Read-GenevaTable $info
+        $rows[1].city | Should -Be 'Zürich'
+        $rows[1].temp | Should -BeNullOrEmpty
+        $rows[2].temp | Should -Be -1
+    }
+
+    It 'imports an Arrow IPC file' {
+        $src = New-TestTable -Rows 30
+        $file = Get-ChildItem (Join-Path $src 'data') -Filter *.arrow | Select-Object -First 1
+        $info = New-GenevaTable -Path (Join-Path $TestDrive 'fromarrow') -From $file.FullName
+        $info.RowCount | Should -Be 30
+    }
+
+    It 'refuses an existing table with TableExists' {
+        $t = New-TestTable -Rows 3
+        { [pscustomobject]@{ a = 1 } | New-GenevaTable -Path $t -ErrorAction Stop } |
+            Should -Throw -ErrorId 'TableExists,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $t = Join-Path $TestDrive 'whatif'
+        [pscustomobject]@{ a = 1 } | New-GenevaTable -Path $t -WhatIf
+        Test-Path $t | Should -BeFalse
+    }
+
+    It 'rejects a row whose value does not fit the column type' {
+        $t = Join-Path $TestDrive 'badrow'
+        { @{ id = 1 }, @{ id = 'not a number' } | New-GenevaTable -Path $t -ErrorAction Stop } |
+            Should -Throw -ErrorId 'TypeMismatch,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+    }
+}
+
+Describe 'Get-GenevaTable and versions' {
+    It 'reports an unknown path as TableNotFound with the path as target' {
+        $missing = Join-Path $TestDrive 'missing'
+        $err = { Get-GenevaTable $missing -ErrorAction Stop } | Should -Throw -PassThru -ErrorId 'TableNotFound,Geneva.PowerShell.Cmdlets.GetGenevaTableCommand'
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.TargetObject | Should -Be $missing
+    }
+
+    It 'travels back to an older version' {
+        $t = New-TestTable -Rows 10
+        1..5 | ForEach-Object { [pscustomobject]@{ id = 100 + $_; text = 'new' } } | Add-GenevaRow -Table $t
+        (Get-GenevaTable $t).RowCount | Should -Be 15
+        (Get-GenevaTable $t -Version 1).RowCount | Should -Be 10
+        @(Read-GenevaTable $t -Version 1).Count | Should -Be 10
+        (Get-GenevaTableVersion $t).Operation | Should -Be @('create', 'append')
+    }
+
+    It 'accepts a table object from the pipeline' {
+        $t = New-TestTable -Rows 4
+        @(Get-GenevaTable $t | Read-GenevaTable).Count | Should -Be 4
+    }
+
+    It 'reports a corrupt manifest as InvalidData without losing older versions' {
+        $t = New-TestTable -Rows 4
+        Set-Content -LiteralPath (Join-Path $t '_versions/00000000000000000002.json') -Value '{ broken'
+        { Get-GenevaTable $t -ErrorAction Stop } | Should -Throw -ErrorId 'ManifestCorrupt,Geneva.PowerShell.Cmdlets.GetGenevaTableCommand'
+        (Get-GenevaTable $t -Version 1).RowCount | Should -Be 4
+    }
+}
+
+Describe 'Add-GenevaRow' {
+    It 'appends rows as a new fragment, null in columns they lack' {
+        $t = New-TestTable -Rows 10 -PerFragment 10
+        [pscustomobject]@{ id = 11 } | Add-GenevaRow -Table $t
+        $info = Get-GenevaTable $t
+        $info.FragmentCount | Should -Be 2
+        (Read-GenevaTable $t -Where 'id = 11').text | Should -BeNullOrEmpty
+    }
+
+    It 'rejects a column the table does not have' {
+        $t = New-TestTable -Rows 3
+        { [pscustomobject]@{ id = 4; nope = 1 } | Add-GenevaRow -Table $t -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ColumnNotFound,Geneva.PowerShell.Cmdlets.AddGenevaRowCommand'
+        (Get-GenevaTable $t).Version | Should -Be 1
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $t = New-TestTable -Rows 3
+        [pscustomobject]@{ id = 4; text = 'x' } | Add-GenevaRow -Table $t -WhatIf
+        (Get-GenevaTable $t).Version | Should -Be 1
+    }
+}
+
+Describe 'Read-GenevaTable' {
+    BeforeAll { $script:t = New-TestTable -Rows 200 -PerFragment 64 }
+
+    It 'selects columns, filters and limits' {
+        $rows = @(Read-GenevaTable $t -Column id -Where 'id > 190 and text like ''row 19%''' -First 3)
+        $rows.id | Should -Be @(191, 192, 193)
+        $rows[0].PSObject.Properties.Name | Should -Be @('id')
+    }
+
+    It 'returns Arrow record batches with -AsArrow that stay valid after reading' {
+        $batches = @(Read-GenevaTable $t -AsArrow)
+        ($batches | Measure-Object -Property Length -Sum).Sum | Should -Be 200
+        $batches[0].Column(0).GetValue(0) | Should -Be 1
+    }
+
+    It 'reports a filter syntax error with its position' {
+        $err = { Read-GenevaTable $t -Where 'id >' -ErrorAction Stop } | Should -Throw -PassThru -ErrorId 'ExpressionSyntax,Geneva.PowerShell.Cmdlets.ReadGenevaTableCommand'
+        $err.CategoryInfo.Category | Should -Be 'ParserError'
+        $err.Exception.Position | Should -Be 5
+    }
+
+    It 'reports an unknown column as ColumnNotFound' {
+        { Read-GenevaTable $t -Column nope -ErrorAction Stop } | Should -Throw -ErrorId 'ColumnNotFound,Geneva.PowerShell.Cmdlets.ReadGenevaTableCommand'
+    }
+}

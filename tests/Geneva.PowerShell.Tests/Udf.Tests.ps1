@@ -1,0 +1,86 @@
+BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
+
+Describe 'New-GenevaUdf' {
+    It 'takes a scriptblock''s input columns from its parameters' {
+        $u = New-GenevaUdf -Name flen -ScriptBlock { param($filename) $filename.Length } -OutputType int32
+        $u.Kind | Should -Be 'scriptblock'
+        $u.InputColumns | Should -Be @('filename')
+        $u.OutputType | Should -Be 'int32'
+    }
+
+    It 'takes an expression''s input columns from the columns it names' {
+        $u = New-GenevaUdf -Name tlen -Expression 'length(text) + id' -OutputType int64
+        $u.InputColumns | Should -Be @('text', 'id')
+    }
+
+    It 'describes a .NET UDF class from an assembly, attribute defaults included' {
+        $u = New-GenevaUdf -AssemblyPath $TestUdfs -TypeName BatchFailOnBoom
+        $u.Kind | Should -Be 'dotnet'
+        $u.Batched | Should -BeTrue
+        $u.OnError.Name | Should -Be 'Skip'
+        (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName WordCount).InputColumns | Should -Be @('text')
+    }
+
+    It 'changes its version when its definition changes' {
+        $a = New-GenevaUdf -Name f -ScriptBlock { param($x) $x } -OutputType utf8
+        $b = New-GenevaUdf -Name f -ScriptBlock { param($x) "$x!" } -OutputType utf8
+        $a.EffectiveVersion | Should -Not -Be $b.EffectiveVersion
+        (New-GenevaUdf -Name f -ScriptBlock { param($x) $x } -OutputType utf8 -Version v1).EffectiveVersion | Should -Be 'v1'
+    }
+
+    It 'rejects a bad error-rule regex when the UDF is defined' {
+        { New-GenevaUdf -Name f -Expression 'id' -OutputType int64 -OnError @{ Exception = 'IOException'; Match = '('; Action = 'Retry' } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UdfDefinitionInvalid,Geneva.PowerShell.Cmdlets.NewGenevaUdfCommand'
+    }
+
+    It 'rejects an unknown output type' {
+        { New-GenevaUdf -Name f -Expression 'id' -OutputType int33 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidArgument,Geneva.PowerShell.Cmdlets.NewGenevaUdfCommand'
+    }
+
+    It 'names a missing assembly clearly' {
+        { New-GenevaUdf -AssemblyPath (Join-Path $TestDrive 'nope.dll') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UdfLoadFailed,Geneva.PowerShell.Cmdlets.NewGenevaUdfCommand'
+    }
+}
+
+Describe 'Add-GenevaColumn and Set-GenevaColumn' {
+    It 'adds a computed column that is null until backfilled and shows its binding' {
+        $t = New-TestTable -Rows 5
+        Add-GenevaColumn -Table $t -Name tlen -Udf (New-GenevaUdf -Name tlen -Expression 'length(text)' -OutputType int32)
+        $col = (Get-GenevaTable $t).Columns | Where-Object Name -eq tlen
+        $col.UdfName | Should -Be 'tlen'
+        $col.InputColumns | Should -Be @('text')
+        (Read-GenevaTable $t | Where-Object tlen -ne $null) | Should -BeNullOrEmpty
+        @(Read-GenevaTable $t).Count | Should -Be 5
+    }
+
+    It 'refuses a UDF that reads a missing column' {
+        $t = New-TestTable -Rows 5
+        { Add-GenevaColumn -Table $t -Name x -Udf (New-GenevaUdf -Name x -Expression 'length(nope)' -OutputType int32) -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ColumnNotFound,Geneva.PowerShell.Cmdlets.AddGenevaColumnCommand'
+    }
+
+    It 'refuses a duplicate column and changes nothing with -WhatIf' {
+        $t = New-TestTable -Rows 5
+        Add-GenevaColumn -Table $t -Name c -Type int32 -WhatIf
+        (Get-GenevaTable $t).Version | Should -Be 1
+        Add-GenevaColumn -Table $t -Name c -Type int32
+        { Add-GenevaColumn -Table $t -Name C -Type int32 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ColumnExists,Geneva.PowerShell.Cmdlets.AddGenevaColumnCommand'
+    }
+
+    It 'rebinds a column to a new UDF version' {
+        $t = New-TestTable -Rows 5
+        Add-GenevaColumn -Table $t -Name c -Udf (New-GenevaUdf -Name c -Expression 'id' -OutputType int64)
+        $info = Set-GenevaColumn -Table $t -Name c -Udf (New-GenevaUdf -Name c -Expression 'id * 2' -OutputType int64) -PassThru
+        ($info.Columns | Where-Object Name -eq c).Udf.Source | Should -Be 'id * 2'
+    }
+
+    It 'completes column names of the table named by -Table' {
+        $t = New-TestTable -Rows 5
+        $line = "Read-GenevaTable -Table '$t' -Column te"
+        $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $result.CompletionMatches.CompletionText | Should -Be @('text')
+    }
+}
