@@ -97,7 +97,7 @@ public sealed class BackfillCoordinator
         var field = table.Manifest.GetField(plan.Column);
         var committer = new FragmentCommitter(table, plan);
         var pending = new List<(PlannedFragment, IReadOnlyList<DataFileEntry>)>();
-        long rowsDone = 0, computed = 0, errorCount = 0;
+        long rowsDone = 0, computed = 0, errorCount = 0, skipped = 0;
         int checkpoints = 0, committed = 0, retries = 0;
         var current = table;
 
@@ -153,7 +153,9 @@ public sealed class BackfillCoordinator
                         rowsDone += receipt.RowCount;
                         computed += receipt.RowsComputed;
                         errorCount += receipt.Errors.Count;
+                        skipped += receipt.Errors.Count(e => e.Action == "Skip");
                         checkpoints++;
+                        CheckSkipLimits(udf.OnError, skipped, plan.RowsToCompute);
                         Report(receipt.RowCount, null);
                     }
                 }
@@ -207,6 +209,26 @@ public sealed class BackfillCoordinator
             Elapsed = clock.Elapsed,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// Fails the job once skipped rows pass MaxSkipCount, or pass MaxSkipFraction of the rows
+    /// this run computes (so the fraction is of the whole job, not of the rows seen so far).
+    /// </summary>
+    private static void CheckSkipLimits(ErrorPolicy policy, long skipped, long rowsToCompute)
+    {
+        if (policy.MaxSkipCount is long max && skipped > max)
+        {
+            throw new GenevaException(GenevaErrorCode.UdfFailed,
+                $"{skipped} rows were skipped after UDF errors, more than MaxSkipCount {max}; the job stops. " +
+                "Get-GenevaBackfillError lists them.", skipped);
+        }
+        if (policy.MaxSkipFraction is double fraction && skipped > fraction * rowsToCompute)
+        {
+            throw new GenevaException(GenevaErrorCode.UdfFailed,
+                $"{skipped} of {rowsToCompute} rows were skipped after UDF errors, more than MaxSkipFraction {fraction:P1}; " +
+                "the job stops. Get-GenevaBackfillError lists them.", skipped);
+        }
     }
 
     private void CommitSafely(Action commit)
