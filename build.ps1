@@ -6,6 +6,11 @@
     Build:  publishes src/Geneva.PowerShell (no runtime identifier, so one folder serves every
             platform) into module/bin.
     Sample: Build, then runs samples/sample.ps1 in a fresh pwsh.
+    Help:   Build, then tools/Build-Help.ps1 (in a fresh pwsh): checks help/*.md against the cmdlets
+            and regenerates module/en-US/Geneva.PowerShell.dll-Help.xml. The MAML is committed, so
+            Build does not need this; run it after changing help/*.md or a cmdlet's parameters.
+            (-UpdateMarkdown: run tools/Build-Help.ps1 -UpdateMarkdown directly to refresh the
+            generated SYNTAX and parameter yaml blocks.)
     Test:   Build, then the xunit tests (tests/Geneva.Core.Tests) and the Pester tests
             (tests/Geneva.PowerShell.Tests, in a fresh pwsh). Ends with one line
             "Total: <N> passed, <M> failed" and exits 1 if anything failed or a runner did not run.
@@ -14,7 +19,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Sample', 'Test')]
+    [ValidateSet('Build', 'Sample', 'Help', 'Test')]
     [string] $Task = 'Build',
 
     [string] $Configuration = 'Release'
@@ -71,6 +76,14 @@ function Invoke-Build {
         '-o', (Join-Path $PSScriptRoot 'module/bin'),
         '--nologo', '-v', 'minimal'
     )
+}
+
+function Invoke-Help {
+    Write-Host '==> Help: help/*.md -> module/en-US/Geneva.PowerShell.dll-Help.xml'
+    $exitCode = Invoke-ChildPwsh -ScriptPath (Join-Path $PSScriptRoot 'tools/Build-Help.ps1')
+    if ($exitCode -ne 0) {
+        throw "tools/Build-Help.ps1 failed with exit code $exitCode."
+    }
 }
 
 function Invoke-Sample {
@@ -218,6 +231,7 @@ try {
     Invoke-Build
     switch ($Task) {
         'Sample' { Invoke-Sample }
+        'Help' { Invoke-Help }
         'Test' { if (-not (Invoke-Test)) { $exitCode = 1 } }
     }
 }
