@@ -39,10 +39,13 @@ public sealed class CheckpointStore : IDisposable
 
     private readonly SqliteConnection _connection;
 
-    private CheckpointStore(SqliteConnection connection, string path)
+    private readonly string _tablePath;
+
+    private CheckpointStore(SqliteConnection connection, string path, string tablePath)
     {
         _connection = connection;
         DatabasePath = path;
+        _tablePath = tablePath;
     }
 
     public string DatabasePath { get; }
@@ -71,7 +74,7 @@ public sealed class CheckpointStore : IDisposable
             throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
                 $"The checkpoint database '{path}' cannot be opened: {e.Message}", path, e);
         }
-        return new CheckpointStore(connection, path);
+        return new CheckpointStore(connection, path, tablePath);
     }
 
     private static void Execute(SqliteConnection connection, string sql)
@@ -271,6 +274,7 @@ public sealed class CheckpointStore : IDisposable
             result.Add(new JobRecord
             {
                 JobId = reader.GetString(0),
+                TablePath = _tablePath,
                 Column = reader.GetString(1),
                 UdfName = reader.GetString(2),
                 UdfVersion = reader.GetString(3),

@@ -4,6 +4,8 @@ namespace Geneva.Core.Checkpoints;
 public sealed record JobRecord
 {
     public required string JobId { get; init; }
+    /// <summary>The table the job belongs to, so a job object can be piped to Resume-GenevaBackfill.</summary>
+    public string TablePath { get; init; } = "";
     public required string Column { get; init; }
     public required string UdfName { get; init; }
     public required string UdfVersion { get; init; }

@@ -62,12 +62,15 @@ public sealed class TaskRunner : IDisposable
         {
             cancel.ThrowIfCancellationRequested();
             var chunkEnd = Math.Min(end, position + Sizer.Current);
-            var snapped = chunkEnd / grid * grid;
-            if (!Sizer.IsFixed && chunkEnd < end && snapped > position)
+            if (!Sizer.IsFixed && chunkEnd < end)
             {
-                // Adaptive sizes are soft: ending on the input's batch grid keeps later checkpoints
-                // aligned, so their inputs are zero-copy slices. Fixed sizes are kept exactly.
-                chunkEnd = snapped;
+                // Adaptive sizes are soft: ending on the input's batch grid (the next boundary when
+                // starting off it, else the last one reached) keeps checkpoints aligned, so their
+                // inputs are zero-copy slices and their files seekable. Fixed sizes are kept exactly.
+                var nextBoundary = ((position / grid) + 1) * grid;
+                var snapped = chunkEnd / grid * grid;
+                chunkEnd = position % grid != 0 && chunkEnd > nextBoundary ? nextBoundary
+                    : snapped > position ? snapped : chunkEnd;
             }
             yield return RunCheckpoint(task, reader, readFields, grid, position, chunkEnd - position, cancel);
             position = chunkEnd;

@@ -15,6 +15,10 @@ public sealed class FragmentReader : IDisposable
     private readonly Dictionary<string, int> _lastBatch = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _owned = [];
 
+    /// <summary>The schema built for the last field list asked for; sequential readers ask with the same list.</summary>
+    private Schema? _schema;
+    private IReadOnlyList<SchemaField>? _schemaFields;
+
     public FragmentReader(string tablePath, FragmentEntry fragment)
     {
         _tablePath = tablePath;
@@ -24,13 +28,14 @@ public sealed class FragmentReader : IDisposable
     public FragmentEntry Fragment { get; }
 
     /// <summary>
-    /// The record-batch size of the file holding <paramref name="field"/>'s first rows: readers
-    /// that align their ranges to it get zero-copy slices.
+    /// The largest record-batch size among the files holding <paramref name="field"/>: readers that
+    /// align their ranges to it get zero-copy slices of the bulk of the data. (Not the first file's:
+    /// an adaptive ramp can leave a tiny first checkpoint, which would make a reader crawl.)
     /// </summary>
     public int BatchGrid(SchemaField field)
     {
         var files = Fragment.FilesFor(field.Id);
-        return files.Count == 0 ? Fragment.RowCount : files[0].BatchRows;
+        return files.Count == 0 ? Fragment.RowCount : Math.Max(1, Math.Min(Fragment.RowCount, files.Max(f => f.BatchRows)));
     }
 
     public RecordBatch Read(IReadOnlyList<SchemaField> fields, int start, int length)
@@ -50,15 +55,17 @@ public sealed class FragmentReader : IDisposable
         }
         _owned.Clear();
 
-        var schema = new Schema.Builder();
-        var columns = new List<IArrowArray>(fields.Count);
-        foreach (var field in fields)
+        if (!ReferenceEquals(fields, _schemaFields))
         {
-            var type = ArrowTypeNames.Parse(field.Type);
-            schema.Field(new Field(field.Name, type, true));
-            columns.Add(ReadColumn(field, type, start, length));
+            _schema = new Schema(fields.Select(f => new Field(f.Name, ArrowTypeNames.Parse(f.Type), true)), null);
+            _schemaFields = fields;
         }
-        return new RecordBatch(schema.Build(), columns, length);
+        var columns = new List<IArrowArray>(fields.Count);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            columns.Add(ReadColumn(fields[i], _schema!.FieldsList[i].DataType, start, length));
+        }
+        return new RecordBatch(_schema!, columns, length);
     }
 
     private IArrowArray ReadColumn(SchemaField field, Apache.Arrow.Types.IArrowType type, int start, int length)

@@ -25,9 +25,11 @@ public sealed class TableArgumentAttribute : ArgumentTransformationAttribute
             PathInfo p => p.ProviderPath,
             _ => null,
         };
-        if (path is null && inputData is PSObject obj)
+        if (path is null && inputData is not null)
         {
-            path = (obj.Properties["Path"]?.Value ?? obj.Properties["TablePath"]?.Value)?.ToString();
+            // Job records, row errors of a job, deserialized table objects: anything naming its table.
+            var obj = PSObject.AsPSObject(inputData);
+            path = (obj.Properties["TablePath"]?.Value ?? obj.Properties["Path"]?.Value)?.ToString();
         }
         if (path is null)
         {
