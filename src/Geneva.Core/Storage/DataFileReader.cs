@@ -28,7 +28,7 @@ internal sealed class DataFileReader : IDisposable
             throw new GenevaException(GenevaErrorCode.DataFileCorrupt,
                 $"Data file '{_path}' named by the table's manifest is missing.", _path, e);
         }
-        _reader = new ArrowFileReader(_stream, leaveOpen: false);
+        _reader = new ArrowFileReader(_stream, Arrow.PooledMemoryAllocator.Shared, leaveOpen: false);
     }
 
     public DataFileEntry Entry { get; }
