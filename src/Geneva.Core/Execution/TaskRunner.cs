@@ -62,15 +62,22 @@ public sealed class TaskRunner : IDisposable
         {
             cancel.ThrowIfCancellationRequested();
             var chunkEnd = Math.Min(end, position + Sizer.Current);
-            if (!Sizer.IsFixed && chunkEnd < end)
+            if (!Sizer.IsFixed)
             {
                 // Adaptive sizes are soft: ending on the input's batch grid (the next boundary when
                 // starting off it, else the last one reached) keeps checkpoints aligned, so their
-                // inputs are zero-copy slices and their files seekable. Fixed sizes are kept exactly.
+                // inputs are zero-copy slices rather than concatenations (5x slower in bench/).
+                // Fixed sizes are kept exactly.
                 var nextBoundary = ((position / grid) + 1) * grid;
                 var snapped = chunkEnd / grid * grid;
-                chunkEnd = position % grid != 0 && chunkEnd > nextBoundary ? nextBoundary
-                    : snapped > position ? snapped : chunkEnd;
+                if (position % grid != 0 && chunkEnd > nextBoundary)
+                {
+                    chunkEnd = nextBoundary;
+                }
+                else if (chunkEnd < end && snapped > position)
+                {
+                    chunkEnd = snapped;
+                }
             }
             yield return RunCheckpoint(task, reader, readFields, grid, position, chunkEnd - position, cancel);
             position = chunkEnd;
