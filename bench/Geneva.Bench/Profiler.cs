@@ -137,7 +137,7 @@ internal static class Profiler
                 Directory.CreateDirectory(scratch);
                 using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
                 {
-                    Stream target = hash ? new HashStream(file) : file;
+                    Stream target = hash ? new HashingStream(file) : file;
                     using (var writer = new ArrowFileWriter(target, outSchema, leaveOpen: true))
                     {
                         foreach (var o in outputs.Skip(i).Take(perFile))
@@ -147,7 +147,7 @@ internal static class Profiler
                         writer.WriteEnd();
                     }
                     file.Flush();
-                    if (target is HashStream h)
+                    if (target is HashingStream h)
                     {
                         _ = h.Checksum;
                     }
@@ -186,27 +186,5 @@ internal static class Profiler
         });
         Directory.Delete(scratch, true);
         return new Measurement { Scenario = "profile", Rows = table.Manifest.RowCount, Parts = parts, Verified = true };
-    }
-
-    private sealed class HashStream(Stream inner) : Stream
-    {
-        private readonly XxHash3 _hash = new();
-        public string Checksum => Convert.ToHexStringLower(_hash.GetCurrentHash());
-        public override bool CanRead => false;
-        public override bool CanSeek => true;
-        public override bool CanWrite => true;
-        public override long Length => inner.Length;
-        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            _hash.Append(buffer);
-            inner.Write(buffer);
-        }
-        public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) =>
-            origin == SeekOrigin.Current && offset == 0 ? inner.Position : throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -155,14 +155,7 @@ public sealed class CheckpointStore : IDisposable
         }
         foreach (var error in receipt.Errors)
         {
-            using var insert = Command("""
-                INSERT INTO row_errors(job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at)
-                VALUES($job, $fragment, $row, $attempt, $type, $message, $action, $at)
-                """,
-                ("$job", error.JobId), ("$fragment", error.FragmentId), ("$row", error.RowOffset), ("$attempt", error.Attempt),
-                ("$type", error.ErrorType), ("$message", error.Message), ("$action", error.Action), ("$at", Time(error.At)));
-            insert.Transaction = transaction;
-            insert.ExecuteNonQuery();
+            InsertRowError(error, transaction);
         }
         using (var update = Command("""
             UPDATE jobs SET rows_checkpointed = rows_checkpointed + $rows, udf_values_computed = udf_values_computed + $computed,
@@ -186,19 +179,24 @@ public sealed class CheckpointStore : IDisposable
         using var transaction = _connection.BeginTransaction();
         foreach (var error in errors)
         {
-            using var insert = Command("""
-                INSERT INTO row_errors(job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at)
-                VALUES($job, $fragment, $row, $attempt, $type, $message, $action, $at)
-                """,
-                ("$job", error.JobId), ("$fragment", error.FragmentId), ("$row", error.RowOffset), ("$attempt", error.Attempt),
-                ("$type", error.ErrorType), ("$message", error.Message), ("$action", error.Action), ("$at", Time(error.At)));
-            insert.Transaction = transaction;
-            insert.ExecuteNonQuery();
+            InsertRowError(error, transaction);
             using var update = Command("UPDATE jobs SET error_count = error_count + 1 WHERE job_id = $job", ("$job", error.JobId));
             update.Transaction = transaction;
             update.ExecuteNonQuery();
         }
         transaction.Commit();
+    }
+
+    private void InsertRowError(RowError error, SqliteTransaction transaction)
+    {
+        using var insert = Command("""
+            INSERT INTO row_errors(job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at)
+            VALUES($job, $fragment, $row, $attempt, $type, $message, $action, $at)
+            """,
+            ("$job", error.JobId), ("$fragment", error.FragmentId), ("$row", error.RowOffset), ("$attempt", error.Attempt),
+            ("$type", error.ErrorType), ("$message", error.Message), ("$action", error.Action), ("$at", Time(error.At)));
+        insert.Transaction = transaction;
+        insert.ExecuteNonQuery();
     }
 
     public void RecordCommit(string jobId, int fragments, long rows, int retries)
@@ -212,30 +210,19 @@ public sealed class CheckpointStore : IDisposable
         command.ExecuteNonQuery();
     }
 
-    public IReadOnlyList<CheckpointReceipt> ForFragment(string fragmentKey)
-    {
-        using var command = Command("""
-            SELECT fragment_key, fragment_id, row_start, row_count, batch_rows, file, bytes, checksum, rows_computed, udf_seconds, write_seconds
-            FROM checkpoints WHERE fragment_key = $key ORDER BY row_start
-            """, ("$key", fragmentKey));
-        using var reader = command.ExecuteReader();
-        var result = new List<CheckpointReceipt>();
-        while (reader.Read())
-        {
-            result.Add(new CheckpointReceipt(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3),
-                reader.GetInt32(4), reader.GetString(5), reader.GetInt64(6), reader.GetString(7), reader.GetInt32(8),
-                reader.GetDouble(9), reader.GetDouble(10), []));
-        }
-        return result;
-    }
+    public IReadOnlyList<CheckpointReceipt> ForFragment(string fragmentKey) =>
+        QueryReceipts("WHERE fragment_key = $key ORDER BY row_start", ("$key", fragmentKey));
 
     /// <summary>Every checkpoint of a job in the order they were made: the adaptive sizer's ramp.</summary>
-    public IReadOnlyList<CheckpointReceipt> ForJob(string jobId)
+    public IReadOnlyList<CheckpointReceipt> ForJob(string jobId) =>
+        QueryReceipts("WHERE job_id = $job ORDER BY created_at, rowid", ("$job", jobId));
+
+    private List<CheckpointReceipt> QueryReceipts(string tail, params (string, object?)[] args)
     {
-        using var command = Command("""
+        using var command = Command($"""
             SELECT fragment_key, fragment_id, row_start, row_count, batch_rows, file, bytes, checksum, rows_computed, udf_seconds, write_seconds
-            FROM checkpoints WHERE job_id = $job ORDER BY created_at, rowid
-            """, ("$job", jobId));
+            FROM checkpoints {tail}
+            """, args);
         using var reader = command.ExecuteReader();
         var result = new List<CheckpointReceipt>();
         while (reader.Read())
