@@ -125,3 +125,28 @@ public sealed class WrongLength : IBatchUdf
     public IArrowArray Apply(RecordBatch input) =>
         new Int64Array.Builder().AppendRange(Enumerable.Range(0, Math.Max(0, input.Length - 1)).Select(i => (long)i)).Build();
 }
+
+/// <summary>Ends its whole process on the value "poison", as a native crash or an OOM kill would.</summary>
+[GenevaUdf("int32", InputColumns = ["text"])]
+public sealed class ExitOnPoison : IScalarUdf
+{
+    public object? Apply(object?[] args)
+    {
+        if ((string?)args[0] == "poison")
+        {
+            Environment.Exit(3);
+        }
+        return ((string?)args[0])?.Length;
+    }
+}
+
+/// <summary>Sleeps per row: an I/O-bound UDF for concurrency tests and benchmarks.</summary>
+[GenevaUdf("int64", InputColumns = ["id"])]
+public sealed class SleepyDouble : IScalarUdf
+{
+    public object? Apply(object?[] args)
+    {
+        Thread.Sleep(int.TryParse(Environment.GetEnvironmentVariable("GENEVA_TEST_SLEEP_MS"), out var ms) ? ms : 2);
+        return (long)args[0]! * 2;
+    }
+}

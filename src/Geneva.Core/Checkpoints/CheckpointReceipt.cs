@@ -17,4 +17,6 @@ public sealed record CheckpointReceipt(
     int RowsComputed,
     double UdfSeconds,
     double WriteSeconds,
-    IReadOnlyList<RowError> Errors);
+    IReadOnlyList<RowError> Errors,
+    /// <summary>Which worker made it (host:pid), for per-worker checkpoint sizes.</summary>
+    string? Worker = null);

@@ -28,7 +28,7 @@ public sealed class CheckpointStore : IDisposable
             fragment_key TEXT NOT NULL, row_start INTEGER NOT NULL, row_count INTEGER NOT NULL, batch_rows INTEGER NOT NULL,
             job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL, file TEXT NOT NULL, bytes INTEGER NOT NULL,
             checksum TEXT NOT NULL, rows_computed INTEGER NOT NULL, udf_seconds REAL NOT NULL,
-            write_seconds REAL NOT NULL, created_at TEXT NOT NULL,
+            write_seconds REAL NOT NULL, created_at TEXT NOT NULL, worker TEXT,
             PRIMARY KEY(fragment_key, row_start));
         CREATE TABLE IF NOT EXISTS row_errors(
             id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL,
@@ -142,13 +142,13 @@ public sealed class CheckpointStore : IDisposable
         using var transaction = _connection.BeginTransaction();
         using (var insert = Command("""
             INSERT OR REPLACE INTO checkpoints(fragment_key, row_start, row_count, batch_rows, job_id, fragment_id, file, bytes,
-                checksum, rows_computed, udf_seconds, write_seconds, created_at)
-            VALUES($key, $start, $count, $batchRows, $job, $fragment, $file, $bytes, $checksum, $computed, $udf, $write, $now)
+                checksum, rows_computed, udf_seconds, write_seconds, created_at, worker)
+            VALUES($key, $start, $count, $batchRows, $job, $fragment, $file, $bytes, $checksum, $computed, $udf, $write, $now, $worker)
             """,
             ("$key", receipt.FragmentKey), ("$start", receipt.RowStart), ("$count", receipt.RowCount), ("$batchRows", receipt.BatchRows),
             ("$job", jobId), ("$fragment", receipt.FragmentId), ("$file", receipt.File), ("$bytes", receipt.Bytes),
             ("$checksum", receipt.Checksum), ("$computed", receipt.RowsComputed), ("$udf", receipt.UdfSeconds),
-            ("$write", receipt.WriteSeconds), ("$now", Time(DateTimeOffset.UtcNow))))
+            ("$write", receipt.WriteSeconds), ("$now", Time(DateTimeOffset.UtcNow)), ("$worker", receipt.Worker)))
         {
             insert.Transaction = transaction;
             insert.ExecuteNonQuery();
@@ -220,7 +220,7 @@ public sealed class CheckpointStore : IDisposable
     private List<CheckpointReceipt> QueryReceipts(string tail, params (string, object?)[] args)
     {
         using var command = Command($"""
-            SELECT fragment_key, fragment_id, row_start, row_count, batch_rows, file, bytes, checksum, rows_computed, udf_seconds, write_seconds
+            SELECT fragment_key, fragment_id, row_start, row_count, batch_rows, file, bytes, checksum, rows_computed, udf_seconds, write_seconds, worker
             FROM checkpoints {tail}
             """, args);
         using var reader = command.ExecuteReader();
@@ -229,7 +229,7 @@ public sealed class CheckpointStore : IDisposable
         {
             result.Add(new CheckpointReceipt(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3),
                 reader.GetInt32(4), reader.GetString(5), reader.GetInt64(6), reader.GetString(7), reader.GetInt32(8),
-                reader.GetDouble(9), reader.GetDouble(10), []));
+                reader.GetDouble(9), reader.GetDouble(10), [], reader.IsDBNull(11) ? null : reader.GetString(11)));
         }
         return result;
     }

@@ -5,7 +5,8 @@ namespace Geneva.Core.Execution;
 /// the minimum (fast proof of life), then sizes to rate x <see cref="TargetSeconds"/> after every
 /// checkpoint, so slow UDFs save often and cheap ones save rarely; shrinks at once when a
 /// checkpoint runs long; probes one step up after many checkpoints stuck at the minimum.
-/// Always within [min, max]; min == max gives fixed-size checkpoints.
+/// Always within [min, max]; min == max gives fixed-size checkpoints. Thread-safe: a worker's
+/// UDF instances share its sizer.
 /// </summary>
 public sealed class AdaptiveCheckpointSizer
 {
@@ -17,7 +18,9 @@ public sealed class AdaptiveCheckpointSizer
 
     private readonly int _min;
     private readonly int _max;
+    private readonly object _gate = new();
     private int _atMinimum;
+    private int _current;
 
     public AdaptiveCheckpointSizer(int min, int max, TimeSpan? target = null)
     {
@@ -28,7 +31,7 @@ public sealed class AdaptiveCheckpointSizer
         _min = min;
         _max = max;
         TargetSeconds = (target ?? DefaultTarget).TotalSeconds;
-        Current = min;
+        _current = min;
     }
 
     public double TargetSeconds { get; }
@@ -37,7 +40,16 @@ public sealed class AdaptiveCheckpointSizer
     public bool IsFixed => _min == _max;
 
     /// <summary>The size the next checkpoint should have.</summary>
-    public int Current { get; private set; }
+    public int Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current;
+            }
+        }
+    }
 
     public void Record(int rows, TimeSpan udfTime)
     {
@@ -45,10 +57,18 @@ public sealed class AdaptiveCheckpointSizer
         {
             return;
         }
+        lock (_gate)
+        {
+            RecordLocked(rows, udfTime);
+        }
+    }
+
+    private void RecordLocked(int rows, TimeSpan udfTime)
+    {
         var seconds = Math.Max(udfTime.TotalSeconds, 1e-6);
         var ideal = rows / seconds * TargetSeconds;
         var next = (int)Math.Clamp(ideal, _min, _max);
-        if (next == _min && Current == _min)
+        if (next == _min && _current == _min)
         {
             if (++_atMinimum >= ProbeAfter && _min < _max)
             {
@@ -60,6 +80,6 @@ public sealed class AdaptiveCheckpointSizer
         {
             _atMinimum = 0;
         }
-        Current = next;
+        _current = next;
     }
 }

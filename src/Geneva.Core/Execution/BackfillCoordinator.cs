@@ -121,44 +121,29 @@ public sealed class BackfillCoordinator
             Report(null, $"committed version {current.Version}");
         }
 
-        AdaptiveCheckpointSizer? sizer = null;
+        var lastSize = 0;
         void Report(int? size, string? message)
         {
             var seconds = clock.Elapsed.TotalSeconds;
             var rate = seconds > 0 ? rowsDone / seconds : 0;
             TimeSpan? eta = rate > 0 ? TimeSpan.FromSeconds((plan.RowsToProcess - rowsDone) / rate) : null;
+            lastSize = size ?? lastSize;
             _options.Progress?.Report(new BackfillProgress(jobId, plan.Column, plan.RowsToProcess, rowsDone,
-                plan.FragmentCount, committed, rate, eta, size ?? sizer?.Current ?? 0, message));
+                plan.FragmentCount, committed, rate, eta, lastSize, message));
         }
 
         try
         {
-            var where = BackfillPlanner.ParseFilter(table, plan.Where);
-            var needsUdf = plan.Fragments.Any(f => f.Tasks.Count > 0);
-            using var runner = needsUdf
-                ? new TaskRunner(table, plan.Column, new UdfApplier(udf, UdfRegistry.CreateInstance(udf), _options.Sleep),
-                    where, sizer = new AdaptiveCheckpointSizer(plan.Settings.MinCheckpointSize, plan.Settings.MaxCheckpointSize,
-                        _options.CheckpointTarget))
-                : null;
+            var tasks = plan.Fragments.SelectMany(f => f.Tasks.Select(t => new TaskSpec(jobId, table.Path, table.Version,
+                plan.Column, udf, plan.Where, f.FragmentId, f.Mode, f.Key, t.Offset, t.RowCount))).ToList();
+            var tasksLeft = plan.Fragments.ToDictionary(f => f.FragmentId, f => f.Tasks.Count);
+            var sizing = new Workers.CheckpointSizing(plan.Settings.MinCheckpointSize, plan.Settings.MaxCheckpointSize,
+                (_options.CheckpointTarget ?? AdaptiveCheckpointSizer.DefaultTarget).TotalSeconds);
+            var executor = _options.Executor ?? new Workers.InProcessTaskExecutor(_options.Sleep);
             Report(null, "started");
-            foreach (var fragment in plan.Fragments)
+
+            void FragmentDone(PlannedFragment fragment)
             {
-                foreach (var task in fragment.Tasks)
-                {
-                    var spec = new TaskSpec(jobId, table.Path, table.Version, plan.Column, udf, plan.Where,
-                        fragment.FragmentId, fragment.Mode, fragment.Key, task.Offset, task.RowCount);
-                    foreach (var receipt in runner!.Run(spec, _options.Cancel))
-                    {
-                        store.Record(jobId, receipt);
-                        rowsDone += receipt.RowCount;
-                        computed += receipt.RowsComputed;
-                        errorCount += receipt.Errors.Count;
-                        skipped += receipt.Errors.Count(e => e.Action == "Skip");
-                        checkpoints++;
-                        CheckSkipLimits(udf.OnError, skipped, plan.RowsToCompute);
-                        Report(receipt.RowCount, null);
-                    }
-                }
                 var provenance = new ColumnProvenance(ProvenanceVersion(table, fragment, field, udf), fragment.InputFiles);
                 var files = FragmentCommitter.FilesFromCheckpoints(table.Path, fragment, store.ForFragment(fragment.Key),
                     field.Id, provenance) ?? throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
@@ -168,6 +153,37 @@ public sealed class BackfillCoordinator
                 if (pending.Count >= plan.Settings.CommitGranularity)
                 {
                     CommitPending();
+                }
+            }
+
+            // Fragments already fully checkpointed (a crash before their commit) need no task.
+            foreach (var fragment in plan.Fragments.Where(f => f.Tasks.Count == 0))
+            {
+                FragmentDone(fragment);
+            }
+            foreach (var e in executor.Run(tasks, sizing, _options.Cancel))
+            {
+                switch (e)
+                {
+                    case Workers.CheckpointWritten(_, var receipt):
+                        store.Record(jobId, receipt);
+                        rowsDone += receipt.RowCount;
+                        computed += receipt.RowsComputed;
+                        errorCount += receipt.Errors.Count;
+                        skipped += receipt.Errors.Count(x => x.Action == "Skip");
+                        checkpoints++;
+                        CheckSkipLimits(udf.OnError, skipped, plan.RowsToCompute);
+                        Report(receipt.RowCount, null);
+                        break;
+                    case Workers.TaskFinished(var task):
+                        if (--tasksLeft[task.FragmentId] == 0)
+                        {
+                            FragmentDone(plan.Fragments.First(f => f.FragmentId == task.FragmentId));
+                        }
+                        break;
+                    case Workers.ExecutorNotice(var message):
+                        _options.Log?.Invoke(message);
+                        break;
                 }
             }
             CommitPending();

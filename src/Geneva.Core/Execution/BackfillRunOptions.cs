@@ -13,6 +13,9 @@ public sealed record BackfillRunOptions
     /// <summary>Target UDF time per checkpoint for the adaptive sizer; Geneva's 10 s by default.</summary>
     public TimeSpan? CheckpointTarget { get; init; }
 
-    /// <summary>Replaces the retry wait, so tests need not sleep.</summary>
+    /// <summary>Where tasks run; null runs them in this process, one UDF instance, on the calling thread.</summary>
+    public Workers.ITaskExecutor? Executor { get; init; }
+
+    /// <summary>Replaces the retry wait, so tests need not sleep (in-process execution only).</summary>
     public Action<TimeSpan, CancellationToken>? Sleep { get; init; }
 }

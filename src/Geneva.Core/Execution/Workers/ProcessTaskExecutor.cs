@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+
+namespace Geneva.Core.Execution.Workers;
+
+/// <summary>
+/// Runs tasks in worker processes, each running several UDF instances. Each worker gets as many
+/// tasks at a time as it has instances. A worker that dies loses only its in-flight checkpoints:
+/// the rest of each of its tasks (from its last receipt) is sent to another worker, up to
+/// <see cref="MaxAttempts"/> attempts in all, and a replacement worker is started.
+/// </summary>
+public sealed class ProcessTaskExecutor : ITaskExecutor
+{
+    public const int MaxAttempts = 3;
+
+    private readonly IWorkerLauncher _launcher;
+    private readonly int _workers;
+    private readonly int _instancesPerWorker;
+
+    public ProcessTaskExecutor(IWorkerLauncher launcher, int workers, int instancesPerWorker)
+    {
+        _launcher = launcher;
+        _workers = Math.Max(1, workers);
+        _instancesPerWorker = Math.Max(1, instancesPerWorker);
+    }
+
+    public int Instances => _workers * _instancesPerWorker;
+
+    /// <summary>Process ids of the workers running now (tests kill one to prove recovery).</summary>
+    public IReadOnlyList<int> WorkerProcessIds => _live.Select(w => w.ProcessId).ToList();
+
+    private readonly List<Worker> _live = [];
+
+    private sealed record InFlight(TaskSpec Original, TaskSpec Sent, int Attempt, Worker Worker)
+    {
+        public int DoneUpTo { get; set; } = Sent.Offset;
+    }
+
+    public IEnumerable<TaskEvent> Run(IReadOnlyList<TaskSpec> tasks, CheckpointSizing sizing, CancellationToken cancel)
+    {
+        var events = Channel.CreateUnbounded<(Worker Worker, WorkerMessage? Message)>();
+        var pending = new Queue<(TaskSpec Original, TaskSpec Spec, int Attempt)>(tasks.Select(t => (t, t, 1)));
+        var inFlight = new Dictionary<int, InFlight>();
+        var number = 0;
+        var finished = false;
+        try
+        {
+            var count = Math.Min(_workers, Math.Max(1, (tasks.Count + _instancesPerWorker - 1) / _instancesPerWorker));
+            for (var i = 0; i < count && pending.Count > 0; i++)
+            {
+                _live.Add(Worker.Start(_launcher.StartInfo(_instancesPerWorker), events.Writer));
+            }
+            foreach (var worker in _live)
+            {
+                Fill(worker);
+            }
+            while (pending.Count > 0 || inFlight.Count > 0)
+            {
+                var (worker, message) = events.Reader.ReadAsync(cancel).AsTask().GetAwaiter().GetResult();
+                if (message is null)
+                {
+                    foreach (var notice in WorkerExited(worker))
+                    {
+                        yield return notice;
+                    }
+                    continue;
+                }
+                switch (message.Type)
+                {
+                    case WorkerMessage.Hello:
+                        yield return new ExecutorNotice($"Worker {message.Worker} started with {_instancesPerWorker} UDF instance(s).");
+                        break;
+                    case WorkerMessage.Receipt when inFlight.TryGetValue(message.TaskNumber, out var task):
+                        var receipt = message.CheckpointReceipt!;
+                        task.DoneUpTo = receipt.RowStart + receipt.RowCount;
+                        yield return new CheckpointWritten(task.Original, receipt);
+                        break;
+                    case WorkerMessage.Done when inFlight.Remove(message.TaskNumber, out var done):
+                        if (done.Sent.Offset + done.Sent.RowCount == done.Original.Offset + done.Original.RowCount)
+                        {
+                            yield return new TaskFinished(done.Original);
+                        }
+                        Fill(worker);
+                        break;
+                    case WorkerMessage.Failed:
+                        throw Failure(message, inFlight.GetValueOrDefault(message.TaskNumber)?.Original);
+                }
+            }
+            finished = true;
+        }
+        finally
+        {
+            // Stopped or failed: kill at once, so in-flight checkpoints are discarded whole (their
+            // receipts would not be recorded anyway). Finished: let workers exit on their own.
+            foreach (var worker in _live)
+            {
+                worker.Stop(graceful: finished);
+            }
+            _live.Clear();
+        }
+
+        void Fill(Worker worker)
+        {
+            while (pending.Count > 0 && inFlight.Values.Count(t => t.Worker == worker) < _instancesPerWorker && !worker.Exited)
+            {
+                var (original, spec, attempt) = pending.Dequeue();
+                var n = ++number;
+                inFlight[n] = new InFlight(original, spec, attempt, worker);
+                worker.Send(new WorkerMessage { Type = WorkerMessage.Task, TaskNumber = n, Spec = spec, Sizing = sizing });
+            }
+        }
+
+        IEnumerable<TaskEvent> WorkerExited(Worker worker)
+        {
+            _live.Remove(worker);
+            var lost = inFlight.Where(p => p.Value.Worker == worker).ToList();
+            if (lost.Count == 0 && pending.Count == 0)
+            {
+                yield break;
+            }
+            yield return new ExecutorNotice($"Worker process {worker.ProcessId} exited (code {worker.ExitCode}) with " +
+                                            $"{lost.Count} task(s) in flight. {worker.ErrorTail}".TrimEnd());
+            foreach (var (n, task) in lost)
+            {
+                inFlight.Remove(n);
+                var end = task.Sent.Offset + task.Sent.RowCount;
+                if (task.DoneUpTo >= end)
+                {
+                    yield return new TaskFinished(task.Original);
+                    continue;
+                }
+                if (task.Attempt >= MaxAttempts)
+                {
+                    throw new GenevaException(GenevaErrorCode.UdfFailed,
+                        $"Fragment {task.Sent.FragmentId}, rows {task.DoneUpTo}..{end - 1}: the worker running them died " +
+                        $"{MaxAttempts} times (last exit code {worker.ExitCode}). {worker.ErrorTail}".TrimEnd(), task.Sent.FragmentId);
+                }
+                var rest = task.Sent with { Offset = task.DoneUpTo, RowCount = end - task.DoneUpTo };
+                pending.Enqueue((task.Original, rest, task.Attempt + 1));
+                yield return new ExecutorNotice($"Re-sending fragment {rest.FragmentId} rows {rest.Offset}..{end - 1} " +
+                                                $"(attempt {task.Attempt + 1} of {MaxAttempts}).");
+            }
+            if (pending.Count > 0)
+            {
+                var replacement = Worker.Start(_launcher.StartInfo(_instancesPerWorker), events.Writer);
+                _live.Add(replacement);
+                Fill(replacement);
+            }
+        }
+    }
+
+    private static GenevaException Failure(WorkerMessage message, TaskSpec? task)
+    {
+        var code = Enum.TryParse<GenevaErrorCode>(message.ErrorCode, out var c) ? c : GenevaErrorCode.UdfFailed;
+        var text = message.Message ?? "The worker reported a failure.";
+        return message.Errors is { Count: > 0 } errors
+            ? new UdfFailedException(text, task?.FragmentId ?? -1, new GenevaException(code, text), errors)
+            : new GenevaException(code, text, task?.FragmentId);
+    }
+
+    /// <summary>One worker process: a writer to its stdin, a thread turning its stdout lines into events.</summary>
+    private sealed class Worker
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _errors = new();
+
+        private Worker(Process process)
+        {
+            _process = process;
+            ProcessId = process.Id;
+        }
+
+        public int ProcessId { get; }
+
+        public bool Exited { get; private set; }
+
+        public int ExitCode => Exited ? _process.ExitCode : 0;
+
+        public string ErrorTail
+        {
+            get
+            {
+                lock (_errors)
+                {
+                    var text = _errors.ToString().Trim();
+                    return text.Length == 0 ? "" : "Its error output ended: " + text[Math.Max(0, text.Length - 600)..];
+                }
+            }
+        }
+
+        public static Worker Start(ProcessStartInfo info, ChannelWriter<(Worker, WorkerMessage?)> events)
+        {
+            info.RedirectStandardInput = true;
+            info.RedirectStandardOutput = true;
+            info.RedirectStandardError = true;
+            info.UseShellExecute = false;
+            var process = Process.Start(info) ?? throw new GenevaException(GenevaErrorCode.UdfLoadFailed,
+                $"Could not start a worker process ({info.FileName}).", info.FileName);
+            var worker = new Worker(process);
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is null)
+                {
+                    return;
+                }
+                lock (worker._errors)
+                {
+                    worker._errors.AppendLine(e.Data);
+                    if (worker._errors.Length > 8192)
+                    {
+                        worker._errors.Remove(0, worker._errors.Length - 4096);
+                    }
+                }
+            };
+            process.BeginErrorReadLine();
+            new Thread(() =>
+            {
+                try
+                {
+                    while (process.StandardOutput.ReadLine() is { } line)
+                    {
+                        if (WorkerMessage.TryParse(line) is { } message)
+                        {
+                            events.TryWrite((worker, message));
+                        }
+                    }
+                }
+                catch (IOException)
+                {
+                }
+                process.WaitForExit();
+                worker.Exited = true;
+                events.TryWrite((worker, null));
+            })
+            { IsBackground = true, Name = $"geneva-worker-{process.Id}" }.Start();
+            return worker;
+        }
+
+        public void Send(WorkerMessage message)
+        {
+            try
+            {
+                _process.StandardInput.WriteLine(message.ToLine());
+                _process.StandardInput.Flush();
+            }
+            catch (IOException)
+            {
+                // It died; its reader thread reports the exit and its tasks are re-sent.
+            }
+        }
+
+        /// <summary>Kills the worker, or asks it to exit and kills it only if it does not within a few seconds.</summary>
+        public void Stop(bool graceful)
+        {
+            if (Exited)
+            {
+                return;
+            }
+            if (!graceful)
+            {
+                _process.Kill(entireProcessTree: true);
+                return;
+            }
+            Send(new WorkerMessage { Type = WorkerMessage.Shutdown });
+            try
+            {
+                _process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+            }
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(3)))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using Geneva.Core.Expressions;
+using Geneva.Core.Storage;
+using Geneva.Core.Udfs;
+
+namespace Geneva.Core.Execution.Workers;
+
+/// <summary>
+/// The worker side of the protocol: reads <see cref="WorkerMessage"/> lines, runs tasks on
+/// <c>instances</c> threads (one UDF instance each, set up once and kept across tasks), and writes
+/// a receipt line per checkpoint. It never touches the job database: the coordinator records
+/// receipts. The host process (Geneva.Worker, or pwsh for scriptblock UDFs) only wires up streams.
+/// </summary>
+public sealed class WorkerHost
+{
+    private readonly TextReader _input;
+    private readonly TextWriter _output;
+    private readonly int _instances;
+    private readonly Action? _instanceThreadInit;
+    private readonly object _writeGate = new();
+    private readonly string _name = $"{Environment.MachineName}:{Environment.ProcessId}";
+    private readonly ConcurrentDictionary<string, AdaptiveCheckpointSizer> _sizers = new();
+
+    /// <param name="instanceThreadInit">Runs first on each instance thread (pwsh gives each its own runspace).</param>
+    public WorkerHost(TextReader input, TextWriter output, int instances, Action? instanceThreadInit = null)
+    {
+        _input = input;
+        _output = output;
+        _instances = Math.Max(1, instances);
+        _instanceThreadInit = instanceThreadInit;
+    }
+
+    /// <summary>Runs until shutdown or end of input; returns the process exit code.</summary>
+    public int Run()
+    {
+        using var queue = new BlockingCollection<WorkerMessage>();
+        var threads = Enumerable.Range(0, _instances).Select(i => new Thread(() => InstanceLoop(queue))
+        {
+            IsBackground = true,
+            Name = $"geneva-udf-{i}",
+        }).ToList();
+        threads.ForEach(t => t.Start());
+        Send(new WorkerMessage { Type = WorkerMessage.Hello, Worker = _name });
+        while (_input.ReadLine() is { } line)
+        {
+            var message = WorkerMessage.TryParse(line);
+            if (message is null)
+            {
+                continue;
+            }
+            if (message.Type == WorkerMessage.Shutdown)
+            {
+                break;
+            }
+            if (message.Type == WorkerMessage.Task)
+            {
+                queue.Add(message);
+            }
+        }
+        queue.CompleteAdding();
+        threads.ForEach(t => t.Join());
+        return 0;
+    }
+
+    private void InstanceLoop(BlockingCollection<WorkerMessage> queue)
+    {
+        _instanceThreadInit?.Invoke();
+        var runners = new Dictionary<string, TaskRunner>();
+        try
+        {
+            foreach (var message in queue.GetConsumingEnumerable())
+            {
+                RunTask(message, runners);
+            }
+        }
+        finally
+        {
+            foreach (var runner in runners.Values)
+            {
+                runner.Dispose();
+            }
+        }
+    }
+
+    private void RunTask(WorkerMessage message, Dictionary<string, TaskRunner> runners)
+    {
+        var spec = message.Spec!;
+        try
+        {
+            var runner = Runner(spec, message.Sizing!, runners);
+            foreach (var receipt in runner.Run(spec, CancellationToken.None))
+            {
+                Send(new WorkerMessage
+                {
+                    Type = WorkerMessage.Receipt,
+                    TaskNumber = message.TaskNumber,
+                    CheckpointReceipt = receipt with { Worker = _name },
+                    Worker = _name,
+                });
+            }
+            Send(new WorkerMessage { Type = WorkerMessage.Done, TaskNumber = message.TaskNumber, Worker = _name });
+        }
+        catch (Exception e)
+        {
+            var code = e is GenevaException g ? g.Code : GenevaErrorCode.UdfFailed;
+            Send(new WorkerMessage
+            {
+                Type = WorkerMessage.Failed,
+                TaskNumber = message.TaskNumber,
+                ErrorCode = code.ToString(),
+                Message = e.Message,
+                Errors = (e as UdfFailedException)?.Errors,
+                Worker = _name,
+            });
+        }
+    }
+
+    /// <summary>One runner (so one UDF instance) per thread and definition; one sizer per process.</summary>
+    private TaskRunner Runner(TaskSpec spec, CheckpointSizing sizing, Dictionary<string, TaskRunner> runners)
+    {
+        var key = $"{spec.TablePath}|{spec.TableVersion}|{spec.Column}|{spec.Udf.EffectiveVersion}|{spec.Where}";
+        if (!runners.TryGetValue(key, out var runner))
+        {
+            var table = GenevaTable.Open(spec.TablePath, spec.TableVersion);
+            var where = string.IsNullOrWhiteSpace(spec.Where) ? null : SqlExpression.Parse(spec.Where);
+            var sizer = _sizers.GetOrAdd($"{sizing.Min}|{sizing.Max}|{sizing.TargetSeconds}",
+                _ => new AdaptiveCheckpointSizer(sizing.Min, sizing.Max, TimeSpan.FromSeconds(sizing.TargetSeconds)));
+            runner = new TaskRunner(table, spec.Column, new UdfApplier(spec.Udf, UdfRegistry.CreateInstance(spec.Udf)), where, sizer);
+            runners[key] = runner;
+        }
+        return runner;
+    }
+
+    private void Send(WorkerMessage message)
+    {
+        var line = message.ToLine();
+        lock (_writeGate)
+        {
+            _output.WriteLine(line);
+            _output.Flush();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Geneva.Core.Checkpoints;
+using Geneva.Core.Execution;
+using Geneva.Core.Execution.Workers;
+using Geneva.Core.Planning;
+using Geneva.Core.Storage;
+
+namespace Geneva.Core.Tests;
+
+/// <summary>Backfills through real Geneva.Worker processes.</summary>
+public class ProcessTaskExecutorTests
+{
+    private static readonly DotNetWorkerLauncher s_launcher = new(Path.Combine(AppContext.BaseDirectory, "Geneva.Worker.dll"));
+
+    private static GenevaTable WithColumn(TestFolder folder, string udf, string type, int rows = 2000, Func<long, string?>? text = null) =>
+        TestData.Create(folder.Table(), rows, rowsPerFragment: 500, batchRows: 128, text: text).AddColumn("c", type, TestData.Udf(udf));
+
+    [Fact]
+    public void Start_TwoWorkersTwoInstances_ComputesEveryRowOnBothWorkers()
+    {
+        using var folder = new TestFolder();
+        var table = WithColumn(folder, "StringLength", "int32");
+        var executor = new ProcessTaskExecutor(s_launcher, workers: 2, instancesPerWorker: 2);
+        var result = new BackfillCoordinator(new BackfillRunOptions { Executor = executor })
+            .Start(table, new BackfillRequest { Column = "c", CheckpointSize = 100, MinCheckpointSize = 100 });
+
+        Assert.Equal(JobStatus.Done, result.Status);
+        Assert.Equal(2000, result.RowsCheckpointed);
+        var values = TestData.Column(GenevaTable.Open(table.Path), "c");
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => (object?)System.Globalization.StringInfo.ParseCombiningCharacters(TestData.TextFor(i)).Length), values);
+        using var store = CheckpointStore.Open(table.Path);
+        Assert.Equal(2, store.ForJob(result.JobId).Select(r => r.Worker).Distinct().Count());
+    }
+
+    [Fact]
+    public void Start_WorkerKilledMidJob_TaskResentAndJobCompletes()
+    {
+        using var folder = new TestFolder();
+        Environment.SetEnvironmentVariable("GENEVA_TEST_SLEEP_MS", "1");
+        var table = WithColumn(folder, "SleepyDouble", "int64");
+        var executor = new ProcessTaskExecutor(s_launcher, workers: 2, instancesPerWorker: 1);
+        var notices = new List<string>();
+        var killed = false;
+        var options = new BackfillRunOptions
+        {
+            Executor = executor,
+            Log = notices.Add,
+            Progress = new InlineProgress(p =>
+            {
+                if (p.Event is null && p.RowsDone >= 300 && !killed)
+                {
+                    killed = true;
+                    Process.GetProcessById(executor.WorkerProcessIds[0]).Kill();
+                }
+            }),
+        };
+        var result = new BackfillCoordinator(options).Start(table,
+            new BackfillRequest { Column = "c", CheckpointSize = 50, MinCheckpointSize = 50 });
+
+        Assert.True(killed);
+        Assert.Equal(JobStatus.Done, result.Status);
+        Assert.Contains(notices, n => n.Contains("exited"));
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => (object?)(i * 2L)), TestData.Column(GenevaTable.Open(table.Path), "c"));
+        // Each row was recorded once: the killed worker's in-flight checkpoint was never recorded, only redone.
+        Assert.InRange(result.RowsCheckpointed, 2000, 2000);
+    }
+
+    [Fact]
+    public void Start_WorkerDiesOnPoisonRowEveryTime_FailsAfterThreeAttempts()
+    {
+        using var folder = new TestFolder();
+        var table = WithColumn(folder, "ExitOnPoison", "int32", rows: 600, text: i => i == 550 ? "poison" : "ok");
+        var executor = new ProcessTaskExecutor(s_launcher, workers: 1, instancesPerWorker: 1);
+        var e = Assert.Throws<GenevaException>(() => new BackfillCoordinator(new BackfillRunOptions { Executor = executor })
+            .Start(table, new BackfillRequest { Column = "c", CheckpointSize = 25, MinCheckpointSize = 25 }));
+        Assert.Contains("died 3 times", e.Message);
+        Assert.Contains("rows 50..", e.Message);
+        using var store = CheckpointStore.Open(table.Path);
+        var job = store.ListJobs().Single();
+        Assert.Equal(JobStatus.Failed, job.Status);
+        // Fragment 0 finished and was committed before the poison row's fragment failed.
+        Assert.Equal(1, job.FragmentsCommitted);
+    }
+
+    [Fact]
+    public void Start_UdfFailsInWorker_JobFailsWithRowErrorRecorded()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), 300, text: i => i == 123 ? "boom" : "ok")
+            .AddColumn("c", "int64", TestData.Udf("FailOnBoom"));
+        var executor = new ProcessTaskExecutor(s_launcher, workers: 1, instancesPerWorker: 1);
+        var e = Assert.Throws<UdfFailedException>(() => new BackfillCoordinator(new BackfillRunOptions { Executor = executor })
+            .Start(table, new BackfillRequest { Column = "c" }));
+        Assert.Contains("boom row", e.Message);
+        using var store = CheckpointStore.Open(table.Path);
+        Assert.Equal(123, Assert.Single(store.ListErrors(null)).RowOffset);
+    }
+
+    private sealed class InlineProgress(Action<BackfillProgress> report) : IProgress<BackfillProgress>
+    {
+        public void Report(BackfillProgress value) => report(value);
+    }
+}
