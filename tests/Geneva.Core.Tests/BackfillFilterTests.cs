@@ -163,9 +163,4 @@ public class BackfillFilterTests
         var result = new BackfillCoordinator().Start(table, new BackfillRequest { Column = "twice" });
         Assert.Equal(30, result.ErrorCount);
     }
-
-    private sealed class InlineProgress(Action<BackfillProgress> report) : IProgress<BackfillProgress>
-    {
-        public void Report(BackfillProgress value) => report(value);
-    }
 }

@@ -72,6 +72,26 @@ public class GenevaTableTests
     }
 
     [Fact]
+    public void TryCreate_WritersRacingForOneVersion_ExactlyOneWinsEachRound()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), 10);
+        for (var round = 0; round < 25; round++)
+        {
+            var version = table.Version + 1 + round;
+            using var start = new Barrier(6);
+            var wins = Enumerable.Range(0, 6).Select(w => Task.Run(() =>
+            {
+                var manifest = table.Manifest with { Version = version, OperationDetail = $"writer {w}" };
+                start.SignalAndWait();
+                return ManifestStore.TryCreate(table.Path, manifest) ? w : -1;
+            })).ToList().Select(t => t.Result).Where(w => w >= 0).ToList();
+            var winner = Assert.Single(wins);
+            Assert.Equal($"writer {winner}", ManifestStore.Read(table.Path, version).OperationDetail);
+        }
+    }
+
+    [Fact]
     public void Open_CorruptManifest_ThrowsManifestCorrupt()
     {
         using var folder = new TestFolder();

@@ -95,9 +95,4 @@ public class ProcessTaskExecutorTests
         using var store = CheckpointStore.Open(table.Path);
         Assert.Equal(123, Assert.Single(store.ListErrors(null)).RowOffset);
     }
-
-    private sealed class InlineProgress(Action<BackfillProgress> report) : IProgress<BackfillProgress>
-    {
-        public void Report(BackfillProgress value) => report(value);
-    }
 }

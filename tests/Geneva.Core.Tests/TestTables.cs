@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Geneva.Core.Execution;
 using Geneva.Core.Storage;
 using Geneva.Core.Udfs;
 
@@ -89,4 +90,10 @@ public static class TestData
         }
         return values;
     }
+}
+
+/// <summary>Reports on the engine's thread as it happens (Progress&lt;T&gt; would post to the thread pool).</summary>
+internal sealed class InlineProgress(Action<BackfillProgress> report) : IProgress<BackfillProgress>
+{
+    public void Report(BackfillProgress value) => report(value);
 }

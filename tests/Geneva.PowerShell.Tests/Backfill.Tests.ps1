@@ -160,7 +160,7 @@ Describe 'Resume-GenevaBackfill after the process is killed' {
         Add-GenevaColumn -Table $t -Name slow -Udf (New-GenevaUdf -Name slow -ScriptBlock ([scriptblock]::Create($text)) -OutputType int64)
 
         $module = (Get-Module Geneva).Path
-        $child = Start-ChildPwsh -Script "Import-Module '$module'; Start-GenevaBackfill -Table '$t' -Column slow -CheckpointSize 100 -MinCheckpointSize 100 | Out-Null"
+        $child = Start-ChildPwsh -Script "Import-Module '$module'; Start-GenevaBackfill -Table '$t' -Column slow -CheckpointSize 100 -MinCheckpointSize 100 -Concurrency 1 | Out-Null"
         try {
             $deadline = [DateTime]::UtcNow.AddSeconds(90)
             do {
@@ -179,6 +179,11 @@ Describe 'Resume-GenevaBackfill after the process is killed' {
         $job.Status | Should -Be 'Interrupted'
         $saved = $job.RowsCheckpointed
         $saved | Should -BeGreaterOrEqual 700
+        # The worker sees its coordinator's end of the pipe close and exits; wait until the log is still.
+        do {
+            $before = (Get-Item -LiteralPath $log).Length
+            Start-Sleep -Milliseconds 500
+        } until ((Get-Item -LiteralPath $log).Length -eq $before)
         $firstRun = @(Get-Content -LiteralPath $log | ForEach-Object { [int] $_ })
         Move-Item -LiteralPath $log -Destination "$log.1"
         # At most the one checkpoint in flight was computed and lost.

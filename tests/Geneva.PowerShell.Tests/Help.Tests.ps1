@@ -100,8 +100,14 @@ Describe 'Format views' {
 
     It 'lists jobs with rows checkpointed of planned' {
         $text = Get-GenevaJob $table | Format-Text
-        $text | Should -Match 'JobId\s+Column\s+Status\s+Rows\s+Checkpoints\s+Errors\s+CreatedAt\s+EndedAt'
-        $text | Should -Match "$($result.JobId)\s+tlen\s+Done\s+30/30"
+        $text | Should -Match 'JobId\s+Column\s+Status\s+Rows\s+Rows/s\s+ETA\s+Checkpoints\s+Errors\s+StartedAt'
+        $text | Should -Match "$($result.JobId)\s+tlen\s+Done\s+30/30\s+[\d,]+\s+\d+\s+0\s+\d{4}-"
+    }
+
+    It 'lists a job''s workers with their current checkpoint size' {
+        $text = (Get-GenevaJob $table).Workers | Format-Text
+        $text | Should -Match 'Worker\s+Checkpoints\s+Rows\s+CheckpointSize\s+LastSeconds\s+Rows/UdfSecond'
+        $text | Should -Match ':\d+\s+\d+\s+[\d,]+\s+\d+\s+\d+\.\d\d'
     }
 
     It 'lists row errors with the short exception type' {

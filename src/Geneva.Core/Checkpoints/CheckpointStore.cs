@@ -23,7 +23,8 @@ public sealed class CheckpointStore : IDisposable
             fragments_committed INTEGER NOT NULL DEFAULT 0, rows_committed INTEGER NOT NULL DEFAULT 0,
             error_count INTEGER NOT NULL DEFAULT 0, udf_seconds REAL NOT NULL DEFAULT 0,
             checkpoint_seconds REAL NOT NULL DEFAULT 0, commit_retries INTEGER NOT NULL DEFAULT 0,
-            process_id INTEGER NOT NULL DEFAULT 0, host_name TEXT, heartbeat_at TEXT);
+            process_id INTEGER NOT NULL DEFAULT 0, host_name TEXT, heartbeat_at TEXT,
+            started_at TEXT, rows_before_run INTEGER NOT NULL DEFAULT 0);
         CREATE TABLE IF NOT EXISTS checkpoints(
             fragment_key TEXT NOT NULL, row_start INTEGER NOT NULL, row_count INTEGER NOT NULL, batch_rows INTEGER NOT NULL,
             job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL, file TEXT NOT NULL, bytes INTEGER NOT NULL,
@@ -35,7 +36,16 @@ public sealed class CheckpointStore : IDisposable
             row_offset INTEGER NOT NULL, attempt INTEGER NOT NULL, error_type TEXT NOT NULL,
             message TEXT NOT NULL, action TEXT NOT NULL, created_at TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS row_errors_job ON row_errors(job_id);
+        CREATE INDEX IF NOT EXISTS checkpoints_job ON checkpoints(job_id, created_at);
         """;
+
+    /// <summary>Columns added since the first schema: added to older databases on open.</summary>
+    private static readonly (string Table, string Column, string Definition)[] s_addedColumns =
+    [
+        ("jobs", "started_at", "TEXT"),
+        ("jobs", "rows_before_run", "INTEGER NOT NULL DEFAULT 0"),
+        ("checkpoints", "worker", "TEXT"),
+    ];
 
     private readonly SqliteConnection _connection;
 
@@ -67,6 +77,7 @@ public sealed class CheckpointStore : IDisposable
             connection.Open();
             Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;");
             Execute(connection, Schema);
+            AddMissingColumns(connection);
         }
         catch (SqliteException e)
         {
@@ -75,6 +86,19 @@ public sealed class CheckpointStore : IDisposable
                 $"The checkpoint database '{path}' cannot be opened: {e.Message}", path, e);
         }
         return new CheckpointStore(connection, path, tablePath);
+    }
+
+    private static void AddMissingColumns(SqliteConnection connection)
+    {
+        foreach (var (table, column, definition) in s_addedColumns)
+        {
+            using var check = connection.CreateCommand();
+            check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+            if (Convert.ToInt64(check.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
+            }
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)
@@ -119,7 +143,8 @@ public sealed class CheckpointStore : IDisposable
     {
         using var command = Command("""
             UPDATE jobs SET status = 'Running', table_version = $v, rows_planned = $rows, fragments_planned = $frags,
-                udf_version = $udfVersion, process_id = $pid, host_name = $host, heartbeat_at = $now, ended_at = NULL, error = NULL
+                udf_version = $udfVersion, process_id = $pid, host_name = $host, heartbeat_at = $now, ended_at = NULL, error = NULL,
+                started_at = $now, rows_before_run = rows_checkpointed
             WHERE job_id = $id
             """,
             ("$id", jobId), ("$v", tableVersion), ("$rows", rowsPlanned), ("$frags", fragmentsPlanned),
@@ -244,7 +269,7 @@ public sealed class CheckpointStore : IDisposable
             SELECT job_id, column_name, udf_name, udf_version, where_text, status, request_json, table_version,
                    created_at, ended_at, error, rows_planned, fragments_planned, rows_checkpointed, udf_values_computed,
                    checkpoints, fragments_committed, rows_committed, error_count, udf_seconds, checkpoint_seconds,
-                   commit_retries, process_id, host_name, heartbeat_at
+                   commit_retries, process_id, host_name, heartbeat_at, started_at, rows_before_run
             FROM jobs {tail}
             """, args);
         using var reader = command.ExecuteReader();
@@ -286,7 +311,36 @@ public sealed class CheckpointStore : IDisposable
                 ProcessId = pid,
                 HostName = host,
                 HeartbeatAt = ParseTime(reader.GetValue(24)),
+                StartedAt = ParseTime(reader.GetValue(25)),
+                RowsBeforeRun = reader.GetInt64(26),
             });
+        }
+        return result.Select(job => job with { Workers = WorkersOf(job) }).ToList();
+    }
+
+    /// <summary>Per-worker metrics of a job's latest run, from its checkpoints since the run began.</summary>
+    private List<WorkerMetrics> WorkersOf(JobRecord job)
+    {
+        if (job.StartedAt is not { } started)
+        {
+            return [];
+        }
+        using var command = Command("""
+            SELECT worker, COUNT(*), SUM(row_count), SUM(udf_seconds), MAX(created_at),
+                   (SELECT row_count FROM checkpoints l WHERE l.job_id = c.job_id AND l.worker IS c.worker
+                    ORDER BY created_at DESC, rowid DESC LIMIT 1),
+                   (SELECT udf_seconds + write_seconds FROM checkpoints l WHERE l.job_id = c.job_id AND l.worker IS c.worker
+                    ORDER BY created_at DESC, rowid DESC LIMIT 1)
+            FROM checkpoints c WHERE job_id = $job AND created_at >= $started
+            GROUP BY worker ORDER BY worker
+            """, ("$job", job.JobId), ("$started", Time(started)));
+        using var reader = command.ExecuteReader();
+        var result = new List<WorkerMetrics>();
+        while (reader.Read())
+        {
+            result.Add(new WorkerMetrics(reader.IsDBNull(0) ? "in-process" : reader.GetString(0), reader.GetInt32(1),
+                reader.GetInt64(2), reader.GetInt32(5), reader.GetDouble(6), reader.GetDouble(3),
+                ParseTime(reader.GetValue(4))!.Value));
         }
         return result;
     }

@@ -31,4 +31,36 @@ public sealed record JobRecord
     public int ProcessId { get; init; }
     public string? HostName { get; init; }
     public DateTimeOffset? HeartbeatAt { get; init; }
+
+    /// <summary>When the latest run (the start, or the latest resume) began.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Rows checkpointed before the latest run began; RowsPlanned counts that run's rows.</summary>
+    public long RowsBeforeRun { get; init; }
+
+    /// <summary>Per-worker metrics of the latest run.</summary>
+    public IReadOnlyList<WorkerMetrics> Workers { get; init; } = [];
+
+    /// <summary>Rows checkpointed by the latest run.</summary>
+    public long RunRowsDone => RowsCheckpointed - RowsBeforeRun;
+
+    /// <summary>Rows checkpointed per second over the latest run (up to now while it runs).</summary>
+    public double RowsPerSecond
+    {
+        get
+        {
+            if (StartedAt is not { } start)
+            {
+                return 0;
+            }
+            var end = Status == JobStatus.Running ? DateTimeOffset.UtcNow : EndedAt ?? HeartbeatAt ?? start;
+            var seconds = (end - start).TotalSeconds;
+            return seconds > 0 ? RunRowsDone / seconds : 0;
+        }
+    }
+
+    /// <summary>Time left at the current rate, for a running job.</summary>
+    public TimeSpan? Eta => Status == JobStatus.Running && RowsPerSecond > 0
+        ? TimeSpan.FromSeconds(Math.Max(0, RowsPlanned - RunRowsDone) / RowsPerSecond)
+        : null;
 }

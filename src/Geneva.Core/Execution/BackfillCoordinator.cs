@@ -139,7 +139,9 @@ public sealed class BackfillCoordinator
             var tasksLeft = plan.Fragments.ToDictionary(f => f.FragmentId, f => f.Tasks.Count);
             var sizing = new Workers.CheckpointSizing(plan.Settings.MinCheckpointSize, plan.Settings.MaxCheckpointSize,
                 (_options.CheckpointTarget ?? AdaptiveCheckpointSizer.DefaultTarget).TotalSeconds);
-            var executor = _options.Executor ?? new Workers.InProcessTaskExecutor(_options.Sleep);
+            var executor = _options.Executor
+                ?? (tasks.Count > 0 ? _options.ExecutorFactory?.Invoke(udf, plan.Settings) : null)
+                ?? new Workers.InProcessTaskExecutor(_options.Sleep);
             Report(null, "started");
 
             void FragmentDone(PlannedFragment fragment)

@@ -16,6 +16,9 @@ public sealed record BackfillRunOptions
     /// <summary>Where tasks run; null runs them in this process, one UDF instance, on the calling thread.</summary>
     public Workers.ITaskExecutor? Executor { get; init; }
 
+    /// <summary>Chooses an executor once the job's UDF and settings are known (used when <see cref="Executor"/> is null).</summary>
+    public Func<Udfs.UdfSpec, Planning.BackfillSettings, Workers.ITaskExecutor>? ExecutorFactory { get; init; }
+
     /// <summary>Replaces the retry wait, so tests need not sleep (in-process execution only).</summary>
     public Action<TimeSpan, CancellationToken>? Sleep { get; init; }
 }

@@ -94,15 +94,11 @@ internal static class ManifestStore
             JsonSerializer.Serialize(stream, manifest, s_json);
             stream.Flush(flushToDisk: true);
         }
-        try
+        if (ExclusiveRename.TryMove(temp, final))
         {
-            File.Move(temp, final, overwrite: false);
             return true;
         }
-        catch (IOException) when (File.Exists(final))
-        {
-            File.Delete(temp);
-            return false;
-        }
+        File.Delete(temp);
+        return false;
     }
 }

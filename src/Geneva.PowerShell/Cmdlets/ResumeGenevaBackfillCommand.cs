@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Geneva.Core.Execution;
 using Geneva.PowerShell.Infrastructure;
+using Geneva.PowerShell.Jobs;
 
 namespace Geneva.PowerShell.Cmdlets;
 
@@ -9,7 +10,7 @@ namespace Geneva.PowerShell.Cmdlets;
 /// checkpoint are computed. Without -JobId, the table's most recent such job.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Resume, "GenevaBackfill", SupportsShouldProcess = true)]
-[OutputType(typeof(BackfillResult))]
+[OutputType(typeof(BackfillResult), typeof(GenevaBackfillJob))]
 public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
 {
     private ForegroundBackfill? _run;
@@ -22,14 +23,27 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     public string? JobId { get; set; }
 
+    /// <summary>Runs the backfill as a background job of this session and returns the job.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(Table, JobId is null ? "Resume the latest unfinished backfill" : $"Resume backfill job {JobId}"))
         {
             return;
         }
+        var path = ResolvePath(Table);
+        var jobId = JobId;
+        var launch = new BackfillLaunch(path, $"Resume-GenevaBackfill -Table '{path}'" + (jobId is null ? "" : $" -JobId '{jobId}'"),
+            coordinator => coordinator.Resume(path, jobId), ConcurrencyGiven: false);
+        if (AsJob)
+        {
+            BackfillJobs.Start(this, launch, $"Resume {jobId ?? Path.GetFileName(path)}");
+            return;
+        }
         _run = new ForegroundBackfill(this);
-        _run.Run(Table, coordinator => coordinator.Resume(Table, JobId));
+        _run.Run(launch);
     }
 
     protected override void StopProcessing() => _run?.Stop();

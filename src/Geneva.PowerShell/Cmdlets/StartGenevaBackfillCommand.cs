@@ -2,6 +2,7 @@ using System.Management.Automation;
 using Geneva.Core.Execution;
 using Geneva.Core.Storage;
 using Geneva.PowerShell.Infrastructure;
+using Geneva.PowerShell.Jobs;
 
 namespace Geneva.PowerShell.Cmdlets;
 
@@ -12,7 +13,7 @@ namespace Geneva.PowerShell.Cmdlets;
 /// saved since, so it never redoes saved work).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "GenevaBackfill", SupportsShouldProcess = true, DefaultParameterSetName = ColumnSet)]
-[OutputType(typeof(BackfillResult))]
+[OutputType(typeof(BackfillResult), typeof(GenevaBackfillJob))]
 public sealed class StartGenevaBackfillCommand : BackfillCmdlet
 {
     private const string PlanSet = "Plan";
@@ -20,6 +21,10 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
 
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PlanSet)]
     public PSObject? Plan { get; set; }
+
+    /// <summary>Runs the backfill as a background job of this session and returns the job.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
 
     protected override void ProcessRecord() => Guard(() =>
     {
@@ -31,8 +36,15 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
         {
             return;
         }
+        var launch = new BackfillLaunch(path, $"Start-GenevaBackfill -Table '{path}' -Column '{request.Column}'",
+            coordinator => coordinator.Start(GenevaTable.Open(path, version), request), request.Concurrency is not null);
+        if (AsJob)
+        {
+            BackfillJobs.Start(this, launch, $"Backfill {request.Column}");
+            return;
+        }
         _run = new ForegroundBackfill(this);
-        _run.Run(path, coordinator => coordinator.Start(GenevaTable.Open(path, version), request));
+        _run.Run(launch);
     });
 
     protected override void StopProcessing() => _run?.Stop();

@@ -40,6 +40,16 @@ public abstract class BackfillCmdlet : GenevaCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? CommitGranularity { get; set; }
 
+    /// <summary>Worker processes (Geneva's default 8, capped to what the machine offers).</summary>
+    [Parameter(ParameterSetName = ColumnSet)]
+    [ValidateRange(1, 1024)]
+    public int? Concurrency { get; set; }
+
+    /// <summary>UDF instances per worker process: threads, or runspaces for scriptblock UDFs.</summary>
+    [Parameter(ParameterSetName = ColumnSet)]
+    [ValidateRange(1, 1024)]
+    public int? IntraApplierConcurrency { get; set; }
+
     protected BackfillRequest BuildRequest() => new()
     {
         Column = Column,
@@ -49,5 +59,7 @@ public abstract class BackfillCmdlet : GenevaCmdlet
         MinCheckpointSize = MinCheckpointSize,
         MaxCheckpointSize = MaxCheckpointSize,
         CommitGranularity = CommitGranularity,
+        Concurrency = Concurrency,
+        IntraApplierConcurrency = IntraApplierConcurrency,
     };
 }

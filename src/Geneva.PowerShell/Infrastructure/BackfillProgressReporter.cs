@@ -5,19 +5,22 @@ using Geneva.Core.Execution;
 namespace Geneva.PowerShell.Infrastructure;
 
 /// <summary>
-/// Shows a backfill's progress with Write-Progress. The engine reports on the cmdlet's own
-/// thread (the run is synchronous), so writing here is legal; updates are throttled because
-/// each progress record costs the host a redraw.
+/// Turns a backfill's progress into progress records (for Write-Progress, or a job's progress
+/// stream); updates are throttled because each record costs the host a redraw. Also keeps the
+/// engine's job ID once known, for a job object to show.
 /// </summary>
-internal sealed class BackfillProgressReporter(Cmdlet cmdlet, string table) : IProgress<BackfillProgress>
+internal sealed class BackfillProgressReporter(Action<ProgressRecord> write, string table) : IProgress<BackfillProgress>
 {
     private const int ActivityId = 0x6E0A;
     private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(250);
     private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
     private bool _shown;
 
+    public string? JobId { get; private set; }
+
     public void Report(BackfillProgress p)
     {
+        JobId ??= p.JobId;
         if (_shown && p.Event is null && _sinceLast.Elapsed < s_interval)
         {
             return;
@@ -32,14 +35,14 @@ internal sealed class BackfillProgressReporter(Cmdlet cmdlet, string table) : IP
             SecondsRemaining = p.Eta is { } eta ? (int)Math.Min(int.MaxValue, eta.TotalSeconds) : -1,
             CurrentOperation = p.Event ?? "",
         };
-        cmdlet.WriteProgress(record);
+        write(record);
     }
 
     public void Complete()
     {
         if (_shown)
         {
-            cmdlet.WriteProgress(new ProgressRecord(ActivityId, $"Backfilling {table}", "Done") { RecordType = ProgressRecordType.Completed });
+            write(new ProgressRecord(ActivityId, $"Backfilling {table}", "Done") { RecordType = ProgressRecordType.Completed });
         }
     }
 }

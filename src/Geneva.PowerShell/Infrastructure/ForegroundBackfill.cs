@@ -1,30 +1,25 @@
 using System.Management.Automation;
 using Geneva.Core;
-using Geneva.Core.Execution;
 
 namespace Geneva.PowerShell.Infrastructure;
 
 /// <summary>
-/// Runs a coordinator call in the foreground for a cmdlet: progress bar, -Verbose log, and
-/// Ctrl+C (the cmdlet's StopProcessing calls <see cref="Stop"/>) stopping it cleanly; the result
-/// or a mapped error record comes out.
+/// Runs a backfill in the foreground for a cmdlet: progress bar, -Verbose log, and Ctrl+C (the
+/// cmdlet's StopProcessing calls <see cref="Stop"/>) stopping it cleanly; the result or a mapped
+/// error record comes out. The engine reports on the calling thread, so writing to the cmdlet is legal.
 /// </summary>
 internal sealed class ForegroundBackfill(PSCmdlet cmdlet)
 {
     private readonly CancellationTokenSource _stop = new();
 
-    public void Run(string table, Func<BackfillCoordinator, BackfillResult> run)
+    public void Run(BackfillLaunch launch)
     {
-        var progress = new BackfillProgressReporter(cmdlet, table);
-        var coordinator = new BackfillCoordinator(new BackfillRunOptions
-        {
-            Progress = progress,
-            Log = cmdlet.WriteVerbose,
-            Cancel = _stop.Token,
-        });
+        var progress = new BackfillProgressReporter(cmdlet.WriteProgress, launch.Table);
+        var coordinator = new Core.Execution.BackfillCoordinator(
+            launch.Options(progress, cmdlet.WriteVerbose, cmdlet.WriteWarning, _stop.Token));
         try
         {
-            var result = run(coordinator);
+            var result = launch.Run(coordinator);
             foreach (var warning in result.Warnings)
             {
                 cmdlet.WriteWarning(warning);

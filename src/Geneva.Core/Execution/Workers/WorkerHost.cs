@@ -50,17 +50,22 @@ public sealed class WorkerHost
             }
             if (message.Type == WorkerMessage.Shutdown)
             {
-                break;
+                queue.CompleteAdding();
+                threads.ForEach(t => t.Join());
+                return 0;
             }
             if (message.Type == WorkerMessage.Task)
             {
                 queue.Add(message);
             }
         }
-        queue.CompleteAdding();
-        threads.ForEach(t => t.Join());
-        return 0;
+        // End of input without a shutdown: the coordinator died, so nobody would record what the
+        // tasks in flight produce. Abandon them (instance threads are background threads).
+        return AbandonedExitCode;
     }
+
+    /// <summary>Exit code of a worker whose coordinator went away mid-job.</summary>
+    public const int AbandonedExitCode = 3;
 
     private void InstanceLoop(BlockingCollection<WorkerMessage> queue)
     {

@@ -1,0 +1,18 @@
+namespace Geneva.Core.Checkpoints;
+
+/// <summary>
+/// One worker's share of a job's current run, from its checkpoints: how much it did, and the
+/// size and duration of its latest checkpoint (where its adaptive sizing stands now).
+/// </summary>
+public sealed record WorkerMetrics(
+    string Worker,
+    int Checkpoints,
+    long Rows,
+    int CurrentCheckpointSize,
+    double LastCheckpointSeconds,
+    double UdfSeconds,
+    DateTimeOffset LastCheckpointAt)
+{
+    /// <summary>Rows per second of UDF time: the worker's own speed, whatever the others do.</summary>
+    public double RowsPerUdfSecond => UdfSeconds > 0 ? Rows / UdfSeconds : 0;
+}

@@ -1,0 +1,27 @@
+using Geneva.Core.Execution.Workers;
+using Geneva.Core.Planning;
+using Geneva.Core.Udfs;
+
+namespace Geneva.PowerShell.Workers;
+
+/// <summary>
+/// Picks where a backfill's UDF runs: worker processes always, so a crash or a native-library
+/// clash in a UDF never takes the user's session down — Geneva.Worker for .NET and expression
+/// UDFs, pwsh for scriptblocks — as many as fit the machine.
+/// </summary>
+internal static class WorkerExecutors
+{
+    public static Func<UdfSpec, BackfillSettings, ITaskExecutor> Factory(Action<string> note) => (udf, settings) =>
+    {
+        var (workers, message) = WorkerCapacity.Fit(settings.Concurrency, udf.NumCpus, udf.NumGpus,
+            Environment.ProcessorCount, WorkerCapacity.VisibleGpus());
+        if (message is not null)
+        {
+            note(message);
+        }
+        IWorkerLauncher launcher = udf.Kind == UdfKind.ScriptBlock
+            ? new PwshWorkerLauncher()
+            : new DotNetWorkerLauncher(Path.Combine(Path.GetDirectoryName(typeof(WorkerExecutors).Assembly.Location)!, "Geneva.Worker.dll"));
+        return new ProcessTaskExecutor(launcher, workers, settings.IntraApplierConcurrency);
+    };
+}

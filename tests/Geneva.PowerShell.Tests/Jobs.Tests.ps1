@@ -1,0 +1,204 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    # SleepyDouble sleeps this long per row; worker processes inherit it from this process.
+    $env:GENEVA_TEST_SLEEP_MS = '2'
+    $script:module = (Get-Module Geneva).Path
+
+    function Wait-Until {
+        param([scriptblock] $Condition, [int] $Seconds = 60)
+        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+        while (-not (& $Condition)) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for: $Condition" }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+
+    function Add-SleepyColumn {
+        param([string] $Table, [string] $Name)
+        Add-GenevaColumn -Table $Table -Name $Name -Udf (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName SleepyDouble) | Out-Null
+    }
+
+    function Assert-Doubled {
+        param([string] $Table, [string] $Column, [int] $Rows)
+        $data = @(Read-GenevaTable $Table -Column id, $Column)
+        $data.Count | Should -Be $Rows
+        @($data | Where-Object { $_.$Column -ne 2 * $_.id }).Count | Should -Be 0 -Because "every row of '$Column' is id * 2"
+    }
+}
+
+AfterAll { Remove-Item Env:GENEVA_TEST_SLEEP_MS -ErrorAction SilentlyContinue }
+
+Describe 'Start-GenevaBackfill -AsJob' {
+    AfterEach { Get-Job | Where-Object PSJobTypeName -eq 'GenevaBackfillJob' | Remove-Job -Force }
+
+    It 'returns a job that Get-Job, Wait-Job, Receive-Job and Remove-Job work on' {
+        $t = New-TestTable -Rows 400 -PerFragment 100
+        Add-GenevaColumn -Table $t -Name tlen -Udf (New-GenevaUdf -Name tlen -Expression 'length(text)' -OutputType int32)
+        $job = Start-GenevaBackfill -Table $t -Column tlen -AsJob
+        $job | Should -BeOfType ([System.Management.Automation.Job2])
+        $job.PSJobTypeName | Should -Be 'GenevaBackfillJob'
+        $job.Location | Should -Be $t
+        (Get-Job -Id $job.Id).InstanceId | Should -Be $job.InstanceId
+
+        $job | Wait-Job -Timeout 120 | Out-Null
+        $job.State | Should -Be 'Completed'
+        $result = $job | Receive-Job
+        $result.Status | Should -Be 'Done'
+        $result.RowsCheckpointed | Should -Be 400
+        $job.GenevaJobId | Should -Be $result.JobId
+        $job.HasMoreData | Should -BeFalse
+        (Read-GenevaTable $t).tlen | Should -Be @(Read-GenevaTable $t | ForEach-Object { $_.text.Length })
+
+        $job | Remove-Job
+        Get-Job -Id $job.Id -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'carries progress records in its progress stream' {
+        $t = New-TestTable -Rows 600 -PerFragment 200
+        Add-SleepyColumn $t d
+        $job = Start-GenevaBackfill -Table $t -Column d -AsJob -CheckpointSize 50 -MinCheckpointSize 50
+        $job | Wait-Job -Timeout 120 | Out-Null
+        $job.Progress.Count | Should -BeGreaterThan 0
+        $job.Progress[0].Activity | Should -Match "Backfilling 'd'"
+        $job.Progress[-1].RecordType | Should -Be 'Completed'
+    }
+
+    It 'stops cleanly with Stop-Job and Resume-GenevaBackfill -AsJob finishes it without redoing saved rows' {
+        $t = New-TestTable -Rows 3000 -PerFragment 500
+        Add-SleepyColumn $t d
+        $job = Start-GenevaBackfill -Table $t -Column d -AsJob -CheckpointSize 50 -MinCheckpointSize 50 -MaxCheckpointSize 50
+        Wait-Until { (Get-GenevaJob $t).RowsCheckpointed -ge 300 }
+        $job | Stop-Job
+        $job.State | Should -Be 'Stopped'
+        $stopped = $job | Receive-Job
+        $stopped.Status | Should -Be 'Stopped'
+        $record = Get-GenevaJob $t -JobId $stopped.JobId
+        $record.Status | Should -Be 'Stopped'
+        $saved = $record.RowsCheckpointed
+        $saved | Should -BeLessThan 3000
+        # Whole checkpoints only: nothing half-saved.
+        $saved % 50 | Should -Be 0
+
+        $resumed = Resume-GenevaBackfill -Table $t -JobId $stopped.JobId -AsJob
+        $resumed | Wait-Job -Timeout 120 | Out-Null
+        $resumed.State | Should -Be 'Completed'
+        $result = $resumed | Receive-Job
+        $result.JobId | Should -Be $stopped.JobId
+        $result.Status | Should -Be 'Done'
+        $result.UdfValuesComputed | Should -Be (3000 - $saved)
+        Assert-Doubled $t d 3000
+    }
+
+    It 'fails with the engine error as the job''s error record' {
+        $t = New-TestTable -Rows 50 -PerFragment 50
+        Add-GenevaColumn -Table $t -Name bad -Udf (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName WrongType)
+        $job = Start-GenevaBackfill -Table $t -Column bad -AsJob
+        $job | Wait-Job -Timeout 120 | Out-Null
+        $job.State | Should -Be 'Failed'
+        $errors = @()
+        $job | Receive-Job -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors.Count | Should -BeGreaterThan 0
+        $errors[0].FullyQualifiedErrorId | Should -Match 'UdfOutputInvalid'
+        (Get-GenevaJob $t).Status | Should -Be 'Failed'
+    }
+
+    It 'honours -WhatIf without starting a job' {
+        $t = New-TestTable -Rows 10 -PerFragment 10
+        Add-SleepyColumn $t d
+        Start-GenevaBackfill -Table $t -Column d -AsJob -WhatIf | Should -BeNullOrEmpty
+        Get-Job | Where-Object PSJobTypeName -eq 'GenevaBackfillJob' | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Worker processes' {
+    AfterEach { Get-Job | Where-Object PSJobTypeName -eq 'GenevaBackfillJob' | Remove-Job -Force }
+
+    It 'completes correctly when one worker process is killed mid-job' {
+        $t = New-TestTable -Rows 2000 -PerFragment 250
+        Add-SleepyColumn $t d
+        $job = Start-GenevaBackfill -Table $t -Column d -AsJob -Concurrency 2 -CheckpointSize 50 -MinCheckpointSize 50 -MaxCheckpointSize 50
+        Wait-Until { @((Get-GenevaJob $t).Workers).Count -ge 2 }
+        $victim = [int] ((Get-GenevaJob $t).Workers[0].Worker -split ':')[-1]
+        Stop-Process -Id $victim -Force
+        $job | Wait-Job -Timeout 120 | Out-Null
+
+        $job.State | Should -Be 'Completed'
+        ($job | Receive-Job -Keep).Status | Should -Be 'Done'
+        ($job.Verbose.Message -join "`n") | Should -Match "Worker process $victim exited"
+        Assert-Doubled $t d 2000
+        # The replacement worker shows up in the job's metrics.
+        @((Get-GenevaJob $t).Workers).Count | Should -BeGreaterOrEqual 3
+    }
+
+    It 'runs -Concurrency x -IntraApplierConcurrency UDF instances, capped to the machine with a warning' {
+        $t = New-TestTable -Rows 400 -PerFragment 50
+        Add-SleepyColumn $t d
+        $result = Start-GenevaBackfill -Table $t -Column d -Concurrency 1024 -IntraApplierConcurrency 2 -CheckpointSize 50 `
+            -WarningVariable w -WarningAction SilentlyContinue
+        $result.Status | Should -Be 'Done'
+        ($w -join "`n") | Should -Match "Concurrency 1024 asks for more than this machine offers \($([Environment]::ProcessorCount) core"
+        @((Get-GenevaJob $t).Workers).Count | Should -Be ([Environment]::ProcessorCount)
+        Assert-Doubled $t d 400
+    }
+
+    It 'shows live metrics of a running job to another pwsh session' {
+        $t = New-TestTable -Rows 3000 -PerFragment 500
+        Add-SleepyColumn $t d
+        $job = Start-GenevaBackfill -Table $t -Column d -AsJob -Concurrency 1 -CheckpointSize 50 -MinCheckpointSize 50 -MaxCheckpointSize 50
+        Wait-Until { (Get-GenevaJob $t).Checkpoints -ge 3 }
+        $child = Start-ChildPwsh -Script "Import-Module '$module'; Get-GenevaJob '$t' | Select-Object Status, RowsCheckpointed, RowsPerSecond, Eta, Checkpoints, ErrorCount, Workers | ConvertTo-Json -Depth 4 -EnumsAsStrings"
+        $json = $child.StandardOutput.ReadToEnd()
+        $child.WaitForExit()
+        $job | Stop-Job
+        $seen = $json | ConvertFrom-Json
+        $seen.Status | Should -Be 'Running'
+        $seen.RowsPerSecond | Should -BeGreaterThan 0
+        $seen.Eta | Should -Not -BeNullOrEmpty
+        $seen.Checkpoints | Should -BeGreaterOrEqual 3
+        @($seen.Workers).Count | Should -Be 1
+        $seen.Workers[0].CurrentCheckpointSize | Should -Be 50
+        $seen.Workers[0].Worker | Should -Match ':\d+$'
+    }
+}
+
+Describe 'Concurrent writers' {
+    It 'runs backfills of two columns in two processes at once and keeps both' {
+        $t = New-TestTable -Rows 2000 -PerFragment 200
+        Add-SleepyColumn $t a
+        Add-SleepyColumn $t b
+        $children = 'a', 'b' | ForEach-Object {
+            Start-ChildPwsh -Script "Import-Module '$module'; Start-GenevaBackfill -Table '$t' -Column $_ -CommitGranularity 1 -Concurrency 1 | Out-Null"
+        }
+        Wait-Until { @(Get-GenevaJob $t -ErrorAction SilentlyContinue | Where-Object Status -eq 'Running').Count -eq 2 } -Seconds 60
+        foreach ($child in $children) {
+            $child.WaitForExit()
+            $child.ExitCode | Should -Be 0 -Because $child.StandardError.ReadToEnd()
+        }
+        @(Get-GenevaJob $t | Where-Object Status -eq 'Done').Count | Should -Be 2
+        Assert-Doubled $t a 2000
+        Assert-Doubled $t b 2000
+    }
+
+    It 'keeps rows appended while a backfill runs, and a re-run fills just those' {
+        $t = New-TestTable -Rows 2000 -PerFragment 200
+        Add-SleepyColumn $t d
+        $child = Start-ChildPwsh -Script "Import-Module '$module'; Start-GenevaBackfill -Table '$t' -Column d -CommitGranularity 1 -Concurrency 1 | Out-Null"
+        Wait-Until { (Get-GenevaJob $t -ErrorAction SilentlyContinue).RowsCheckpointed -gt 0 }
+        foreach ($batch in 0..4) {
+            2001 + 20 * $batch | ForEach-Object { $_..($_ + 19) } |
+                ForEach-Object { [pscustomobject]@{ id = $_; text = "new $_" } } | Add-GenevaRow -Table $t
+        }
+        $child.HasExited | Should -BeFalse -Because 'the appends must land while the backfill runs'
+        $child.WaitForExit()
+        $child.ExitCode | Should -Be 0 -Because $child.StandardError.ReadToEnd()
+
+        $data = @(Read-GenevaTable $t -Column id, d)
+        $data.Count | Should -Be 2100
+        @($data | Where-Object { $_.id -le 2000 -and $_.d -ne 2 * $_.id }).Count | Should -Be 0
+        @($data | Where-Object { $_.id -gt 2000 -and $null -ne $_.d }).Count | Should -Be 0 -Because 'rows appended after the pinned version were not planned'
+
+        $rerun = Start-GenevaBackfill -Table $t -Column d
+        $rerun.UdfValuesComputed | Should -Be 100
+        Assert-Doubled $t d 2100
+    }
+}
