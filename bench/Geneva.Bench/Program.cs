@@ -29,7 +29,7 @@ if (options.Child is { } child)
 {
     return Child.Run(child, options);
 }
-return Parent.Run(options);
+return options.Scaling ? Scaling.Run(options) : Parent.Run(options);
 
 namespace Geneva.Bench
 {
@@ -47,6 +47,8 @@ namespace Geneva.Bench
         public bool Warm { get; set; }
         public bool Profile { get; set; }
         public string? Warmup { get; set; }
+        public bool Scaling { get; set; }
+        public string? Only { get; set; }
 
         public static BenchOptions Parse(string[] args)
         {
@@ -81,6 +83,12 @@ namespace Geneva.Bench
                     case "--keep":
                         o.Keep = true;
                         break;
+                    case "--scaling":
+                        o.Scaling = true;
+                        break;
+                    case "--only":
+                        o.Only = Next();
+                        break;
                     case "--repeat":
                         o.Repeats = int.Parse(Next(), CultureInfo.InvariantCulture);
                         break;
@@ -98,7 +106,7 @@ namespace Geneva.Bench
                         break;
                     default:
                         throw new ArgumentException($"Unknown argument '{args[i]}'. Use --rows N [--rows N] [--scenario backfill|baseline|all] " +
-                                                    "[--checkpoint-size N[,N]] [--warm] [--profile] [--repeat 3] [--work DIR] [--keep]");
+                                                    "[--checkpoint-size N[,N]] [--warm] [--profile] [--repeat 3] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
                 }
             }
             if (o.Rows.Count == 0)

@@ -9,15 +9,13 @@ namespace Geneva.Core.Tests;
 /// <summary>Live job metrics read back from the table's database, and older databases upgraded in place.</summary>
 public class JobMetricsTests
 {
-    private static readonly DotNetWorkerLauncher s_launcher = new(Path.Combine(AppContext.BaseDirectory, "Geneva.Worker.dll"));
-
     [Fact]
     public void GetJob_AfterTwoWorkerRun_ListsEachWorkersCheckpointsAndCurrentSize()
     {
         using var folder = new TestFolder();
         var table = TestData.Create(folder.Table(), 2000, rowsPerFragment: 500, batchRows: 100)
             .AddColumn("c", "int32", TestData.Udf("StringLength"));
-        var result = new BackfillCoordinator(new BackfillRunOptions { Executor = new ProcessTaskExecutor(s_launcher, 2, 1) })
+        var result = new BackfillCoordinator(new BackfillRunOptions { Executor = new ProcessTaskExecutor(TestData.WorkerLauncher, 2, 1) })
             .Start(table, new BackfillRequest { Column = "c", CheckpointSize = 100, MinCheckpointSize = 100 });
 
         using var store = CheckpointStore.Open(table.Path);

@@ -10,8 +10,6 @@ namespace Geneva.Core.Tests;
 /// <summary>Backfills through real Geneva.Worker processes.</summary>
 public class ProcessTaskExecutorTests
 {
-    private static readonly DotNetWorkerLauncher s_launcher = new(Path.Combine(AppContext.BaseDirectory, "Geneva.Worker.dll"));
-
     private static GenevaTable WithColumn(TestFolder folder, string udf, string type, int rows = 2000, Func<long, string?>? text = null) =>
         TestData.Create(folder.Table(), rows, rowsPerFragment: 500, batchRows: 128, text: text).AddColumn("c", type, TestData.Udf(udf));
 
@@ -20,7 +18,7 @@ public class ProcessTaskExecutorTests
     {
         using var folder = new TestFolder();
         var table = WithColumn(folder, "StringLength", "int32");
-        var executor = new ProcessTaskExecutor(s_launcher, workers: 2, instancesPerWorker: 2);
+        var executor = new ProcessTaskExecutor(TestData.WorkerLauncher, workers: 2, instancesPerWorker: 2);
         var result = new BackfillCoordinator(new BackfillRunOptions { Executor = executor })
             .Start(table, new BackfillRequest { Column = "c", CheckpointSize = 100, MinCheckpointSize = 100 });
 
@@ -38,7 +36,7 @@ public class ProcessTaskExecutorTests
         using var folder = new TestFolder();
         Environment.SetEnvironmentVariable("GENEVA_TEST_SLEEP_MS", "1");
         var table = WithColumn(folder, "SleepyDouble", "int64");
-        var executor = new ProcessTaskExecutor(s_launcher, workers: 2, instancesPerWorker: 1);
+        var executor = new ProcessTaskExecutor(TestData.WorkerLauncher, workers: 2, instancesPerWorker: 1);
         var notices = new List<string>();
         var killed = false;
         var options = new BackfillRunOptions
@@ -70,7 +68,7 @@ public class ProcessTaskExecutorTests
     {
         using var folder = new TestFolder();
         var table = WithColumn(folder, "ExitOnPoison", "int32", rows: 600, text: i => i == 550 ? "poison" : "ok");
-        var executor = new ProcessTaskExecutor(s_launcher, workers: 1, instancesPerWorker: 1);
+        var executor = new ProcessTaskExecutor(TestData.WorkerLauncher, workers: 1, instancesPerWorker: 1);
         var e = Assert.Throws<GenevaException>(() => new BackfillCoordinator(new BackfillRunOptions { Executor = executor })
             .Start(table, new BackfillRequest { Column = "c", CheckpointSize = 25, MinCheckpointSize = 25 }));
         Assert.Contains("died 3 times", e.Message);
@@ -83,12 +81,35 @@ public class ProcessTaskExecutorTests
     }
 
     [Fact]
+    public void Start_WorkerHangsOnARow_KilledAfterTheCheckpointTimeoutAndJobFailsWithTheCause()
+    {
+        using var folder = new TestFolder();
+        var table = WithColumn(folder, "HangOnPoison", "int32", rows: 600, text: i => i == 560 ? "hang" : "ok");
+        var notices = new List<string>();
+        var executor = new ProcessTaskExecutor(TestData.WorkerLauncher, workers: 2, instancesPerWorker: 1, TimeSpan.FromSeconds(1));
+        var clock = Stopwatch.StartNew();
+        var e = Assert.Throws<GenevaException>(() => new BackfillCoordinator(new BackfillRunOptions { Executor = executor, Log = notices.Add })
+            .Start(table, new BackfillRequest { Column = "c", CheckpointSize = 25, MinCheckpointSize = 25 }));
+
+        Assert.Contains("killed as hung (no checkpoint for 1 s)", e.Message);
+        Assert.Contains("rows 50..", e.Message);
+        Assert.Equal(2, notices.Count(n => n.Contains("Re-sending fragment 1 rows 50..")));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        using var store = CheckpointStore.Open(table.Path);
+        var job = store.ListJobs().Single();
+        Assert.Equal(JobStatus.Failed, job.Status);
+        // Every row but the hung task's was checkpointed; the finished fragment was committed.
+        Assert.Equal(575, job.RowsCheckpointed);
+        Assert.Equal(1, job.FragmentsCommitted);
+    }
+
+    [Fact]
     public void Start_UdfFailsInWorker_JobFailsWithRowErrorRecorded()
     {
         using var folder = new TestFolder();
         var table = TestData.Create(folder.Table(), 300, text: i => i == 123 ? "boom" : "ok")
             .AddColumn("c", "int64", TestData.Udf("FailOnBoom"));
-        var executor = new ProcessTaskExecutor(s_launcher, workers: 1, instancesPerWorker: 1);
+        var executor = new ProcessTaskExecutor(TestData.WorkerLauncher, workers: 1, instancesPerWorker: 1);
         var e = Assert.Throws<UdfFailedException>(() => new BackfillCoordinator(new BackfillRunOptions { Executor = executor })
             .Start(table, new BackfillRequest { Column = "c" }));
         Assert.Contains("boom row", e.Message);

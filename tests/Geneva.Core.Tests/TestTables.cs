@@ -32,6 +32,10 @@ public sealed class TestFolder : IDisposable
 
 public static class TestData
 {
+    /// <summary>Starts the Geneva.Worker built beside the tests.</summary>
+    public static readonly Execution.Workers.DotNetWorkerLauncher WorkerLauncher =
+        new(System.IO.Path.Combine(AppContext.BaseDirectory, "Geneva.Worker.dll"));
+
     public static Schema Schema { get; } = new Schema.Builder()
         .Field(f => f.Name("id").DataType(Apache.Arrow.Types.Int64Type.Default))
         .Field(f => f.Name("text").DataType(Apache.Arrow.Types.StringType.Default))

@@ -110,6 +110,28 @@ Describe 'Start-GenevaBackfill -AsJob' {
     }
 }
 
+Describe 'Stopping a foreground backfill' {
+    It 'stops on Ctrl+C (the pipeline''s Stop) with whole checkpoints saved, as a resumable stopped job' {
+        $t = New-TestTable -Rows 3000 -PerFragment 500
+        Add-SleepyColumn $t d
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$module'; Start-GenevaBackfill -Table '$t' -Column d -CheckpointSize 50 -MinCheckpointSize 50 -MaxCheckpointSize 50")
+            $null = $ps.BeginInvoke()
+            Wait-Until { (Get-GenevaJob $t -ErrorAction SilentlyContinue).RowsCheckpointed -ge 200 }
+            $ps.Stop()   # what Ctrl+C does: the cmdlet's StopProcessing
+        }
+        finally { $ps.Dispose() }
+
+        $job = Get-GenevaJob $t
+        $job.Status | Should -Be 'Stopped'
+        $job.RowsCheckpointed | Should -BeLessThan 3000
+        $job.RowsCheckpointed % 50 | Should -Be 0
+        (Resume-GenevaBackfill -Table $t).Status | Should -Be 'Done'
+        Assert-Doubled $t d 3000
+    }
+}
+
 Describe 'Worker processes' {
     AfterEach { Get-Job | Where-Object PSJobTypeName -eq 'GenevaBackfillJob' | Remove-Job -Force }
 
@@ -128,6 +150,17 @@ Describe 'Worker processes' {
         Assert-Doubled $t d 2000
         # The replacement worker shows up in the job's metrics.
         @((Get-GenevaJob $t).Workers).Count | Should -BeGreaterOrEqual 3
+    }
+
+    It 'kills a hung worker after -CheckpointTimeout and fails the job with the cause after 3 attempts' {
+        $t = New-TestTable -Rows 60 -PerFragment 30
+        Add-GenevaRow -Table $t -InputObject ([pscustomobject]@{ id = 61; text = 'hang' })
+        Add-GenevaColumn -Table $t -Name h -Udf (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName HangOnPoison)
+        { Start-GenevaBackfill -Table $t -Column h -CheckpointTimeout 1 -Concurrency 1 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UdfFailed,Geneva.PowerShell.Cmdlets.StartGenevaBackfillCommand' -ExpectedMessage '*killed as hung (no checkpoint for 1 s)*'
+        $job = Get-GenevaJob $t
+        $job.Status | Should -Be 'Failed'
+        $job.RowsCheckpointed | Should -Be 60
     }
 
     It 'runs -Concurrency x -IntraApplierConcurrency UDF instances, capped to the machine with a warning' {

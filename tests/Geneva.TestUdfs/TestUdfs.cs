@@ -150,3 +150,42 @@ public sealed class SleepyDouble : IScalarUdf
         return (long)args[0]! * 2;
     }
 }
+
+/// <summary>
+/// Burns CPU per row (GENEVA_TEST_SPIN_ROUNDS rounds of xorshift seeded by the id, default 20,000):
+/// a CPU-bound UDF for worker scaling benchmarks. Deterministic, so results can be checked.
+/// </summary>
+[GenevaUdf("int64", InputColumns = ["id"])]
+public sealed class SpinHash : IScalarUdf
+{
+    private static readonly int s_rounds =
+        int.TryParse(Environment.GetEnvironmentVariable("GENEVA_TEST_SPIN_ROUNDS"), out var r) ? r : 20_000;
+
+    public object? Apply(object?[] args) => Hash((long)args[0]!, s_rounds);
+
+    public static long Hash(long id, int rounds)
+    {
+        var x = (ulong)id | 1;
+        for (var i = 0; i < rounds; i++)
+        {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+        }
+        return (long)(x >> 1);
+    }
+}
+
+/// <summary>Never returns on the value "hang", as a UDF stuck on a dead connection would.</summary>
+[GenevaUdf("int32", InputColumns = ["text"])]
+public sealed class HangOnPoison : IScalarUdf
+{
+    public object? Apply(object?[] args)
+    {
+        if ((string?)args[0] == "hang")
+        {
+            Thread.Sleep(Timeout.Infinite);
+        }
+        return ((string?)args[0])?.Length;
+    }
+}

@@ -23,4 +23,7 @@ public sealed record BackfillRequest
     public int? Concurrency { get; init; }
 
     public int? IntraApplierConcurrency { get; init; }
+
+    /// <summary>Seconds a worker with work may go without a checkpoint before it counts as hung.</summary>
+    public int? CheckpointTimeout { get; init; }
 }

@@ -18,6 +18,12 @@ public sealed record BackfillSettings
 
     public const int DefaultConcurrency = 8;
 
+    /// <summary>
+    /// Long enough for a first checkpoint that loads a large model, short enough that a hung
+    /// worker does not stall a job for good.
+    /// </summary>
+    public const int DefaultCheckpointTimeoutSeconds = 900;
+
     public int CheckpointSize { get; init; } = DefaultCheckpointSize;
 
     public int MinCheckpointSize { get; init; } = 1;
@@ -32,6 +38,8 @@ public sealed record BackfillSettings
 
     public int IntraApplierConcurrency { get; init; } = 1;
 
+    public int CheckpointTimeout { get; init; } = DefaultCheckpointTimeoutSeconds;
+
     public static BackfillSettings Resolve(BackfillRequest request, UdfSpec udf, ICollection<string> warnings)
     {
         Positive(request.CheckpointSize, "CheckpointSize");
@@ -41,6 +49,7 @@ public sealed record BackfillSettings
         Positive(request.NumFrags, "NumFrags");
         Positive(request.Concurrency, "Concurrency");
         Positive(request.IntraApplierConcurrency, "IntraApplierConcurrency");
+        Positive(request.CheckpointTimeout, "CheckpointTimeout");
 
         var size = request.CheckpointSize ?? udf.CheckpointSize ?? DefaultCheckpointSize;
         var max = request.MaxCheckpointSize ?? udf.MaxCheckpointSize ?? size;
@@ -64,6 +73,7 @@ public sealed record BackfillSettings
             NumFrags = request.NumFrags,
             Concurrency = request.Concurrency ?? DefaultConcurrency,
             IntraApplierConcurrency = request.IntraApplierConcurrency ?? 1,
+            CheckpointTimeout = request.CheckpointTimeout ?? DefaultCheckpointTimeoutSeconds,
         };
     }
 

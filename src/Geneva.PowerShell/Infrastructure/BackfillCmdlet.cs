@@ -50,6 +50,11 @@ public abstract class BackfillCmdlet : GenevaCmdlet
     [ValidateRange(1, 1024)]
     public int? IntraApplierConcurrency { get; set; }
 
+    /// <summary>Seconds a worker with work may go without a checkpoint before it is killed as hung.</summary>
+    [Parameter(ParameterSetName = ColumnSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int? CheckpointTimeout { get; set; }
+
     protected BackfillRequest BuildRequest() => new()
     {
         Column = Column,
@@ -61,5 +66,6 @@ public abstract class BackfillCmdlet : GenevaCmdlet
         CommitGranularity = CommitGranularity,
         Concurrency = Concurrency,
         IntraApplierConcurrency = IntraApplierConcurrency,
+        CheckpointTimeout = CheckpointTimeout,
     };
 }

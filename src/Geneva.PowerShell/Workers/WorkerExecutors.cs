@@ -22,6 +22,7 @@ internal static class WorkerExecutors
         IWorkerLauncher launcher = udf.Kind == UdfKind.ScriptBlock
             ? new PwshWorkerLauncher()
             : new DotNetWorkerLauncher(Path.Combine(Path.GetDirectoryName(typeof(WorkerExecutors).Assembly.Location)!, "Geneva.Worker.dll"));
-        return new ProcessTaskExecutor(launcher, workers, settings.IntraApplierConcurrency);
+        return new ProcessTaskExecutor(launcher, workers, settings.IntraApplierConcurrency,
+            TimeSpan.FromSeconds(settings.CheckpointTimeout));
     };
 }

@@ -8,7 +8,8 @@ namespace Geneva.Core.Execution.Workers;
 /// Runs tasks in worker processes, each running several UDF instances. Each worker gets as many
 /// tasks at a time as it has instances. A worker that dies loses only its in-flight checkpoints:
 /// the rest of each of its tasks (from its last receipt) is sent to another worker, up to
-/// <see cref="MaxAttempts"/> attempts in all, and a replacement worker is started.
+/// <see cref="MaxAttempts"/> attempts in all, and a replacement worker is started. A worker that
+/// hangs (no message for the checkpoint timeout while it has tasks) is killed and handled the same way.
 /// </summary>
 public sealed class ProcessTaskExecutor : ITaskExecutor
 {
@@ -17,12 +18,15 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
     private readonly IWorkerLauncher _launcher;
     private readonly int _workers;
     private readonly int _instancesPerWorker;
+    private readonly TimeSpan _checkpointTimeout;
 
-    public ProcessTaskExecutor(IWorkerLauncher launcher, int workers, int instancesPerWorker)
+    /// <param name="checkpointTimeout">How long a worker with tasks may go without a message before it counts as hung.</param>
+    public ProcessTaskExecutor(IWorkerLauncher launcher, int workers, int instancesPerWorker, TimeSpan? checkpointTimeout = null)
     {
         _launcher = launcher;
         _workers = Math.Max(1, workers);
         _instancesPerWorker = Math.Max(1, instancesPerWorker);
+        _checkpointTimeout = checkpointTimeout ?? TimeSpan.FromSeconds(Planning.BackfillSettings.DefaultCheckpointTimeoutSeconds);
     }
 
     public int Instances => _workers * _instancesPerWorker;
@@ -55,9 +59,19 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             {
                 Fill(worker);
             }
+            // Wake at least this often to look for hung workers.
+            var poll = TimeSpan.FromMilliseconds(Math.Clamp(_checkpointTimeout.TotalMilliseconds / 4, 50, 1000));
+            Task<(Worker, WorkerMessage?)>? read = null;
             while (pending.Count > 0 || inFlight.Count > 0)
             {
-                var (worker, message) = events.Reader.ReadAsync(cancel).AsTask().GetAwaiter().GetResult();
+                read ??= events.Reader.ReadAsync(cancel).AsTask();
+                if (!read.Wait(poll, cancel))
+                {
+                    KillHung();
+                    continue;
+                }
+                var (worker, message) = read.Result;
+                read = null;
                 if (message is null)
                 {
                     foreach (var notice in WorkerExited(worker))
@@ -100,6 +114,14 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             _live.Clear();
         }
 
+        void KillHung()
+        {
+            foreach (var worker in _live.Where(w => inFlight.Values.Any(t => t.Worker == w) && w.SilentFor > _checkpointTimeout))
+            {
+                worker.KillAsHung(_checkpointTimeout);
+            }
+        }
+
         void Fill(Worker worker)
         {
             while (pending.Count > 0 && inFlight.Values.Count(t => t.Worker == worker) < _instancesPerWorker && !worker.Exited)
@@ -119,7 +141,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             {
                 yield break;
             }
-            yield return new ExecutorNotice($"Worker process {worker.ProcessId} exited (code {worker.ExitCode}) with " +
+            yield return new ExecutorNotice($"Worker process {worker.ProcessId} {worker.EndDescription} with " +
                                             $"{lost.Count} task(s) in flight. {worker.ErrorTail}".TrimEnd());
             foreach (var (n, task) in lost)
             {
@@ -134,7 +156,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
                 {
                     throw new GenevaException(GenevaErrorCode.UdfFailed,
                         $"Fragment {task.Sent.FragmentId}, rows {task.DoneUpTo}..{end - 1}: the worker running them died " +
-                        $"{MaxAttempts} times (last exit code {worker.ExitCode}). {worker.ErrorTail}".TrimEnd(), task.Sent.FragmentId);
+                        $"{MaxAttempts} times (last one {worker.EndDescription}). {worker.ErrorTail}".TrimEnd(), task.Sent.FragmentId);
                 }
                 var rest = task.Sent with { Offset = task.DoneUpTo, RowCount = end - task.DoneUpTo };
                 pending.Enqueue((task.Original, rest, task.Attempt + 1));
@@ -174,6 +196,35 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
         public int ProcessId { get; }
 
         public bool Exited { get; private set; }
+
+        private long _lastHeard = Environment.TickCount64;
+        private TimeSpan? _killedAsHungAfter;
+
+        /// <summary>Time since the worker last sent a message or was sent a task.</summary>
+        public TimeSpan SilentFor => TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastHeard));
+
+        private void Heard() => Interlocked.Exchange(ref _lastHeard, Environment.TickCount64);
+
+        public string EndDescription => _killedAsHungAfter is { } after
+            ? $"was killed as hung (no checkpoint for {after.TotalSeconds:N0} s)"
+            : $"exited (code {ExitCode})";
+
+        public void KillAsHung(TimeSpan after)
+        {
+            if (_killedAsHungAfter is not null || Exited)
+            {
+                return;
+            }
+            _killedAsHungAfter = after;
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone; its reader thread reports the exit.
+            }
+        }
 
         public int ExitCode => Exited ? _process.ExitCode : 0;
 
@@ -222,6 +273,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
                     {
                         if (WorkerMessage.TryParse(line) is { } message)
                         {
+                            worker.Heard();
                             events.TryWrite((worker, message));
                         }
                     }
@@ -239,6 +291,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
 
         public void Send(WorkerMessage message)
         {
+            Heard();
             try
             {
                 _process.StandardInput.WriteLine(message.ToLine());
