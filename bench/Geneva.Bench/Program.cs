@@ -38,6 +38,8 @@ namespace Geneva.Bench
         public List<long> Rows { get; } = [];
         public string Scenario { get; set; } = "all";
         public List<int> CheckpointSizes { get; } = [];
+        public List<int> WorkerCounts { get; } = [];
+        public int? Workers { get; set; }
         public bool Keep { get; set; }
         public int Repeats { get; set; } = 3;
         public string Work { get; set; } = Path.Combine(Path.GetTempPath(), "geneva-bench");
@@ -83,6 +85,12 @@ namespace Geneva.Bench
                     case "--keep":
                         o.Keep = true;
                         break;
+                    case "--workers":
+                        o.WorkerCounts.AddRange(Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(w => int.Parse(w, CultureInfo.InvariantCulture)));
+                        break;
+                    case "--child-workers":
+                        o.Workers = int.Parse(Next(), CultureInfo.InvariantCulture);
+                        break;
                     case "--scaling":
                         o.Scaling = true;
                         break;
@@ -106,7 +114,7 @@ namespace Geneva.Bench
                         break;
                     default:
                         throw new ArgumentException($"Unknown argument '{args[i]}'. Use --rows N [--rows N] [--scenario backfill|baseline|all] " +
-                                                    "[--checkpoint-size N[,N]] [--warm] [--profile] [--repeat 3] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
+                                                    "[--checkpoint-size N[,N]] [--workers N[,N]] [--warm] [--profile] [--repeat 3] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
                 }
             }
             if (o.Rows.Count == 0)
@@ -177,18 +185,20 @@ namespace Geneva.Bench
         public static int Run(BenchOptions o)
         {
             Directory.CreateDirectory(o.Work);
-            var scenarios = new List<(string Name, string Kind, int? CheckpointSize, bool Warm)>();
+            var scenarios = new List<(string Name, string Kind, int? CheckpointSize, bool Warm, int? Workers)>();
             foreach (var warm in o.Warm ? new[] { false, true } : [false])
             {
                 var suffix = warm ? " warm" : "";
                 if (o.Scenario is "all" or "baseline")
                 {
-                    scenarios.Add((BaselineName + suffix, BaselineName, null, warm));
+                    scenarios.Add((BaselineName + suffix, BaselineName, null, warm, null));
                 }
                 if (o.Scenario is "all" or "backfill")
                 {
-                    scenarios.Add((BackfillName + suffix, BackfillName, null, warm));
-                    scenarios.AddRange(o.CheckpointSizes.Select(cs => ($"{BackfillName} cs={cs}{suffix}", BackfillName, (int?)cs, warm)));
+                    scenarios.Add((BackfillName + suffix, BackfillName, null, warm, null));
+                    scenarios.AddRange(o.CheckpointSizes.Select(cs => ($"{BackfillName} cs={cs}{suffix}", BackfillName, (int?)cs, warm, (int?)null)));
+                    // Through Geneva.Worker processes, as the cmdlets run it.
+                    scenarios.AddRange(o.WorkerCounts.Select(w => ($"{BackfillName} workers={w}{suffix}", BackfillName, (int?)null, warm, (int?)w)));
                 }
             }
             Console.WriteLine($"Geneva backfill benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
@@ -210,7 +220,7 @@ namespace Geneva.Bench
                 {
                     // Alternate the order so neither scenario always runs on a warmer machine.
                     var order = rep % 2 == 1 ? scenarios : Enumerable.Reverse(scenarios).ToList();
-                    foreach (var (name, kind, cs, warm) in order)
+                    foreach (var (name, kind, cs, warm, workers) in order)
                     {
                         var dir = Path.Combine(o.Work, $"run-{rows}-{name.Replace(' ', '-').Replace('=', '-')}-{rep}");
                         if (Directory.Exists(dir))
@@ -222,6 +232,10 @@ namespace Geneva.Bench
                         if (cs is int size)
                         {
                             childArgs.AddRange(["--cs", size.ToString(CultureInfo.InvariantCulture)]);
+                        }
+                        if (workers is int count)
+                        {
+                            childArgs.AddRange(["--child-workers", count.ToString(CultureInfo.InvariantCulture)]);
                         }
                         if (warm)
                         {
@@ -252,7 +266,7 @@ namespace Geneva.Bench
                         }
                     }
                 }
-                foreach (var (name, _, _, _) in scenarios)
+                foreach (var (name, _, _, _, _) in scenarios)
                 {
                     all.Add((rows, name, results[name]));
                 }
@@ -408,13 +422,13 @@ namespace Geneva.Bench
             {
                 // A warm process: the same work once on a small table first (JIT, first use of
                 // JSON and SQLite), as in a PowerShell session that has backfilled before.
-                _ = kind == "baseline" ? Baseline(Path.GetFullPath(warmup)) : Backfill(Path.GetFullPath(warmup), o.CheckpointSize);
+                _ = kind == "baseline" ? Baseline(Path.GetFullPath(warmup)) : Backfill(Path.GetFullPath(warmup), o.CheckpointSize, o.Workers);
             }
             var m = kind switch
             {
                 "build" => Build(dir, o.Rows[0]),
                 "baseline" => Baseline(dir),
-                "backfill" => Backfill(dir, o.CheckpointSize),
+                "backfill" => Backfill(dir, o.CheckpointSize, o.Workers),
                 "profile" => Profiler.Run(dir),
                 _ => throw new ArgumentException($"unknown child '{kind}'"),
             };
@@ -610,7 +624,8 @@ namespace Geneva.Bench
             public void Report(BackfillProgress value) => Events.Add((Clock.Elapsed.TotalSeconds, value));
         }
 
-        private static Measurement Backfill(string dir, int? checkpointSize)
+        /// <param name="workers">Geneva.Worker processes to run the UDF in; null runs it in this process.</param>
+        private static Measurement Backfill(string dir, int? checkpointSize, int? workers)
         {
             var udfPath = typeof(StringLength).Assembly.Location;
             var spec = DotNetUdfLoader.Describe(udfPath, typeof(StringLength).FullName);
@@ -623,7 +638,11 @@ namespace Geneva.Bench
             var table = GenevaTable.Open(dir).AddColumn("len", "int32", spec);
             var addColumn = total.Elapsed.TotalSeconds;
             var start = Stopwatch.StartNew();
-            var result = new BackfillCoordinator(new BackfillRunOptions { Progress = progress })
+            var executor = workers is int n
+                ? new Core.Execution.Workers.ProcessTaskExecutor(
+                    new Core.Execution.Workers.DotNetWorkerLauncher(Core.Execution.Workers.DotNetWorkerLauncher.DefaultWorkerDll), n, 1)
+                : null;
+            var result = new BackfillCoordinator(new BackfillRunOptions { Progress = progress, Executor = executor })
                 .Start(table, new BackfillRequest { Column = "len", CheckpointSize = checkpointSize });
             start.Stop();
             total.Stop();
