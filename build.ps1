@@ -11,6 +11,9 @@
             Build does not need this; run it after changing help/*.md or a cmdlet's parameters.
             (-UpdateMarkdown: run tools/Build-Help.ps1 -UpdateMarkdown directly to refresh the
             generated SYNTAX and parameter yaml blocks.)
+    TorchRuntime: installs out/torch-runtime, the private glibc/libstdc++ (Debian 13's) that model-UDF
+            workers run on where the system libstdc++ lacks GLIBCXX_3.4.32 (tools/Install-TorchRuntime.ps1;
+            nothing to do on newer systems). Test does this first.
     Test:   Build, then the xunit tests (tests/Geneva.Core.Tests) and the Pester tests
             (tests/Geneva.PowerShell.Tests, in a fresh pwsh). Ends with one line
             "Total: <N> passed, <M> failed" and exits 1 if anything failed or a runner did not run.
@@ -19,7 +22,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Sample', 'Help', 'Test')]
+    [ValidateSet('Build', 'Sample', 'Help', 'TorchRuntime', 'Test')]
     [string] $Task = 'Build',
 
     [string] $Configuration = 'Release'
@@ -86,6 +89,12 @@ function Invoke-Help {
     }
 }
 
+$TorchRuntimeDirectory = Join-Path $PSScriptRoot 'out/torch-runtime'
+
+function Invoke-TorchRuntime {
+    & (Join-Path $PSScriptRoot 'tools/Install-TorchRuntime.ps1') -Destination $TorchRuntimeDirectory
+}
+
 function Invoke-Sample {
     Write-Host '==> Sample: samples/sample.ps1'
     $exitCode = Invoke-ChildPwsh -ScriptPath (Join-Path $PSScriptRoot 'samples/sample.ps1')
@@ -100,6 +109,8 @@ function Invoke-XunitTests {
     $trxPath = Join-Path $TestResultDirectory 'core.trx'
     Remove-Item -LiteralPath $trxPath -ErrorAction Ignore
 
+    # Model-UDF tests start Geneva.Torch.Worker on the private runtime where it is needed.
+    $env:GENEVA_TORCH_RUNTIME = $TorchRuntimeDirectory
     & dotnet test (Join-Path $PSScriptRoot 'tests/Geneva.Core.Tests') `
         -c $Configuration `
         --logger 'trx;LogFileName=core.trx' `
@@ -232,7 +243,11 @@ try {
     switch ($Task) {
         'Sample' { Invoke-Sample }
         'Help' { Invoke-Help }
-        'Test' { if (-not (Invoke-Test)) { $exitCode = 1 } }
+        'TorchRuntime' { Invoke-TorchRuntime }
+        'Test' {
+            Invoke-TorchRuntime
+            if (-not (Invoke-Test)) { $exitCode = 1 }
+        }
     }
 }
 finally {

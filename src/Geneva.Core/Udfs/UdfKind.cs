@@ -11,4 +11,10 @@ public static class UdfKind
 
     /// <summary>A SQL-style expression (Source = its text) evaluated by Geneva.Core.Expressions.</summary>
     public const string Expression = "expression";
+
+    /// <summary>
+    /// A TorchScript model file (Source = its path, SourceHash = hash of its bytes); run by the
+    /// Geneva.Torch worker, never in the engine or the user's session.
+    /// </summary>
+    public const string Model = "model";
 }

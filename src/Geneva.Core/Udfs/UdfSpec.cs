@@ -20,7 +20,7 @@ public sealed record UdfSpec
 
     public string? TypeName { get; init; }
 
-    /// <summary>Hash of the assembly's bytes for .NET UDFs, so a rebuilt dll counts as a new definition.</summary>
+    /// <summary>Hash of the file's bytes for .NET and model UDFs, so a rebuilt dll or retrained model counts as a new definition.</summary>
     public string? SourceHash { get; init; }
 
     public required IReadOnlyList<string> InputColumns { get; init; }
@@ -47,6 +47,12 @@ public sealed record UdfSpec
 
     public ErrorPolicy OnError { get; init; } = ErrorPolicy.Fail;
 
+    /// <summary>Model UDFs: auto (CUDA when present, else CPU), cpu, cuda or cuda:N.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>Model UDFs: rows per forward pass (a checkpoint is cut into such batches).</summary>
+    public int? BatchSize { get; init; }
+
     /// <summary>The version used in checkpoint identity and column provenance.</summary>
     public string EffectiveVersion => Version ?? DefinitionHash;
 
@@ -57,7 +63,7 @@ public sealed record UdfSpec
         {
             var canonical = JsonSerializer.Serialize(new object?[]
             {
-                Kind, Kind == UdfKind.DotNet ? SourceHash ?? Source : Source, TypeName,
+                Kind, Kind is UdfKind.DotNet or UdfKind.Model ? SourceHash ?? Source : Source, TypeName,
                 InputColumns, OutputType, Batched,
             });
             return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..16];

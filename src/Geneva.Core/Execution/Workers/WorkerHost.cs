@@ -30,6 +30,20 @@ public sealed class WorkerHost
         _instanceThreadInit = instanceThreadInit;
     }
 
+    /// <summary>A worker process's whole life: the protocol on stdin/stdout, diagnostics on stderr. Arguments: [--instances N].</summary>
+    public static int RunConsole(string[] args)
+    {
+        var instances = 1;
+        for (var i = 0; i < args.Length - 1; i++)
+        {
+            if (args[i] == "--instances" && int.TryParse(args[i + 1], out var n) && n > 0)
+            {
+                instances = n;
+            }
+        }
+        return new WorkerHost(Console.In, Console.Out, instances).Run();
+    }
+
     /// <summary>Runs until shutdown or end of input; returns the process exit code.</summary>
     public int Run()
     {

@@ -1,0 +1,129 @@
+using System.Runtime.InteropServices;
+using Apache.Arrow;
+using Apache.Arrow.Types;
+using Geneva.Core;
+using Geneva.Core.Arrow;
+using Geneva.Core.Udfs;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Geneva.Torch;
+
+/// <summary>
+/// A TorchScript model as a batch UDF: loaded once per UDF instance onto its device (Setup), then
+/// each batch of the input column goes through forward in slices of BatchSize rows. The output
+/// (float32, one row of D values per input row, or one value) becomes a fixed_size_list&lt;float32&gt;[D]
+/// or float32 column with one copy per batch. A slice that runs out of device memory is halved and
+/// retried, and the smaller size is kept for the rest of the job.
+/// </summary>
+public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IDisposable
+{
+    /// <summary>Test hook: a forward pass over more rows than this throws as a CUDA out-of-memory would.</summary>
+    public const string FaultOomAboveVariable = "GENEVA_TORCH_FAULT_OOM_ABOVE";
+
+    private readonly UdfSpec _spec;
+    private readonly IArrowType _outputType;
+    private readonly int? _faultOomAbove;
+    private jit.ScriptModule? _model;
+
+    public TorchModelUdf(UdfSpec spec)
+    {
+        _spec = spec;
+        _outputType = ArrowTypeNames.Parse(spec.OutputType);
+        if (_outputType is not (FloatType or FixedSizeListType { ValueDataType: FloatType }))
+        {
+            throw new GenevaException(GenevaErrorCode.UdfDefinitionInvalid,
+                $"Model UDF '{spec.Name}' must output float32 or fixed_size_list<float32>[D], not {spec.OutputType}.", spec.Name);
+        }
+        BatchSize = spec.BatchSize ?? 64;
+        _faultOomAbove = int.TryParse(Environment.GetEnvironmentVariable(FaultOomAboveVariable), out var n) ? n : null;
+    }
+
+    /// <summary>Rows per forward pass now: starts at the UDF's BatchSize, halves on out-of-memory.</summary>
+    public int BatchSize { get; private set; }
+
+    /// <summary>The device the model runs on, once set up.</summary>
+    public Device? Device { get; private set; }
+
+    public void Setup()
+    {
+        Device = ResolveDevice(_spec.Device);
+        if (!File.Exists(_spec.Source))
+        {
+            throw new GenevaException(GenevaErrorCode.UdfLoadFailed, $"Model file '{_spec.Source}' does not exist.", _spec.Source);
+        }
+        _model = jit.load(_spec.Source, Device.type, Device.index);
+        _model.eval();
+    }
+
+    public static Device ResolveDevice(string? requested) => (requested ?? "auto").ToLowerInvariant() switch
+    {
+        "auto" => cuda.is_available() ? CUDA : CPU,
+        "cpu" => CPU,
+        var name when name.StartsWith("cuda", StringComparison.Ordinal) => cuda.is_available()
+            ? torch.device(name)
+            : throw new GenevaException(GenevaErrorCode.UdfLoadFailed,
+                $"Device '{requested}' was asked for, but TorchSharp finds no CUDA device here (CPU libtorch, or no GPU).", requested),
+        _ => throw new GenevaException(GenevaErrorCode.UdfDefinitionInvalid,
+            $"Device '{requested}' is not auto, cpu, cuda or cuda:N.", requested),
+    };
+
+    public IArrowArray Apply(RecordBatch input)
+    {
+        var model = _model ?? throw new InvalidOperationException("Setup has not run.");
+        var column = input.Column(0);
+        var width = _outputType is FixedSizeListType f ? f.ListSize : 1;
+        var values = new float[input.Length * width];
+        using var noGrad = torch.no_grad();
+        var row = 0;
+        while (row < input.Length)
+        {
+            var rows = Math.Min(BatchSize, input.Length - row);
+            try
+            {
+                Forward(model, ArrowArrayFactory.Slice(column, row, rows), width, values.AsSpan(row * width, rows * width));
+                row += rows;
+            }
+            catch (Exception e) when (IsOutOfMemory(e) && rows > 1)
+            {
+                BatchSize = Math.Max(1, rows / 2);
+            }
+        }
+        return Build(values, input.Length, width);
+    }
+
+    private void Forward(jit.ScriptModule model, IArrowArray slice, int width, Span<float> destination)
+    {
+        if (_faultOomAbove is int limit && slice.Length > limit)
+        {
+            throw new ExternalException($"CUDA out of memory (simulated by {FaultOomAboveVariable}={limit}).");
+        }
+        using var scope = NewDisposeScope();
+        using var x = TensorInput.From(slice, Device!);
+        var y = model.call(x) as Tensor ?? throw new GenevaException(GenevaErrorCode.UdfOutputInvalid,
+            $"Model UDF '{_spec.Name}' returned something other than one tensor.", _spec.Name);
+        var expected = width == 1 ? new long[] { slice.Length } : [slice.Length, width];
+        if (!(y.shape.SequenceEqual(expected) || (width == 1 && y.shape.SequenceEqual([slice.Length, 1L]))))
+        {
+            throw new GenevaException(GenevaErrorCode.UdfOutputInvalid,
+                $"Model UDF '{_spec.Name}' returned shape [{string.Join(", ", y.shape)}] for {slice.Length} rows; " +
+                $"{_spec.OutputType} needs [{string.Join(", ", expected)}].", _spec.Name);
+        }
+        using var host = y.to_type(ScalarType.Float32).cpu().contiguous();
+        host.data<float>().CopyTo(destination);
+    }
+
+    private static bool IsOutOfMemory(Exception e) =>
+        e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase);
+
+    private IArrowArray Build(float[] values, int rows, int width)
+    {
+        var bytes = new ArrowBuffer(MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+        var flat = new FloatArray(bytes, ArrowBuffer.Empty, rows * width, 0, 0);
+        return _outputType is FixedSizeListType type
+            ? new FixedSizeListArray(new ArrayData(type, rows, 0, 0, [ArrowBuffer.Empty], [flat.Data]))
+            : flat;
+    }
+
+    public void Dispose() => _model?.Dispose();
+}

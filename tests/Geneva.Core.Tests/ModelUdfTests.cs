@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Apache.Arrow;
+using Apache.Arrow.Types;
+using Geneva.Core.Checkpoints;
+using Geneva.Core.Execution;
+using Geneva.Core.Execution.Workers;
+using Geneva.Core.Planning;
+using Geneva.Core.Storage;
+using Geneva.Core.Udfs;
+
+namespace Geneva.Core.Tests;
+
+/// <summary>
+/// Model UDFs end to end: TorchScript files saved by PyTorch (tests/models/make_models.py) run
+/// through real Geneva.Torch.Worker processes (on the private runtime where the system libstdc++
+/// is too old), and the column equals PyTorch's own outputs for the same inputs. This test process
+/// never loads libtorch.
+/// </summary>
+public class ModelUdfTests
+{
+    private static readonly string s_repo = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+    private static readonly string s_models = Path.Combine(s_repo, "tests", "models");
+    private static readonly string s_configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+
+    private static readonly string s_workerDll = Path.Combine(s_repo, "src", "Geneva.Torch.Worker", "bin", s_configuration, "net10.0", "Geneva.Torch.Worker.dll");
+
+    private static string Runtime => Environment.GetEnvironmentVariable(TorchWorkerLauncher.RuntimeVariable)
+        ?? Path.Combine(s_repo, "out", "torch-runtime");
+
+    private const int Rows = 40;
+
+    private static ProcessTaskExecutor Executor() => new(new TorchWorkerLauncher(s_workerDll, Runtime), 1, 1);
+
+    private static JsonElement Expected(string model) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(s_models, "expected.json"))).RootElement.GetProperty("outputs").GetProperty(model);
+
+    private static UdfSpec Model(string file, string input, string output, int? batchSize = null) => new()
+    {
+        Name = Path.GetFileNameWithoutExtension(file),
+        Kind = UdfKind.Model,
+        Source = Path.Combine(s_models, file),
+        SourceHash = "test",
+        InputColumns = [input],
+        OutputType = output,
+        Batched = true,
+        Device = "auto",
+        BatchSize = batchSize,
+    };
+
+    /// <summary>The inputs make_models.py feeds PyTorch, as Arrow columns, in fragments of 16 rows.</summary>
+    private static GenevaTable Table(TestFolder folder)
+    {
+        var vectorType = new FixedSizeListType(new Field("item", FloatType.Default, false), 4);
+        var tokenType = new ListType(new Field("item", Int64Type.Default, false));
+        var schema = new Schema([
+            new Field("id", Int64Type.Default, false),
+            new Field("vec", vectorType, false),
+            new Field("tokens", tokenType, false),
+        ], null);
+        var ids = new Int64Array.Builder();
+        var vectorValues = new FloatArray.Builder();
+        var tokens = new ListArray.Builder(Int64Type.Default);
+        var tokenValues = (Int64Array.Builder)tokens.ValueBuilder;
+        for (var r = 0; r < Rows; r++)
+        {
+            ids.Append(r);
+            for (var c = 0; c < 4; c++)
+            {
+                vectorValues.Append((float)((r * 4 + c) / 10.0 - 8.0));
+            }
+            tokens.Append();
+            for (var k = 0; k < r % 5 + 1; k++)
+            {
+                tokenValues.Append((r + k) % 15 + 1);
+            }
+        }
+        var vectors = new FixedSizeListArray(new ArrayData(vectorType, Rows, 0, 0, [ArrowBuffer.Empty], [vectorValues.Build().Data]));
+        var batch = new RecordBatch(schema, [ids.Build(), vectors, tokens.Build()], Rows);
+        return GenevaTable.Create(folder.Table(), schema, [batch], new TableWriteOptions { MaxRowsPerFragment = 16 });
+    }
+
+    private static List<float[]> Backfill(GenevaTable table, UdfSpec udf, string column = "out")
+    {
+        table = table.AddColumn(column, udf.OutputType, udf);
+        var result = new BackfillCoordinator(new BackfillRunOptions { Executor = Executor() })
+            .Start(table, new BackfillRequest { Column = column, CheckpointSize = 10 });
+        Assert.Equal(JobStatus.Done, result.Status);
+        var rows = new List<float[]>();
+        foreach (var batch in GenevaTable.Open(table.Path).Scan([column]))
+        {
+            switch (batch.Column(0))
+            {
+                case FixedSizeListArray list:
+                    var width = ((FixedSizeListType)list.Data.DataType).ListSize;
+                    var values = ((FloatArray)list.Values).Values;
+                    for (var i = 0; i < list.Length; i++)
+                    {
+                        rows.Add(values.Slice((list.Offset + i) * width, width).ToArray());
+                    }
+                    break;
+                case FloatArray scalars:
+                    rows.AddRange(Enumerable.Range(0, scalars.Length).Select(i => new[] { scalars.GetValue(i)!.Value }));
+                    break;
+            }
+        }
+        return rows;
+    }
+
+    private static void AssertClose(JsonElement expected, List<float[]> actual)
+    {
+        Assert.Equal(Rows, actual.Count);
+        for (var r = 0; r < Rows; r++)
+        {
+            var want = expected[r].ValueKind == JsonValueKind.Array
+                ? expected[r].EnumerateArray().Select(v => v.GetSingle()).ToArray()
+                : [expected[r].GetSingle()];
+            Assert.Equal(want.Length, actual[r].Length);
+            for (var c = 0; c < want.Length; c++)
+            {
+                Assert.True(Math.Abs(want[c] - actual[r][c]) < 1e-5, $"row {r} value {c}: PyTorch {want[c]}, backfill {actual[r][c]}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Backfill_FixedSizeListInput_EqualsPyTorch()
+    {
+        using var folder = new TestFolder();
+        var rows = Backfill(Table(folder), Model("linear4to3.pt", "vec", "fixed_size_list<float32>[3]", batchSize: 7));
+        AssertClose(Expected("linear4to3.pt"), rows);
+    }
+
+    [Fact]
+    public void Backfill_VariableLengthListInput_PaddedPerBatch_EqualsPyTorch()
+    {
+        using var folder = new TestFolder();
+        // Batches of 3 rows pad to their own longest list, not the table's; the mean ignores padding either way.
+        var rows = Backfill(Table(folder), Model("mean_embedding.pt", "tokens", "fixed_size_list<float32>[4]", batchSize: 3));
+        AssertClose(Expected("mean_embedding.pt"), rows);
+    }
+
+    [Fact]
+    public void Backfill_ScalarInputToFloat32_EqualsPyTorch()
+    {
+        using var folder = new TestFolder();
+        var rows = Backfill(Table(folder), Model("halve.pt", "id", "float32"));
+        AssertClose(Expected("halve.pt"), rows);
+    }
+
+    [Fact]
+    public void Backfill_BatchRunsOutOfDeviceMemory_IsSplitAndStillEqualsPyTorch()
+    {
+        using var folder = new TestFolder();
+        // Every forward pass over more than 2 rows fails as a CUDA OOM would; the worker inherits this.
+        Environment.SetEnvironmentVariable("GENEVA_TORCH_FAULT_OOM_ABOVE", "2");
+        try
+        {
+            var rows = Backfill(Table(folder), Model("linear4to3.pt", "vec", "fixed_size_list<float32>[3]", batchSize: 8));
+            AssertClose(Expected("linear4to3.pt"), rows);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GENEVA_TORCH_FAULT_OOM_ABOVE", null);
+        }
+    }
+
+    [Fact]
+    public void Backfill_ModelReturnsWrongShape_FailsWithUdfOutputInvalid()
+    {
+        using var folder = new TestFolder();
+        var table = Table(folder).AddColumn("bad", "fixed_size_list<float32>[5]",
+            Model("linear4to3.pt", "vec", "fixed_size_list<float32>[5]"));
+        var e = Assert.ThrowsAny<GenevaException>(() => new BackfillCoordinator(new BackfillRunOptions { Executor = Executor() })
+            .Start(table, new BackfillRequest { Column = "bad" }));
+        Assert.Contains("returned shape [", e.Message);
+        Assert.Contains("needs [", e.Message);
+    }
+
+    [Fact]
+    public void StartInfo_OldLibStdCxxAndNoPrivateRuntime_SaysWhatIsMissingAndHowToFixIt()
+    {
+        if (!TorchWorkerLauncher.NeedsPrivateRuntime())
+        {
+            // This system's libstdc++ is new enough: there is nothing to be missing, and the worker starts directly.
+            Assert.EndsWith("dotnet", new TorchWorkerLauncher(s_workerDll, "/nonexistent").StartInfo(1).FileName);
+            return;
+        }
+        var e = Assert.Throws<GenevaException>(() => new TorchWorkerLauncher(s_workerDll, "/nonexistent/runtime").StartInfo(1));
+        Assert.Equal(GenevaErrorCode.UdfLoadFailed, e.Code);
+        Assert.Contains(TorchWorkerLauncher.RequiredSymbol, e.Message);
+        Assert.Contains(TorchWorkerLauncher.HighestGlibcxx()!, e.Message);
+        Assert.Contains("-Task TorchRuntime", e.Message);
+    }
+}
