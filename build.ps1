@@ -4,14 +4,15 @@
     Builds the Geneva module, runs the sample, or runs every test.
 .DESCRIPTION
     Build:  publishes src/Geneva.PowerShell (no runtime identifier, so one folder serves every
-            platform) into module/bin.
+            platform) into module/bin, and src/Geneva.Torch.Worker (model UDFs: TorchSharp with the
+            CPU libtorch) into module/bin/torch; then tries TorchRuntime.
     Sample: Build, then runs samples/sample.ps1 in a fresh pwsh.
     Help:   Build, then tools/Build-Help.ps1 (in a fresh pwsh): checks help/*.md against the cmdlets
             and regenerates module/en-US/Geneva.PowerShell.dll-Help.xml. The MAML is committed, so
             Build does not need this; run it after changing help/*.md or a cmdlet's parameters.
             (-UpdateMarkdown: run tools/Build-Help.ps1 -UpdateMarkdown directly to refresh the
             generated SYNTAX and parameter yaml blocks.)
-    TorchRuntime: installs out/torch-runtime, the private glibc/libstdc++ (Debian 13's) that model-UDF
+    TorchRuntime: installs module/bin/torch/torch-runtime (Build tries it too), the private glibc/libstdc++ (Debian 13's) that model-UDF
             workers run on where the system libstdc++ lacks GLIBCXX_3.4.32 (tools/Install-TorchRuntime.ps1;
             nothing to do on newer systems). Test does this first.
     Test:   Build, then the xunit tests (tests/Geneva.Core.Tests) and the Pester tests
@@ -79,6 +80,17 @@ function Invoke-Build {
         '-o', (Join-Path $PSScriptRoot 'module/bin'),
         '--nologo', '-v', 'minimal'
     )
+    # Model UDFs: the worker with TorchSharp and the CPU libtorch in a folder of its own.
+    Write-Host "==> Build ($Configuration): src/Geneva.Torch.Worker -> module/bin/torch"
+    # For this platform only: TorchSharp-cpu brings libtorch for every platform (1.1 GB in all).
+    Invoke-Native dotnet @(
+        'publish', (Join-Path $PSScriptRoot 'src/Geneva.Torch.Worker'),
+        '-c', $Configuration,
+        '-r', [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier, '--self-contained', 'false',
+        '-o', (Join-Path $PSScriptRoot 'module/bin/torch'),
+        '--nologo', '-v', 'minimal'
+    )
+    Invoke-TorchRuntime -Optional
 }
 
 function Invoke-Help {
@@ -89,10 +101,18 @@ function Invoke-Help {
     }
 }
 
-$TorchRuntimeDirectory = Join-Path $PSScriptRoot 'out/torch-runtime'
+$TorchRuntimeDirectory = Join-Path $PSScriptRoot 'module/bin/torch/torch-runtime'
 
+# -Optional (Build): a machine that cannot install it still builds; model UDFs then say what is missing.
 function Invoke-TorchRuntime {
-    & (Join-Path $PSScriptRoot 'tools/Install-TorchRuntime.ps1') -Destination $TorchRuntimeDirectory
+    param([switch] $Optional)
+    try {
+        & (Join-Path $PSScriptRoot 'tools/Install-TorchRuntime.ps1') -Destination $TorchRuntimeDirectory
+    }
+    catch {
+        if (-not $Optional) { throw }
+        Write-Warning "Model UDFs will not run on this machine until the torch runtime is installed: $_"
+    }
 }
 
 function Invoke-Sample {
@@ -245,6 +265,7 @@ try {
         'Help' { Invoke-Help }
         'TorchRuntime' { Invoke-TorchRuntime }
         'Test' {
+            # Tests of model UDFs need it: installing it is part of the test command, not optional.
             Invoke-TorchRuntime
             if (-not (Invoke-Test)) { $exitCode = 1 }
         }

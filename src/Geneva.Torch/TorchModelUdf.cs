@@ -16,7 +16,7 @@ namespace Geneva.Torch;
 /// or float32 column with one copy per batch. A slice that runs out of device memory is halved and
 /// retried, and the smaller size is kept for the rest of the job.
 /// </summary>
-public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IDisposable
+public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IDisposable
 {
     /// <summary>Test hook: a forward pass over more rows than this throws as a CUDA out-of-memory would.</summary>
     public const string FaultOomAboveVariable = "GENEVA_TORCH_FAULT_OOM_ABOVE";
@@ -44,6 +44,8 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IDisposable
 
     /// <summary>The device the model runs on, once set up.</summary>
     public Device? Device { get; private set; }
+
+    public string DeviceName => Device?.ToString() ?? "not set up";
 
     public void Setup()
     {

@@ -25,7 +25,7 @@ public class ModelUdfTests
     private static readonly string s_workerDll = Path.Combine(s_repo, "src", "Geneva.Torch.Worker", "bin", s_configuration, "net10.0", "Geneva.Torch.Worker.dll");
 
     private static string Runtime => Environment.GetEnvironmentVariable(TorchWorkerLauncher.RuntimeVariable)
-        ?? Path.Combine(s_repo, "out", "torch-runtime");
+        ?? Path.Combine(s_repo, "module", "bin", "torch", "torch-runtime");
 
     private const int Rows = 40;
 
@@ -85,6 +85,11 @@ public class ModelUdfTests
         var result = new BackfillCoordinator(new BackfillRunOptions { Executor = Executor() })
             .Start(table, new BackfillRequest { Column = column, CheckpointSize = 10 });
         Assert.Equal(JobStatus.Done, result.Status);
+        using (var store = CheckpointStore.Open(table.Path))
+        {
+            // CPU libtorch: "auto" finds no CUDA, and the job says so.
+            Assert.Equal("cpu", store.GetJob(result.JobId)!.Device);
+        }
         var rows = new List<float[]>();
         foreach (var batch in GenevaTable.Open(table.Path).Scan([column]))
         {

@@ -19,4 +19,6 @@ public sealed record CheckpointReceipt(
     double WriteSeconds,
     IReadOnlyList<RowError> Errors,
     /// <summary>Which worker made it (host:pid), for per-worker checkpoint sizes.</summary>
-    string? Worker = null);
+    string? Worker = null,
+    /// <summary>The device the UDF ran on, for UDFs that choose one (models: cpu, cuda:0).</summary>
+    string? Device = null);

@@ -41,6 +41,11 @@ public sealed record JobRecord
     /// <summary>Per-worker metrics of the latest run.</summary>
     public IReadOnlyList<WorkerMetrics> Workers { get; init; } = [];
 
+    /// <summary>The devices the latest run's UDF instances chose (model UDFs), for example cpu or cuda:0.</summary>
+    public string? Device => Workers.Select(w => w.Device).OfType<string>().Distinct().ToList() is { Count: > 0 } devices
+        ? string.Join(", ", devices)
+        : null;
+
     /// <summary>Rows checkpointed by the latest run.</summary>
     public long RunRowsDone => RowsCheckpointed - RowsBeforeRun;
 

@@ -11,7 +11,8 @@ public sealed record WorkerMetrics(
     int CurrentCheckpointSize,
     double LastCheckpointSeconds,
     double UdfSeconds,
-    DateTimeOffset LastCheckpointAt)
+    DateTimeOffset LastCheckpointAt,
+    string? Device = null)
 {
     /// <summary>Rows per second of UDF time: the worker's own speed, whatever the others do.</summary>
     public double RowsPerUdfSecond => UdfSeconds > 0 ? Rows / UdfSeconds : 0;

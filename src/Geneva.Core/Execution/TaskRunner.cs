@@ -23,6 +23,9 @@ public sealed class TaskRunner : IDisposable
     private readonly Field _outputField;
     private readonly IReadOnlyList<SchemaField> _inputs;
 
+    /// <summary>The device its UDF instance runs on, when the UDF chose one.</summary>
+    public string? Device => _applier.Device;
+
     public TaskRunner(GenevaTable table, string column, UdfApplier applier, SqlExpression? where, AdaptiveCheckpointSizer sizer)
     {
         _table = table;

@@ -20,6 +20,9 @@ public sealed class UdfApplier : IDisposable
     private readonly Action<TimeSpan, CancellationToken> _sleep;
     private readonly Random _random = new();
 
+    /// <summary>Where the UDF instance runs, when it chose a device (a model UDF).</summary>
+    public string? Device => (_udf as IRunsOnDevice)?.DeviceName;
+
     public UdfApplier(UdfSpec spec, object udf, Action<TimeSpan, CancellationToken>? sleep = null)
     {
         Spec = spec;

@@ -10,7 +10,7 @@ using Geneva.PowerShell.Infrastructure;
 namespace Geneva.PowerShell.Cmdlets;
 
 /// <summary>
-/// Defines a UDF from a .NET assembly, a scriptblock or a SQL-style expression. The result is a
+/// Defines a UDF from a .NET assembly, a scriptblock, a SQL-style expression or a TorchScript model. The result is a
 /// plain definition (bind it with Add-GenevaColumn or Set-GenevaColumn); nothing runs yet.
 /// </summary>
 [Cmdlet(VerbsCommon.New, "GenevaUdf", DefaultParameterSetName = ScriptBlockSet)]
@@ -20,10 +20,12 @@ public sealed class NewGenevaUdfCommand : GenevaCmdlet
     private const string AssemblySet = "Assembly";
     private const string ScriptBlockSet = "ScriptBlock";
     private const string ExpressionSet = "Expression";
+    private const string ModelSet = "Model";
 
     [Parameter(Position = 0, Mandatory = true, ParameterSetName = ScriptBlockSet)]
     [Parameter(Position = 0, Mandatory = true, ParameterSetName = ExpressionSet)]
     [Parameter(Position = 0, ParameterSetName = AssemblySet)]
+    [Parameter(Position = 0, ParameterSetName = ModelSet)]
     public string? Name { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = ScriptBlockSet)]
@@ -43,11 +45,26 @@ public sealed class NewGenevaUdfCommand : GenevaCmdlet
     [Parameter(ParameterSetName = AssemblySet)]
     public string? TypeName { get; set; }
 
+    /// <summary>A TorchScript model file (torch.jit.script(m).save(path) in PyTorch).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ModelSet)]
+    public string? Model { get; set; }
+
+    /// <summary>auto (CUDA when TorchSharp finds it, else CPU), cpu, cuda or cuda:N.</summary>
+    [Parameter(ParameterSetName = ModelSet)]
+    [ValidatePattern("^(auto|cpu|cuda|cuda:[0-9]+)$")]
+    public string? Device { get; set; }
+
+    /// <summary>Rows per forward pass; halved for the rest of the job when a batch runs out of device memory.</summary>
+    [Parameter(ParameterSetName = ModelSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int? BatchSize { get; set; }
+
     [Parameter]
     public string[]? InputColumn { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = ScriptBlockSet)]
     [Parameter(Mandatory = true, ParameterSetName = ExpressionSet)]
+    [Parameter(Mandatory = true, ParameterSetName = ModelSet)]
     [ArgumentCompleter(typeof(ArrowTypeCompleter))]
     public string? OutputType { get; set; }
 
@@ -92,6 +109,7 @@ public sealed class NewGenevaUdfCommand : GenevaCmdlet
         {
             AssemblySet => DotNetUdfLoader.Describe(ResolvePath(AssemblyPath!), TypeName, Name, InputColumn),
             ExpressionSet => FromExpression(),
+            ModelSet => ModelUdfDescriber.Describe(ResolvePath(Model!), Name, InputColumn, OutputType!, Device, BatchSize),
             _ => FromScriptBlock(),
         };
         spec = spec with

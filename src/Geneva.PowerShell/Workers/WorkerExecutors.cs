@@ -7,7 +7,7 @@ namespace Geneva.PowerShell.Workers;
 /// <summary>
 /// Picks where a backfill's UDF runs: worker processes always, so a crash or a native-library
 /// clash in a UDF never takes the user's session down — Geneva.Worker for .NET and expression
-/// UDFs, pwsh for scriptblocks — as many as fit the machine.
+/// UDFs, pwsh for scriptblocks, Geneva.Torch.Worker for models — as many as fit the machine.
 /// </summary>
 internal static class WorkerExecutors
 {
@@ -19,9 +19,14 @@ internal static class WorkerExecutors
         {
             note(message);
         }
-        IWorkerLauncher launcher = udf.Kind == UdfKind.ScriptBlock
-            ? new PwshWorkerLauncher()
-            : new DotNetWorkerLauncher(Path.Combine(Path.GetDirectoryName(typeof(WorkerExecutors).Assembly.Location)!, "Geneva.Worker.dll"));
+        var bin = Path.GetDirectoryName(typeof(WorkerExecutors).Assembly.Location)!;
+        IWorkerLauncher launcher = udf.Kind switch
+        {
+            UdfKind.ScriptBlock => new PwshWorkerLauncher(),
+            // Its own folder: TorchSharp and libtorch never sit beside the module's assemblies.
+            UdfKind.Model => new TorchWorkerLauncher(Path.Combine(bin, "torch", "Geneva.Torch.Worker.dll")),
+            _ => new DotNetWorkerLauncher(Path.Combine(bin, "Geneva.Worker.dll")),
+        };
         return new ProcessTaskExecutor(launcher, workers, settings.IntraApplierConcurrency,
             TimeSpan.FromSeconds(settings.CheckpointTimeout));
     };

@@ -113,7 +113,7 @@ public sealed class WorkerHost
                 {
                     Type = WorkerMessage.Receipt,
                     TaskNumber = message.TaskNumber,
-                    CheckpointReceipt = receipt with { Worker = _name },
+                    CheckpointReceipt = receipt with { Worker = _name, Device = runner.Device },
                     Worker = _name,
                 });
             }
