@@ -24,12 +24,10 @@ public class ModelUdfTests
 
     private static readonly string s_workerDll = Path.Combine(s_repo, "src", "Geneva.Torch.Worker", "bin", s_configuration, "net10.0", "Geneva.Torch.Worker.dll");
 
-    private static string Runtime => Environment.GetEnvironmentVariable(TorchWorkerLauncher.RuntimeVariable)
-        ?? Path.Combine(s_repo, "module", "bin", "torch", "torch-runtime");
 
     private const int Rows = 40;
 
-    private static ProcessTaskExecutor Executor() => new(new TorchWorkerLauncher(s_workerDll, Runtime), 1, 1);
+    private static ProcessTaskExecutor Executor() => new(new TorchWorkerLauncher(s_workerDll, TestData.TorchRuntime), 1, 1);
 
     private static JsonElement Expected(string model) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(s_models, "expected.json"))).RootElement.GetProperty("outputs").GetProperty(model);

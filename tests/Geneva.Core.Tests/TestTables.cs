@@ -32,6 +32,10 @@ public sealed class TestFolder : IDisposable
 
 public static class TestData
 {
+    /// <summary>The private runtime model workers start on where the system libstdc++ is too old (build.ps1 installs it).</summary>
+    public static string TorchRuntime => Environment.GetEnvironmentVariable(Execution.Workers.TorchWorkerLauncher.RuntimeVariable)
+        ?? System.IO.Path.GetFullPath(System.IO.Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "module", "bin", "torch", "torch-runtime"));
+
     /// <summary>Starts the Geneva.Worker built beside the tests.</summary>
     public static readonly Execution.Workers.DotNetWorkerLauncher WorkerLauncher =
         new(System.IO.Path.Combine(AppContext.BaseDirectory, "Geneva.Worker.dll"));

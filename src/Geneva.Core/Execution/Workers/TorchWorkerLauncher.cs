@@ -17,13 +17,17 @@ public sealed class TorchWorkerLauncher : IWorkerLauncher
 
     private readonly string _workerDll;
     private readonly string _runtime;
+    private readonly GpuAssignment? _gpus;
+    private int _started;
 
     /// <param name="runtime">The private runtime folder; default: $GENEVA_TORCH_RUNTIME, else torch-runtime beside the worker.</param>
-    public TorchWorkerLauncher(string workerDll, string? runtime = null)
+    /// <param name="gpus">How workers share the visible GPUs; null leaves CUDA_VISIBLE_DEVICES as it is.</param>
+    public TorchWorkerLauncher(string workerDll, string? runtime = null, GpuAssignment? gpus = null)
     {
         _workerDll = workerDll;
         _runtime = runtime ?? Environment.GetEnvironmentVariable(RuntimeVariable)
             ?? Path.Combine(Path.GetDirectoryName(workerDll)!, "torch-runtime");
+        _gpus = gpus;
     }
 
     public ProcessStartInfo StartInfo(int instances)
@@ -39,6 +43,11 @@ public sealed class TorchWorkerLauncher : IWorkerLauncher
             info.Environment["LD_LIBRARY_PATH"] = PrivateLibraries(_runtime);
             // The copied muxer finds host/ and shared/ beside itself; keep other roots out of its way.
             info.Environment.Remove("DOTNET_ROOT");
+        }
+        if (_gpus?.For(Interlocked.Increment(ref _started) - 1) is { } visible)
+        {
+            // Inside the worker its GPUs are cuda:0.., so "cuda" and "auto" land on its share.
+            info.Environment["CUDA_VISIBLE_DEVICES"] = visible;
         }
         info.ArgumentList.Add(_workerDll);
         info.ArgumentList.Add("--instances");

@@ -28,15 +28,21 @@ public static class WorkerCapacity
     }
 
     /// <summary>GPUs this process may use, from CUDA_VISIBLE_DEVICES or /dev/nvidia*; 0 when none.</summary>
-    public static int VisibleGpus()
+    public static int VisibleGpus() => VisibleGpuIds().Count;
+
+    /// <summary>The ids of the GPUs this process may use, as CUDA_VISIBLE_DEVICES names them (indexes or UUIDs).</summary>
+    public static IReadOnlyList<string> VisibleGpuIds()
     {
         var visible = Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES");
         if (visible is not null)
         {
-            return visible.Split(',', StringSplitOptions.RemoveEmptyEntries).Count(d => d.Trim() != "-1");
+            return visible.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .TakeWhile(d => d != "-1").ToList();
         }
         return OperatingSystem.IsLinux() && Directory.Exists("/dev")
-            ? Directory.GetFiles("/dev", "nvidia*").Count(f => char.IsDigit(f[^1]))
-            : 0;
+            ? Directory.GetFiles("/dev", "nvidia*").Select(Path.GetFileName)
+                .Where(f => f!.Length > 6 && f[6..].All(char.IsDigit))
+                .Select(f => f![6..]).OrderBy(int.Parse).ToList()
+            : [];
     }
 }
