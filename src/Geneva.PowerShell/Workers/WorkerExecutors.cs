@@ -11,6 +11,9 @@ namespace Geneva.PowerShell.Workers;
 /// </summary>
 internal static class WorkerExecutors
 {
+    /// <summary>This session's idle workers: the next backfill starts on a warm process.</summary>
+    private static readonly WorkerPool s_pool = new(TimeSpan.FromMinutes(5));
+
     public static Func<UdfSpec, BackfillSettings, ITaskExecutor> Factory(Action<string> note) => (udf, settings) =>
     {
         var (workers, message) = WorkerCapacity.Fit(settings.Concurrency, udf.NumCpus, udf.NumGpus,
@@ -29,6 +32,6 @@ internal static class WorkerExecutors
             _ => new DotNetWorkerLauncher(Path.Combine(bin, "Geneva.Worker.dll")),
         };
         return new ProcessTaskExecutor(launcher, workers, settings.IntraApplierConcurrency,
-            TimeSpan.FromSeconds(settings.CheckpointTimeout));
+            TimeSpan.FromSeconds(settings.CheckpointTimeout), s_pool);
     };
 }

@@ -7,4 +7,15 @@ public interface IWorkerLauncher
 {
     /// <summary>A start description with stdin and stdout redirected, running <paramref name="instances"/> UDF instances.</summary>
     ProcessStartInfo StartInfo(int instances);
+
+    /// <summary>
+    /// Identifies a launch for <see cref="WorkerPool"/>: workers with equal keys are interchangeable.
+    /// Null: never pool (for example, workers that each get their own GPUs).
+    /// </summary>
+    string? PoolKey(int instances)
+    {
+        var info = StartInfo(instances);
+        var environment = info.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}");
+        return string.Join("\n", new[] { info.FileName, string.Join(" ", info.ArgumentList) }.Concat(environment));
+    }
 }

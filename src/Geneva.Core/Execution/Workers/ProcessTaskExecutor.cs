@@ -19,10 +19,14 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
     private readonly int _workers;
     private readonly int _instancesPerWorker;
     private readonly TimeSpan _checkpointTimeout;
+    private readonly WorkerPool? _pool;
 
     /// <param name="checkpointTimeout">How long a worker with tasks may go without a message before it counts as hung.</param>
-    public ProcessTaskExecutor(IWorkerLauncher launcher, int workers, int instancesPerWorker, TimeSpan? checkpointTimeout = null)
+    /// <param name="pool">Where workers go after a job that finished, and come from for the next; null: always fresh workers.</param>
+    public ProcessTaskExecutor(IWorkerLauncher launcher, int workers, int instancesPerWorker, TimeSpan? checkpointTimeout = null,
+        WorkerPool? pool = null)
     {
+        _pool = pool;
         _launcher = launcher;
         _workers = Math.Max(1, workers);
         _instancesPerWorker = Math.Max(1, instancesPerWorker);
@@ -51,9 +55,17 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
         try
         {
             var count = Math.Min(_workers, Math.Max(1, (tasks.Count + _instancesPerWorker - 1) / _instancesPerWorker));
+            var key = _pool is null ? null : _launcher.PoolKey(_instancesPerWorker);
             for (var i = 0; i < count && pending.Count > 0; i++)
             {
-                _live.Add(Worker.Start(_launcher.StartInfo(_instancesPerWorker), events.Writer));
+                if (key is not null && _pool!.TryRent(key) is Worker warm)
+                {
+                    warm.Attach(events.Writer);
+                    _live.Add(warm);
+                    yield return new ExecutorNotice($"Reusing idle worker process {warm.ProcessId}.");
+                    continue;
+                }
+                _live.Add(Worker.Start(_launcher.StartInfo(_instancesPerWorker), events.Writer, key));
             }
             foreach (var worker in _live)
             {
@@ -109,6 +121,12 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             // receipts would not be recorded anyway). Finished: let workers exit on their own.
             foreach (var worker in _live)
             {
+                if (finished && _pool is not null && worker.PoolKey is { } poolKey && !worker.Exited)
+                {
+                    worker.Attach(null);
+                    _pool.Return(poolKey, worker);
+                    continue;
+                }
                 worker.Stop(graceful: finished);
             }
             _live.Clear();
@@ -165,7 +183,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             }
             if (pending.Count > 0)
             {
-                var replacement = Worker.Start(_launcher.StartInfo(_instancesPerWorker), events.Writer);
+                var replacement = Worker.Start(_launcher.StartInfo(_instancesPerWorker), events.Writer, worker.PoolKey);
                 _live.Add(replacement);
                 Fill(replacement);
             }
@@ -182,8 +200,15 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
     }
 
     /// <summary>One worker process: a writer to its stdin, a thread turning its stdout lines into events.</summary>
-    private sealed class Worker
+    private sealed class Worker : IPooledWorker
     {
+        // Where its messages go: the running job's channel, or nowhere while it idles in a pool.
+        private volatile ChannelWriter<(Worker, WorkerMessage?)>? _sink;
+
+        public string? PoolKey { get; private init; }
+
+        public void Attach(ChannelWriter<(Worker, WorkerMessage?)>? sink) => _sink = sink;
+
         private readonly Process _process;
         private readonly StringBuilder _errors = new();
 
@@ -240,7 +265,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             }
         }
 
-        public static Worker Start(ProcessStartInfo info, ChannelWriter<(Worker, WorkerMessage?)> events)
+        public static Worker Start(ProcessStartInfo info, ChannelWriter<(Worker, WorkerMessage?)> events, string? poolKey)
         {
             info.RedirectStandardInput = true;
             info.RedirectStandardOutput = true;
@@ -248,7 +273,8 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             info.UseShellExecute = false;
             var process = Process.Start(info) ?? throw new GenevaException(GenevaErrorCode.UdfLoadFailed,
                 $"Could not start a worker process ({info.FileName}).", info.FileName);
-            var worker = new Worker(process);
+            var worker = new Worker(process) { PoolKey = poolKey };
+            worker.Attach(events);
             process.ErrorDataReceived += (_, e) =>
             {
                 if (e.Data is null)
@@ -274,7 +300,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
                         if (WorkerMessage.TryParse(line) is { } message)
                         {
                             worker.Heard();
-                            events.TryWrite((worker, message));
+                            worker._sink?.TryWrite((worker, message));
                         }
                     }
                 }
@@ -283,7 +309,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
                 }
                 process.WaitForExit();
                 worker.Exited = true;
-                events.TryWrite((worker, null));
+                worker._sink?.TryWrite((worker, null));
             })
             { IsBackground = true, Name = $"geneva-worker-{process.Id}" }.Start();
             return worker;

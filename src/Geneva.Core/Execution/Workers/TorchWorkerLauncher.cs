@@ -55,6 +55,15 @@ public sealed class TorchWorkerLauncher : IWorkerLauncher
         return info;
     }
 
+    /// <summary>Workers with their own GPUs are not interchangeable, so they are not pooled.</summary>
+    public string? PoolKey(int instances) => _gpus is null ? ((IWorkerLauncher)new KeyOnly(this)).PoolKey(instances) : null;
+
+    /// <summary>The default key of the same launch (an interface default cannot be called from the overriding class).</summary>
+    private sealed class KeyOnly(TorchWorkerLauncher launcher) : IWorkerLauncher
+    {
+        public ProcessStartInfo StartInfo(int instances) => launcher.StartInfo(instances);
+    }
+
     public static string PrivateLibraries(string runtime) => Path.Combine(runtime, "root", "usr", "lib", "x86_64-linux-gnu");
 
     private string PrivateMuxer()

@@ -134,15 +134,23 @@ public sealed class WorkerHost
         }
     }
 
-    /// <summary>One runner (so one UDF instance) per thread and definition; one sizer per process.</summary>
+    /// <summary>
+    /// One runner (so one UDF instance) per thread at a time; a task of another job or definition
+    /// replaces it, so a pooled worker does not keep old models in memory. One sizer per process.
+    /// </summary>
     private TaskRunner Runner(TaskSpec spec, CheckpointSizing sizing, Dictionary<string, TaskRunner> runners)
     {
         var key = $"{spec.TablePath}|{spec.TableVersion}|{spec.Column}|{spec.Udf.EffectiveVersion}|{spec.Where}";
         if (!runners.TryGetValue(key, out var runner))
         {
+            foreach (var old in runners.Values)
+            {
+                old.Dispose();
+            }
+            runners.Clear();
             var table = GenevaTable.Open(spec.TablePath, spec.TableVersion);
             var where = string.IsNullOrWhiteSpace(spec.Where) ? null : SqlExpression.Parse(spec.Where);
-            var sizer = _sizers.GetOrAdd($"{sizing.Min}|{sizing.Max}|{sizing.TargetSeconds}",
+            var sizer = _sizers.GetOrAdd($"{spec.JobId}|{spec.Udf.EffectiveVersion}|{sizing.Min}|{sizing.Max}|{sizing.TargetSeconds}",
                 _ => new AdaptiveCheckpointSizer(sizing.Min, sizing.Max, TimeSpan.FromSeconds(sizing.TargetSeconds)));
             runner = new TaskRunner(table, spec.Column, new UdfApplier(spec.Udf, UdfRegistry.CreateInstance(spec.Udf)), where, sizer);
             runners[key] = runner;
