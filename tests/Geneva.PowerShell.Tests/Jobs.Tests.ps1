@@ -89,6 +89,18 @@ Describe 'Start-GenevaBackfill -AsJob' {
         Assert-Doubled $t d 3000
     }
 
+    It 'resumes with fewer workers than the job started with' {
+        $t = New-TestTable -Rows 1500 -PerFragment 250
+        Add-SleepyColumn $t d
+        $job = Start-GenevaBackfill -Table $t -Column d -AsJob -Concurrency 2 -CheckpointSize 50 -MinCheckpointSize 50 -MaxCheckpointSize 50
+        Wait-Until { @((Get-GenevaJob $t).Workers).Count -ge 2 -and (Get-GenevaJob $t).RowsCheckpointed -ge 300 }
+        $job | Stop-Job
+        $result = Resume-GenevaBackfill -Table $t -Concurrency 1
+        $result.Status | Should -Be 'Done'
+        @((Get-GenevaJob $t).Workers).Count | Should -Be 1 -Because 'the resumed run used one worker'
+        Assert-Doubled $t d 1500
+    }
+
     It 'fails with the engine error as the job''s error record' {
         $t = New-TestTable -Rows 50 -PerFragment 50
         Add-GenevaColumn -Table $t -Name bad -Udf (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName WrongType)

@@ -54,12 +54,14 @@ public sealed class BackfillCoordinator
     /// Continues a job that was interrupted, stopped or failed, against the table's latest
     /// version (checkpoint identity does not depend on the version, so saved work still counts).
     /// </summary>
-    public BackfillResult Resume(string tablePath, string? jobId)
+    /// <param name="adjust">Changes execution settings of the stored request for this run (workers, timeouts).</param>
+    public BackfillResult Resume(string tablePath, string? jobId, Func<BackfillRequest, BackfillRequest>? adjust = null)
     {
         var table = GenevaTable.Open(tablePath);
         using var store = CheckpointStore.Open(table.Path);
         var job = FindResumable(store, jobId, table.Path);
         var request = JsonSerializer.Deserialize<BackfillRequest>(job.RequestJson)!;
+        request = adjust?.Invoke(request) ?? request;
         var plan = BackfillPlanner.Plan(table, request, store);
         return Run(store, table, plan, job.JobId);
     }

@@ -27,6 +27,21 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
     [Parameter]
     public SwitchParameter AsJob { get; set; }
 
+    /// <summary>Worker processes for this run, instead of the job's own setting.</summary>
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int? Concurrency { get; set; }
+
+    /// <summary>UDF instances per worker for this run, instead of the job's own setting.</summary>
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int? IntraApplierConcurrency { get; set; }
+
+    /// <summary>Seconds without a checkpoint before a worker counts as hung, for this run.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? CheckpointTimeout { get; set; }
+
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(Table, JobId is null ? "Resume the latest unfinished backfill" : $"Resume backfill job {JobId}"))
@@ -35,8 +50,14 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
         }
         var path = ResolvePath(Table);
         var jobId = JobId;
+        var (concurrency, intra, timeout) = (Concurrency, IntraApplierConcurrency, CheckpointTimeout);
         var launch = new BackfillLaunch(path, $"Resume-GenevaBackfill -Table '{path}'" + (jobId is null ? "" : $" -JobId '{jobId}'"),
-            coordinator => coordinator.Resume(path, jobId), ConcurrencyGiven: false);
+            coordinator => coordinator.Resume(path, jobId, request => request with
+            {
+                Concurrency = concurrency ?? request.Concurrency,
+                IntraApplierConcurrency = intra ?? request.IntraApplierConcurrency,
+                CheckpointTimeout = timeout ?? request.CheckpointTimeout,
+            }), ConcurrencyGiven: concurrency is not null);
         if (AsJob)
         {
             BackfillJobs.Start(this, launch, $"Resume {jobId ?? Path.GetFileName(path)}");
