@@ -92,6 +92,7 @@ for (var r = 0; r < repeats; r++)
     using (var store = Geneva.Core.Checkpoints.CheckpointStore.Open(dir))
     {
         var receipts = store.ForJob(result.JobId);
+        Console.Error.WriteLine("    per checkpoint: " + string.Join(" ", receipts.Select(x => $"{x.RowCount}:{x.UdfSeconds:F2}s")));
         detail = $"UDF {receipts.Sum(x => x.UdfSeconds):F2} s + write {receipts.Sum(x => x.WriteSeconds):F2} s in {receipts.Count} checkpoints " +
                  $"of {string.Join("/", receipts.Select(x => x.RowCount))} rows";
     }

@@ -10,7 +10,8 @@ using static TorchSharp.torch;
 namespace Geneva.Torch;
 
 /// <summary>
-/// A TorchScript model as a batch UDF: loaded once per UDF instance onto its device (Setup), then
+/// A model as a batch UDF (a TorchScript file, or a TorchSharp module class with a weights file,
+/// <see cref="TorchModuleLoader"/>): loaded once per UDF instance onto its device (Setup), then
 /// each batch of the input column goes through forward in slices of BatchSize rows. The output
 /// (float32, one row of D values per input row, or one value) becomes a fixed_size_list&lt;float32&gt;[D]
 /// or float32 column with one copy per batch. A slice that runs out of device memory is halved and
@@ -24,7 +25,8 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IDis
     private readonly UdfSpec _spec;
     private readonly IArrowType _outputType;
     private readonly int? _faultOomAbove;
-    private jit.ScriptModule? _model;
+    private IDisposable? _model;
+    private Func<Tensor, Tensor>? _forward;
 
     public TorchModelUdf(UdfSpec spec)
     {
@@ -54,8 +56,20 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IDis
         {
             throw new GenevaException(GenevaErrorCode.UdfLoadFailed, $"Model file '{_spec.Source}' does not exist.", _spec.Source);
         }
-        _model = jit.load(_spec.Source, Device.type, Device.index);
-        _model.eval();
+        if (_spec.TypeName is null)
+        {
+            var script = jit.load(_spec.Source, Device.type, Device.index);
+            script.eval();
+            _model = script;
+            _forward = x => script.call(x) as Tensor ?? throw new GenevaException(GenevaErrorCode.UdfOutputInvalid,
+                $"Model UDF '{_spec.Name}' returned something other than one tensor.", _spec.Name);
+        }
+        else
+        {
+            var module = TorchModuleLoader.Load(_spec, Device);
+            _model = module;
+            _forward = module.call;
+        }
     }
 
     public static Device ResolveDevice(string? requested) => (requested ?? "auto").ToLowerInvariant() switch
@@ -72,7 +86,7 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IDis
 
     public IArrowArray Apply(RecordBatch input)
     {
-        var model = _model ?? throw new InvalidOperationException("Setup has not run.");
+        var model = _forward ?? throw new InvalidOperationException("Setup has not run.");
         var column = input.Column(0);
         var width = _outputType is FixedSizeListType f ? f.ListSize : 1;
         var values = new float[input.Length * width];
@@ -94,7 +108,7 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IDis
         return Build(values, input.Length, width);
     }
 
-    private void Forward(jit.ScriptModule model, IArrowArray slice, int width, Span<float> destination)
+    private void Forward(Func<Tensor, Tensor> model, IArrowArray slice, int width, Span<float> destination)
     {
         if (_faultOomAbove is int limit && slice.Length > limit)
         {
@@ -112,8 +126,7 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IDis
             padShape[0] = BatchSize - rows;
             x = torch.cat([x, torch.zeros(padShape, x.dtype, x.device)], 0);
         }
-        var y = model.call(x) as Tensor ?? throw new GenevaException(GenevaErrorCode.UdfOutputInvalid,
-            $"Model UDF '{_spec.Name}' returned something other than one tensor.", _spec.Name);
+        var y = model(x);
         var expected = width == 1 ? new long[] { x.shape[0] } : [x.shape[0], width];
         if (!(y.shape.SequenceEqual(expected) || (width == 1 && y.shape.SequenceEqual([x.shape[0], 1L]))))
         {

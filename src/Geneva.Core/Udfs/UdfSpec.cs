@@ -15,12 +15,16 @@ public sealed record UdfSpec
     /// <summary>One of <see cref="UdfKind"/>.</summary>
     public required string Kind { get; init; }
 
-    /// <summary>Assembly path, scriptblock text or expression text, by <see cref="Kind"/>.</summary>
+    /// <summary>Assembly path, scriptblock text, expression text or model file, by <see cref="Kind"/>.</summary>
     public required string Source { get; init; }
 
+    /// <summary>.NET UDFs: the UDF class. Model UDFs: the TorchSharp module class whose weights <see cref="Source"/> holds.</summary>
     public string? TypeName { get; init; }
 
-    /// <summary>Hash of the file's bytes for .NET and model UDFs, so a rebuilt dll or retrained model counts as a new definition.</summary>
+    /// <summary>Model UDFs of a TorchSharp module: the assembly that defines <see cref="TypeName"/> (null for TorchScript).</summary>
+    public string? ModuleAssembly { get; init; }
+
+    /// <summary>Hash of the file's bytes for .NET and model UDFs (weights and module assembly together), so a rebuilt dll or retrained model counts as a new definition.</summary>
     public string? SourceHash { get; init; }
 
     public required IReadOnlyList<string> InputColumns { get; init; }

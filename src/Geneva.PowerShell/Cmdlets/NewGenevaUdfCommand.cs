@@ -10,7 +10,8 @@ using Geneva.PowerShell.Infrastructure;
 namespace Geneva.PowerShell.Cmdlets;
 
 /// <summary>
-/// Defines a UDF from a .NET assembly, a scriptblock, a SQL-style expression or a TorchScript model. The result is a
+/// Defines a UDF from a .NET assembly, a scriptblock, a SQL-style expression or a model (TorchScript,
+/// or a TorchSharp module with its weights). The result is a
 /// plain definition (bind it with Add-GenevaColumn or Set-GenevaColumn); nothing runs yet.
 /// </summary>
 [Cmdlet(VerbsCommon.New, "GenevaUdf", DefaultParameterSetName = ScriptBlockSet)]
@@ -38,14 +39,21 @@ public sealed class NewGenevaUdfCommand : GenevaCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ExpressionSet)]
     public string? Expression { get; set; }
 
+    /// <summary>A .NET UDF assembly; with -Model, the assembly that defines the TorchSharp module class -TypeName.</summary>
     [Parameter(Mandatory = true, ParameterSetName = AssemblySet)]
+    [Parameter(ParameterSetName = ModelSet)]
     [Alias("Path")]
     public string? AssemblyPath { get; set; }
 
     [Parameter(ParameterSetName = AssemblySet)]
+    [Parameter(ParameterSetName = ModelSet)]
     public string? TypeName { get; set; }
 
-    /// <summary>A TorchScript model file (torch.jit.script(m).save(path) in PyTorch).</summary>
+    /// <summary>
+    /// A TorchScript model file (torch.jit.script(m).save(path) in PyTorch), or with -AssemblyPath and
+    /// -TypeName the weights of a TorchSharp module: .safetensors, a PyTorch state_dict (.pt/.pth/.bin),
+    /// or TorchSharp's own format (any other extension).
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = ModelSet)]
     public string? Model { get; set; }
 
@@ -109,7 +117,8 @@ public sealed class NewGenevaUdfCommand : GenevaCmdlet
         {
             AssemblySet => DotNetUdfLoader.Describe(ResolvePath(AssemblyPath!), TypeName, Name, InputColumn),
             ExpressionSet => FromExpression(),
-            ModelSet => ModelUdfDescriber.Describe(ResolvePath(Model!), Name, InputColumn, OutputType!, Device, BatchSize),
+            ModelSet => ModelUdfDescriber.Describe(ResolvePath(Model!), Name, InputColumn, OutputType!, Device, BatchSize,
+                AssemblyPath is null ? null : ResolvePath(AssemblyPath), TypeName),
             _ => FromScriptBlock(),
         };
         spec = spec with

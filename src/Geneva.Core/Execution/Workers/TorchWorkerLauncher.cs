@@ -37,13 +37,7 @@ public sealed class TorchWorkerLauncher : IWorkerLauncher
             throw new GenevaException(GenevaErrorCode.UdfLoadFailed,
                 $"The model worker host '{_workerDll}' is missing; rebuild the module (./build.ps1).", _workerDll);
         }
-        var info = new ProcessStartInfo(NeedsPrivateRuntime() ? PrivateMuxer() : DotNetWorkerLauncher.DotNetHostPath());
-        if (NeedsPrivateRuntime())
-        {
-            info.Environment["LD_LIBRARY_PATH"] = PrivateLibraries(_runtime);
-            // The copied muxer finds host/ and shared/ beside itself; keep other roots out of its way.
-            info.Environment.Remove("DOTNET_ROOT");
-        }
+        var info = HostStartInfo(_runtime);
         if (_gpus?.For(Interlocked.Increment(ref _started) - 1) is { } visible)
         {
             // Inside the worker its GPUs are cuda:0.., so "cuda" and "auto" land on its share.
@@ -52,6 +46,22 @@ public sealed class TorchWorkerLauncher : IWorkerLauncher
         info.ArgumentList.Add(_workerDll);
         info.ArgumentList.Add("--instances");
         info.ArgumentList.Add(instances.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return info;
+    }
+
+    /// <summary>
+    /// How to start a .NET program that loads libtorch: the system's dotnet, or where the system's
+    /// libstdc++ is too old, the private runtime's muxer and libraries. Add the program's dll and arguments.
+    /// </summary>
+    public static ProcessStartInfo HostStartInfo(string runtime)
+    {
+        var info = new ProcessStartInfo(NeedsPrivateRuntime() ? PrivateMuxer(runtime) : DotNetWorkerLauncher.DotNetHostPath());
+        if (NeedsPrivateRuntime())
+        {
+            info.Environment["LD_LIBRARY_PATH"] = PrivateLibraries(runtime);
+            // The copied muxer finds host/ and shared/ beside itself; keep other roots out of its way.
+            info.Environment.Remove("DOTNET_ROOT");
+        }
         return info;
     }
 
@@ -66,19 +76,19 @@ public sealed class TorchWorkerLauncher : IWorkerLauncher
 
     public static string PrivateLibraries(string runtime) => Path.Combine(runtime, "root", "usr", "lib", "x86_64-linux-gnu");
 
-    private string PrivateMuxer()
+    private static string PrivateMuxer(string runtime)
     {
-        var muxer = Path.Combine(_runtime, "host", "dotnet");
-        if (File.Exists(muxer) && File.Exists(Path.Combine(PrivateLibraries(_runtime), "libstdc++.so.6")))
+        var muxer = Path.Combine(runtime, "host", "dotnet");
+        if (File.Exists(muxer) && File.Exists(Path.Combine(PrivateLibraries(runtime), "libstdc++.so.6")))
         {
             return muxer;
         }
         throw new GenevaException(GenevaErrorCode.UdfLoadFailed,
             $"Model UDFs run on libtorch, which needs {RequiredSymbol} (GCC 13's libstdc++). This system's libstdc++ " +
             $"({SystemLibStdCxx() ?? "not found"}) has at most {HighestGlibcxx() ?? "none"}, and the private runtime " +
-            $"'{_runtime}' is not installed. Fix: run 'dotnet pwsh ./build.ps1 -Task TorchRuntime' in the module's " +
+            $"'{runtime}' is not installed. Fix: run 'dotnet pwsh ./build.ps1 -Task TorchRuntime' in the module's " +
             "source (it downloads Debian 13's libc6, libgcc-s1 and libstdc++6 for the model worker alone), or use a " +
-            "system with GCC 13's libstdc++ (Debian 13, Ubuntu 24.04).", _runtime);
+            "system with GCC 13's libstdc++ (Debian 13, Ubuntu 24.04).", runtime);
     }
 
     /// <summary>Whether this system's libstdc++ is too old for libtorch (Linux only; other systems ship their own).</summary>
