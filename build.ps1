@@ -190,6 +190,8 @@ function Invoke-PesterTests {
     # UDF classes compiled as a user would compile theirs; the Pester tests load them from here.
     Invoke-Native dotnet @('build', (Join-Path $PSScriptRoot 'tests/Geneva.TestUdfs'), '-c', $Configuration,
         '-o', (Join-Path $PSScriptRoot 'out/testudfs'), '--nologo', '-v', 'minimal')
+    # TorchSharp modules for model-UDF tests (in its own bin: it carries this platform's libtorch).
+    Invoke-Native dotnet @('build', (Join-Path $PSScriptRoot 'tests/Geneva.TestModels'), '-c', $Configuration, '--nologo', '-v', 'minimal')
     $summaryPath = Join-Path $TestResultDirectory 'pester-summary.json'
     Remove-Item -LiteralPath $summaryPath -ErrorAction Ignore
 
