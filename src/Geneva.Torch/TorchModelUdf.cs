@@ -17,10 +17,13 @@ namespace Geneva.Torch;
 /// or float32 column with one copy per batch. A slice that runs out of device memory is halved and
 /// retried, and the smaller size is kept for the rest of the job.
 /// </summary>
-public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IDisposable
+public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IAdaptsBatchSize, IDisposable
 {
     /// <summary>Test hook: a forward pass over more rows than this throws as a CUDA out-of-memory would.</summary>
     public const string FaultOomAboveVariable = "GENEVA_TORCH_FAULT_OOM_ABOVE";
+
+    /// <summary>Test hook: a file that gets one line per simulated out-of-memory, so tests can count them.</summary>
+    public const string FaultLogVariable = "GENEVA_TORCH_FAULT_LOG";
 
     private readonly UdfSpec _spec;
     private readonly IArrowType _outputType;
@@ -37,12 +40,14 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IDis
             throw new GenevaException(GenevaErrorCode.UdfDefinitionInvalid,
                 $"Model UDF '{spec.Name}' must output float32 or fixed_size_list<float32>[D], not {spec.OutputType}.", spec.Name);
         }
-        BatchSize = spec.BatchSize ?? 64;
+        BatchSize = spec.BatchSize ?? ModelUdfDescriber.DefaultBatchSize;
         _faultOomAbove = int.TryParse(Environment.GetEnvironmentVariable(FaultOomAboveVariable), out var n) ? n : null;
     }
 
     /// <summary>Rows per forward pass now: starts at the UDF's BatchSize, halves on out-of-memory.</summary>
     public int BatchSize { get; private set; }
+
+    public void LimitBatchSize(int rows) => BatchSize = Math.Clamp(rows, 1, BatchSize);
 
     /// <summary>The device the model runs on, once set up.</summary>
     public Device? Device { get; private set; }
@@ -112,6 +117,10 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IDis
     {
         if (_faultOomAbove is int limit && slice.Length > limit)
         {
+            if (Environment.GetEnvironmentVariable(FaultLogVariable) is { Length: > 0 } log)
+            {
+                File.AppendAllText(log, $"{slice.Length}\n");
+            }
             throw new ExternalException($"CUDA out of memory (simulated by {FaultOomAboveVariable}={limit}).");
         }
         using var scope = NewDisposeScope();

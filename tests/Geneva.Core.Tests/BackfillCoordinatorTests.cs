@@ -296,10 +296,4 @@ public class BackfillCoordinatorTests
         Assert.All(plan.Fragments, f => Assert.Equal(FragmentMode.Stale, f.Mode));
         Assert.Equal(2500, plan.RowsToCompute);
     }
-
-    /// <summary>Progress&lt;T&gt; posts to the thread pool; tests need the callback inline.</summary>
-    private sealed class SyncProgress(Action<BackfillProgress> report) : IProgress<BackfillProgress>
-    {
-        public void Report(BackfillProgress value) => report(value);
-    }
 }

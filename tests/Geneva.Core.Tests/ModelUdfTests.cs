@@ -155,7 +155,7 @@ public class ModelUdfTests
     {
         using var folder = new TestFolder();
         // Every forward pass over more than 2 rows fails as a CUDA OOM would; the worker inherits this.
-        Environment.SetEnvironmentVariable("GENEVA_TORCH_FAULT_OOM_ABOVE", "2");
+        Environment.SetEnvironmentVariable(TorchFault.OomAbove, "2");
         try
         {
             var rows = Backfill(Table(folder), Model("linear4to3.pt", "vec", "fixed_size_list<float32>[3]", batchSize: 8));
@@ -163,8 +163,63 @@ public class ModelUdfTests
         }
         finally
         {
-            Environment.SetEnvironmentVariable("GENEVA_TORCH_FAULT_OOM_ABOVE", null);
+            Environment.SetEnvironmentVariable(TorchFault.OomAbove, null);
         }
+    }
+
+    [Fact]
+    public void Resume_AfterOutOfMemorySplit_StartsAtTheLearnedBatchSizeInANewWorker()
+    {
+        using var folder = new TestFolder();
+        var log = Path.Combine(folder.Path, "oom.log");
+        Environment.SetEnvironmentVariable(TorchFault.OomAbove, "2");
+        Environment.SetEnvironmentVariable(TorchFault.Log, log);
+        try
+        {
+            var table = Table(folder).AddColumn("out", "fixed_size_list<float32>[3]",
+                Model("linear4to3.pt", "vec", "fixed_size_list<float32>[3]", batchSize: 8));
+            using var cancel = new CancellationTokenSource();
+            var stopped = new BackfillCoordinator(new BackfillRunOptions
+            {
+                Executor = Executor(),
+                Cancel = cancel.Token,
+                Progress = new SyncProgress(p =>
+                {
+                    if (p.Event is null)
+                    {
+                        cancel.Cancel(); // after the first checkpoint
+                    }
+                }),
+            }).Start(table, new BackfillRequest { Column = "out", CheckpointSize = 10, MinCheckpointSize = 10 });
+            Assert.Equal(JobStatus.Stopped, stopped.Status);
+            var splitsBeforeResume = File.ReadAllLines(log).Length;
+            Assert.True(splitsBeforeResume >= 2, $"8 -> 4 -> 2 takes two simulated out-of-memory errors, saw {splitsBeforeResume}");
+            using (var store = CheckpointStore.Open(table.Path))
+            {
+                Assert.Equal(2, store.LearnedBatchSize(stopped.JobId));
+            }
+
+            // A fresh executor starts a fresh worker process: only the job database remembers the size.
+            var resumed = new BackfillCoordinator(new BackfillRunOptions { Executor = Executor() }).Resume(table.Path, stopped.JobId);
+            Assert.Equal(JobStatus.Done, resumed.Status);
+            Assert.Equal(splitsBeforeResume, File.ReadAllLines(log).Length);
+            using (var store = CheckpointStore.Open(table.Path))
+            {
+                Assert.Equal(2, store.GetJob(stopped.JobId)!.BatchSize);
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(TorchFault.OomAbove, null);
+            Environment.SetEnvironmentVariable(TorchFault.Log, null);
+        }
+    }
+
+    /// <summary>The fault hooks of Geneva.Torch's TorchModelUdf (this project does not reference it).</summary>
+    private static class TorchFault
+    {
+        public const string OomAbove = "GENEVA_TORCH_FAULT_OOM_ABOVE";
+        public const string Log = "GENEVA_TORCH_FAULT_LOG";
     }
 
     [Fact]

@@ -105,3 +105,9 @@ internal sealed class InlineProgress(Action<BackfillProgress> report) : IProgres
 {
     public void Report(BackfillProgress value) => report(value);
 }
+
+/// <summary>Progress&lt;T&gt; posts to the thread pool; tests need the callback inline.</summary>
+public sealed class SyncProgress(Action<Execution.BackfillProgress> report) : IProgress<Execution.BackfillProgress>
+{
+    public void Report(Execution.BackfillProgress value) => report(value);
+}

@@ -21,4 +21,6 @@ public sealed record CheckpointReceipt(
     /// <summary>Which worker made it (host:pid), for per-worker checkpoint sizes.</summary>
     string? Worker = null,
     /// <summary>The device the UDF ran on, for UDFs that choose one (models: cpu, cuda:0).</summary>
-    string? Device = null);
+    string? Device = null,
+    /// <summary>Rows per device batch the UDF instance works with after this checkpoint (models; lowered on out-of-memory).</summary>
+    int? BatchSize = null);

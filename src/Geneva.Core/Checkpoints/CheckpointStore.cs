@@ -29,7 +29,7 @@ public sealed class CheckpointStore : IDisposable
             fragment_key TEXT NOT NULL, row_start INTEGER NOT NULL, row_count INTEGER NOT NULL, batch_rows INTEGER NOT NULL,
             job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL, file TEXT NOT NULL, bytes INTEGER NOT NULL,
             checksum TEXT NOT NULL, rows_computed INTEGER NOT NULL, udf_seconds REAL NOT NULL,
-            write_seconds REAL NOT NULL, created_at TEXT NOT NULL, worker TEXT, device TEXT,
+            write_seconds REAL NOT NULL, created_at TEXT NOT NULL, worker TEXT, device TEXT, batch_size INTEGER,
             PRIMARY KEY(fragment_key, row_start));
         CREATE TABLE IF NOT EXISTS row_errors(
             id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL,
@@ -46,6 +46,7 @@ public sealed class CheckpointStore : IDisposable
         ("jobs", "rows_before_run", "INTEGER NOT NULL DEFAULT 0"),
         ("checkpoints", "worker", "TEXT"),
         ("checkpoints", "device", "TEXT"),
+        ("checkpoints", "batch_size", "INTEGER"),
     ];
 
     private readonly SqliteConnection _connection;
@@ -168,14 +169,15 @@ public sealed class CheckpointStore : IDisposable
         using var transaction = _connection.BeginTransaction();
         using (var insert = Command("""
             INSERT OR REPLACE INTO checkpoints(fragment_key, row_start, row_count, batch_rows, job_id, fragment_id, file, bytes,
-                checksum, rows_computed, udf_seconds, write_seconds, created_at, worker, device)
-            VALUES($key, $start, $count, $batchRows, $job, $fragment, $file, $bytes, $checksum, $computed, $udf, $write, $now, $worker, $device)
+                checksum, rows_computed, udf_seconds, write_seconds, created_at, worker, device, batch_size)
+            VALUES($key, $start, $count, $batchRows, $job, $fragment, $file, $bytes, $checksum, $computed, $udf, $write, $now, $worker, $device,
+                   $batchSize)
             """,
             ("$key", receipt.FragmentKey), ("$start", receipt.RowStart), ("$count", receipt.RowCount), ("$batchRows", receipt.BatchRows),
             ("$job", jobId), ("$fragment", receipt.FragmentId), ("$file", receipt.File), ("$bytes", receipt.Bytes),
             ("$checksum", receipt.Checksum), ("$computed", receipt.RowsComputed), ("$udf", receipt.UdfSeconds),
             ("$write", receipt.WriteSeconds), ("$now", Time(DateTimeOffset.UtcNow)), ("$worker", receipt.Worker),
-            ("$device", receipt.Device)))
+            ("$device", receipt.Device), ("$batchSize", receipt.BatchSize)))
         {
             insert.Transaction = transaction;
             insert.ExecuteNonQuery();
@@ -243,6 +245,13 @@ public sealed class CheckpointStore : IDisposable
     /// <summary>Every checkpoint of a job in the order they were made: the adaptive sizer's ramp.</summary>
     public IReadOnlyList<CheckpointReceipt> ForJob(string jobId) =>
         QueryReceipts("WHERE job_id = $job ORDER BY created_at, rowid", ("$job", jobId));
+
+    /// <summary>The smallest device batch size any UDF instance of the job fell back to, so a resumed run starts there.</summary>
+    public int? LearnedBatchSize(string jobId)
+    {
+        using var command = Command("SELECT MIN(batch_size) FROM checkpoints WHERE job_id = $job", ("$job", jobId));
+        return command.ExecuteScalar() is long n ? (int)n : null;
+    }
 
     private List<CheckpointReceipt> QueryReceipts(string tail, params (string, object?)[] args)
     {
@@ -333,7 +342,9 @@ public sealed class CheckpointStore : IDisposable
                     ORDER BY created_at DESC, rowid DESC LIMIT 1),
                    (SELECT udf_seconds + write_seconds FROM checkpoints l WHERE l.job_id = c.job_id AND l.worker IS c.worker
                     ORDER BY created_at DESC, rowid DESC LIMIT 1),
-                   MAX(device)
+                   MAX(device),
+                   (SELECT batch_size FROM checkpoints l WHERE l.job_id = c.job_id AND l.worker IS c.worker
+                    ORDER BY created_at DESC, rowid DESC LIMIT 1)
             FROM checkpoints c WHERE job_id = $job AND created_at >= $started
             GROUP BY worker ORDER BY worker
             """, ("$job", job.JobId), ("$started", Time(started)));
@@ -343,7 +354,8 @@ public sealed class CheckpointStore : IDisposable
         {
             result.Add(new WorkerMetrics(reader.IsDBNull(0) ? "in-process" : reader.GetString(0), reader.GetInt32(1),
                 reader.GetInt64(2), reader.GetInt32(5), reader.GetDouble(6), reader.GetDouble(3),
-                ParseTime(reader.GetValue(4))!.Value, reader.IsDBNull(7) ? null : reader.GetString(7)));
+                ParseTime(reader.GetValue(4))!.Value, reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetInt32(8)));
         }
         return result;
     }

@@ -12,7 +12,8 @@ public sealed record WorkerMetrics(
     double LastCheckpointSeconds,
     double UdfSeconds,
     DateTimeOffset LastCheckpointAt,
-    string? Device = null)
+    string? Device = null,
+    int? BatchSize = null)
 {
     /// <summary>Rows per second of UDF time: the worker's own speed, whatever the others do.</summary>
     public double RowsPerUdfSecond => UdfSeconds > 0 ? Rows / UdfSeconds : 0;

@@ -96,6 +96,12 @@ public sealed class BackfillCoordinator
         }
         store.StartRun(jobId, table.Version, plan.RowsToProcess, plan.FragmentCount, plan.UdfVersion);
         var udf = table.Manifest.FindBinding(plan.Column)!;
+        if (store.LearnedBatchSize(jobId) is int learned && learned < (udf.BatchSize ?? int.MaxValue))
+        {
+            // An earlier run of this job ran out of device memory at a larger batch: start where it ended up.
+            udf = udf with { BatchSize = learned };
+            _options.Log?.Invoke($"Resuming with {learned} rows per device batch, the size an earlier run fell back to.");
+        }
         var field = table.Manifest.GetField(plan.Column);
         var committer = new FragmentCommitter(table, plan);
         var pending = new List<(PlannedFragment, IReadOnlyList<DataFileEntry>)>();

@@ -41,6 +41,11 @@ public sealed class TaskRunner : IDisposable
 
     public IEnumerable<CheckpointReceipt> Run(TaskSpec task, CancellationToken cancel)
     {
+        if (task.Udf.BatchSize is int learned)
+        {
+            // The coordinator sends the smallest batch size any instance of this job has fallen back to.
+            _applier.LimitBatchSize(learned);
+        }
         var fragment = _table.Manifest.Fragments.FirstOrDefault(f => f.Id == task.FragmentId)
             ?? throw new GenevaException(GenevaErrorCode.CommitConflict,
                 $"Fragment {task.FragmentId} is not in version {_table.Version} of '{_table.Path}'.", task.FragmentId);
@@ -159,7 +164,7 @@ public sealed class TaskRunner : IDisposable
         var writeSeconds = Math.Max(0, total.Elapsed.TotalSeconds - udfTime.TotalSeconds);
         var batchRows = start % grid == 0 ? Math.Min(grid, count) : count;
         return new CheckpointReceipt(task.FragmentKey, task.FragmentId, start, count, batchRows, relative, written.Bytes,
-            written.Checksum, computed, udfTime.TotalSeconds, writeSeconds, errors);
+            written.Checksum, computed, udfTime.TotalSeconds, writeSeconds, errors, BatchSize: _applier.BatchSize);
     }
 
     public void Dispose() => _applier.Dispose();

@@ -23,6 +23,11 @@ public sealed class UdfApplier : IDisposable
     /// <summary>Where the UDF instance runs, when it chose a device (a model UDF).</summary>
     public string? Device => (_udf as IRunsOnDevice)?.DeviceName;
 
+    /// <summary>Rows per device batch the UDF instance works with now, for UDFs that adapt it (models).</summary>
+    public int? BatchSize => (_udf as IAdaptsBatchSize)?.BatchSize;
+
+    public void LimitBatchSize(int rows) => (_udf as IAdaptsBatchSize)?.LimitBatchSize(rows);
+
     public UdfApplier(UdfSpec spec, object udf, Action<TimeSpan, CancellationToken>? sleep = null)
     {
         Spec = spec;

@@ -16,6 +16,9 @@ namespace Geneva.Core.Udfs;
 /// </summary>
 public static partial class ModelUdfDescriber
 {
+    /// <summary>Rows per forward pass when the UDF does not say.</summary>
+    public const int DefaultBatchSize = 64;
+
     /// <param name="modelPath">A TorchScript file, or with <paramref name="moduleAssembly"/> the module's weights.</param>
     /// <param name="moduleAssembly">The .NET assembly that defines the TorchSharp module class <paramref name="typeName"/>.</param>
     public static UdfSpec Describe(string modelPath, string? name, IReadOnlyList<string>? inputColumns, string outputType,
@@ -63,7 +66,7 @@ public static partial class ModelUdfDescriber
             OutputType = ArrowTypeNames.Format(type),
             Batched = true,
             Device = device ?? "auto",
-            BatchSize = batchSize,
+            BatchSize = batchSize ?? DefaultBatchSize,
         };
     }
 

@@ -52,6 +52,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
         var inFlight = new Dictionary<int, InFlight>();
         var number = 0;
         var finished = false;
+        int? learnedBatchSize = null;
         try
         {
             var count = Math.Min(_workers, Math.Max(1, (tasks.Count + _instancesPerWorker - 1) / _instancesPerWorker));
@@ -100,6 +101,16 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
                     case WorkerMessage.Receipt when inFlight.TryGetValue(message.TaskNumber, out var task):
                         var receipt = message.CheckpointReceipt!;
                         task.DoneUpTo = receipt.RowStart + receipt.RowCount;
+                        if (receipt.BatchSize is int size && size < (learnedBatchSize ?? int.MaxValue))
+                        {
+                            var before = learnedBatchSize ?? task.Sent.Udf.BatchSize;
+                            learnedBatchSize = size;
+                            if (size < before)
+                            {
+                                yield return new ExecutorNotice($"Worker {receipt.Worker} fell back to {size} rows per device batch " +
+                                                                "(out of device memory); tasks sent from now on start there.");
+                            }
+                        }
                         yield return new CheckpointWritten(task.Original, receipt);
                         break;
                     case WorkerMessage.Done when inFlight.Remove(message.TaskNumber, out var done):
@@ -145,6 +156,10 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             while (pending.Count > 0 && inFlight.Values.Count(t => t.Worker == worker) < _instancesPerWorker && !worker.Exited)
             {
                 var (original, spec, attempt) = pending.Dequeue();
+                if (learnedBatchSize is int size && size < (spec.Udf.BatchSize ?? int.MaxValue))
+                {
+                    spec = spec with { Udf = spec.Udf with { BatchSize = size } };
+                }
                 var n = ++number;
                 inFlight[n] = new InFlight(original, spec, attempt, worker);
                 worker.Send(new WorkerMessage { Type = WorkerMessage.Task, TaskNumber = n, Spec = spec, Sizing = sizing });
