@@ -43,12 +43,15 @@ Console.WriteLine($"Model-UDF benchmark: MLP 128-512-64 (TorchScript from PyTorc
                   $"{Environment.ProcessorCount} cores, CPU libtorch; median of {repeats}.");
 var bare = new List<double>();
 var backfill = new List<double>();
+var bareCpu = new List<double>();
+var backfillCpu = new List<double>();
 float[]? reference = null;
 // As in a pwsh session: the worker of one backfill stays idle for the next (runs 2.. are warm).
 using var pool = new WorkerPool(TimeSpan.FromMinutes(5));
 for (var r = 0; r < repeats; r++)
 {
     // The bare loop: the model on the CPU, the same Arrow batches sliced into forward passes, outputs copied out.
+    var cpu = CpuSeconds();
     var clock = Stopwatch.StartNew();
     using (var udf = new TorchModelUdf(spec))
     {
@@ -62,6 +65,7 @@ for (var r = 0; r < repeats; r++)
         reference ??= outputs.ToArray();
     }
     bare.Add(clock.Elapsed.TotalSeconds);
+    bareCpu.Add(CpuSeconds() - cpu);
 
     var dir = Path.Combine(work, $"run-{r}");
     if (Directory.Exists(dir))
@@ -69,10 +73,12 @@ for (var r = 0; r < repeats; r++)
         Directory.Delete(dir, true);
     }
     var table = GenevaTable.Create(dir, schema, batches).AddColumn("emb", spec.OutputType, spec);
+    cpu = CpuSeconds();
     clock.Restart();
     var result = new BackfillCoordinator(new BackfillRunOptions { Executor = new ProcessTaskExecutor(new TorchWorkerLauncher(workerDll), 1, 1, pool: pool) })
         .Start(table, new BackfillRequest { Column = "emb" });
     backfill.Add(clock.Elapsed.TotalSeconds);
+    backfillCpu.Add(CpuSeconds() - cpu);
 
     var i = 0;
     var worst = 0.0;
@@ -96,7 +102,8 @@ for (var r = 0; r < repeats; r++)
         detail = $"UDF {receipts.Sum(x => x.UdfSeconds):F2} s + write {receipts.Sum(x => x.WriteSeconds):F2} s in {receipts.Count} checkpoints " +
                  $"of {string.Join("/", receipts.Select(x => x.RowCount))} rows";
     }
-    Console.WriteLine($"  run {r + 1}: bare loop {bare[^1]:F2} s, backfill {backfill[^1]:F2} s ({detail}), outputs equal (max diff {worst:G2})");
+    Console.WriteLine($"  run {r + 1}: bare loop {bare[^1]:F2} s (CPU {bareCpu[^1]:F2} s), backfill {backfill[^1]:F2} s " +
+                      $"(CPU {backfillCpu[^1]:F2} s; {detail}), outputs equal (max diff {worst:G2}); {WorkerStatus()}");
     Directory.Delete(dir, true);
 }
 double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
@@ -105,4 +112,57 @@ Console.WriteLine("| path | seconds | rows/s | vs bare loop |");
 Console.WriteLine("|---|---:|---:|---:|");
 Console.WriteLine($"| bare inference loop (this process) | {Median(bare):F2} | {rows / Median(bare):N0} | 1.00x |");
 Console.WriteLine($"| backfill (1 Geneva.Torch.Worker, checkpoints, commit) | {Median(backfill):F2} | {rows / Median(backfill):N0} | {Median(backfill) / Median(bare):F2}x |");
+Console.WriteLine();
+Console.WriteLine($"Best of {repeats}: bare {bare.Min():F2} s, backfill {backfill.Min():F2} s ({backfill.Min() / bare.Min():F2}x). " +
+                  $"CPU seconds (median; backfill counts this process and the worker): bare {Median(bareCpu):F2}, " +
+                  $"backfill {Median(backfillCpu):F2} ({Median(backfillCpu) / Median(bareCpu):F2}x).");
+
+// The pooled worker's resident memory and threads, to see what it keeps between jobs.
+static string WorkerStatus()
+{
+    foreach (var dir in Directory.EnumerateDirectories("/proc"))
+    {
+        try
+        {
+            if (int.TryParse(Path.GetFileName(dir), out _) && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("Geneva.Torch.Worker.dll"))
+            {
+                var status = File.ReadAllLines(Path.Combine(dir, "status"));
+                string Field(string name) => status.First(l => l.StartsWith(name + ":", StringComparison.Ordinal)).Split(':')[1].Trim();
+                return $"worker RSS {Field("VmRSS")}, {Field("Threads")} threads";
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+    return "no worker";
+}
+
+// utime + stime of this process and of every Geneva.Torch.Worker (the pooled worker outlives each job), in seconds.
+static double CpuSeconds()
+{
+    double total = 0;
+    foreach (var dir in Directory.EnumerateDirectories("/proc"))
+    {
+        var pid = Path.GetFileName(dir);
+        if (!int.TryParse(pid, out var id))
+        {
+            continue;
+        }
+        try
+        {
+            if (id != Environment.ProcessId && !File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("Geneva.Torch.Worker.dll"))
+            {
+                continue;
+            }
+            var fields = File.ReadAllText(Path.Combine(dir, "stat")).Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            total += (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // utime, stime in clock ticks (USER_HZ = 100)
+        }
+        catch (IOException)
+        {
+            // the process ended while we read it
+        }
+    }
+    return total;
+}
 return 0;

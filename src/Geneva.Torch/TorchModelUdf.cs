@@ -14,7 +14,7 @@ namespace Geneva.Torch;
 /// <see cref="TorchModuleLoader"/>): loaded once per UDF instance onto its device (Setup), then
 /// each batch of the input column goes through forward in slices of BatchSize rows. The output
 /// (float32, one row of D values per input row, or one value) becomes a fixed_size_list&lt;float32&gt;[D]
-/// or float32 column with one copy per batch. A slice that runs out of device memory is halved and
+/// or float32 column, each forward pass's output copied once, into the Arrow buffer. A slice that runs out of device memory is halved and
 /// retried, and the smaller size is kept for the rest of the job.
 /// </summary>
 public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IAdaptsBatchSize, IDisposable
@@ -94,7 +94,8 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IAda
         var model = _forward ?? throw new InvalidOperationException("Setup has not run.");
         var column = input.Column(0);
         var width = _outputType is FixedSizeListType f ? f.ListSize : 1;
-        var values = new float[input.Length * width];
+        // The output's Arrow buffer, filled by each forward pass in place and handed to Arrow without a copy.
+        var bytes = new byte[input.Length * width * sizeof(float)];
         using var noGrad = torch.no_grad();
         var row = 0;
         while (row < input.Length)
@@ -102,7 +103,8 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IAda
             var rows = Math.Min(BatchSize, input.Length - row);
             try
             {
-                Forward(model, ArrowArrayFactory.Slice(column, row, rows), width, values.AsSpan(row * width, rows * width));
+                Forward(model, ArrowArrayFactory.Slice(column, row, rows), width,
+                    MemoryMarshal.Cast<byte, float>(bytes.AsSpan()).Slice(row * width, rows * width));
                 row += rows;
             }
             catch (Exception e) when (IsOutOfMemory(e) && rows > 1)
@@ -110,7 +112,7 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IAda
                 BatchSize = Math.Max(1, rows / 2);
             }
         }
-        return Build(values, input.Length, width);
+        return Build(bytes, input.Length, width);
     }
 
     private void Forward(Func<Tensor, Tensor> model, IArrowArray slice, int width, Span<float> destination)
@@ -144,16 +146,15 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IAda
                 $"{_spec.OutputType} needs [{string.Join(", ", expected)}].", _spec.Name);
         }
         using var host = y.narrow(0, 0, rows).to_type(ScalarType.Float32).cpu().contiguous();
-        host.data<float>().CopyTo(destination);
+        MemoryMarshal.Cast<byte, float>(host.bytes).CopyTo(destination);
     }
 
     private static bool IsOutOfMemory(Exception e) =>
         e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase);
 
-    private IArrowArray Build(float[] values, int rows, int width)
+    private IArrowArray Build(byte[] bytes, int rows, int width)
     {
-        var bytes = new ArrowBuffer(MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
-        var flat = new FloatArray(bytes, ArrowBuffer.Empty, rows * width, 0, 0);
+        var flat = new FloatArray(new ArrowBuffer(bytes), ArrowBuffer.Empty, rows * width, 0, 0);
         return _outputType is FixedSizeListType type
             ? new FixedSizeListArray(new ArrayData(type, rows, 0, 0, [ArrowBuffer.Empty], [flat.Data]))
             : flat;

@@ -235,6 +235,22 @@ public class ModelUdfTests
     }
 
     [Fact]
+    public void StartInfo_OpenMpThreadsWaitPassively_UnlessTheSessionChose()
+    {
+        var launcher = new TorchWorkerLauncher(s_workerDll, TestData.TorchRuntime);
+        Assert.Equal("PASSIVE", launcher.StartInfo(1).Environment[TorchWorkerLauncher.OpenMpWaitPolicyVariable]);
+        Environment.SetEnvironmentVariable(TorchWorkerLauncher.OpenMpWaitPolicyVariable, "ACTIVE");
+        try
+        {
+            Assert.Equal("ACTIVE", launcher.StartInfo(1).Environment[TorchWorkerLauncher.OpenMpWaitPolicyVariable]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(TorchWorkerLauncher.OpenMpWaitPolicyVariable, null);
+        }
+    }
+
+    [Fact]
     public void StartInfo_OldLibStdCxxAndNoPrivateRuntime_SaysWhatIsMissingAndHowToFixIt()
     {
         if (!TorchWorkerLauncher.NeedsPrivateRuntime())
