@@ -22,8 +22,8 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IAda
     /// <summary>Test hook: a forward pass over more rows than this throws as a CUDA out-of-memory would.</summary>
     public const string FaultOomAboveVariable = "GENEVA_TORCH_FAULT_OOM_ABOVE";
 
-    /// <summary>Test hook: a file that gets one line per simulated out-of-memory, so tests can count them.</summary>
-    public const string FaultLogVariable = "GENEVA_TORCH_FAULT_LOG";
+    /// <summary>Test hook: a file that gets a line per model load ("load") and per simulated out-of-memory ("oom"), so tests can count them.</summary>
+    public const string TraceVariable = "GENEVA_TORCH_TRACE";
 
     private readonly UdfSpec _spec;
     private readonly IArrowType _outputType;
@@ -57,6 +57,7 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IAda
     public void Setup()
     {
         Device = ResolveDevice(_spec.Device);
+        Trace($"load {_spec.Source}");
         if (!File.Exists(_spec.Source))
         {
             throw new GenevaException(GenevaErrorCode.UdfLoadFailed, $"Model file '{_spec.Source}' does not exist.", _spec.Source);
@@ -119,10 +120,7 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IAda
     {
         if (_faultOomAbove is int limit && slice.Length > limit)
         {
-            if (Environment.GetEnvironmentVariable(FaultLogVariable) is { Length: > 0 } log)
-            {
-                File.AppendAllText(log, $"{slice.Length}\n");
-            }
+            Trace($"oom {slice.Length}");
             throw new ExternalException($"CUDA out of memory (simulated by {FaultOomAboveVariable}={limit}).");
         }
         using var scope = NewDisposeScope();
@@ -147,6 +145,14 @@ public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IAda
         }
         using var host = y.narrow(0, 0, rows).to_type(ScalarType.Float32).cpu().contiguous();
         MemoryMarshal.Cast<byte, float>(host.bytes).CopyTo(destination);
+    }
+
+    private static void Trace(string line)
+    {
+        if (Environment.GetEnvironmentVariable(TraceVariable) is { Length: > 0 } path)
+        {
+            File.AppendAllText(path, line + "\n");
+        }
     }
 
     private static bool IsOutOfMemory(Exception e) =>

@@ -46,7 +46,7 @@ public class ModelUdfTests
     };
 
     /// <summary>The inputs make_models.py feeds PyTorch, as Arrow columns, in fragments of 16 rows.</summary>
-    private static GenevaTable Table(TestFolder folder)
+    private static GenevaTable Table(TestFolder folder, string name = "t")
     {
         var vectorType = new FixedSizeListType(new Field("item", FloatType.Default, false), 4);
         var tokenType = new ListType(new Field("item", Int64Type.Default, false));
@@ -74,7 +74,7 @@ public class ModelUdfTests
         }
         var vectors = new FixedSizeListArray(new ArrayData(vectorType, Rows, 0, 0, [ArrowBuffer.Empty], [vectorValues.Build().Data]));
         var batch = new RecordBatch(schema, [ids.Build(), vectors, tokens.Build()], Rows);
-        return GenevaTable.Create(folder.Table(), schema, [batch], new TableWriteOptions { MaxRowsPerFragment = 16 });
+        return GenevaTable.Create(folder.Table(name), schema, [batch], new TableWriteOptions { MaxRowsPerFragment = 16 });
     }
 
     private static List<float[]> Backfill(GenevaTable table, UdfSpec udf, string column = "out")
@@ -88,8 +88,14 @@ public class ModelUdfTests
             // CPU libtorch: "auto" finds no CUDA, and the job says so.
             Assert.Equal("cpu", store.GetJob(result.JobId)!.Device);
         }
+        return Read(GenevaTable.Open(table.Path), column);
+    }
+
+    /// <summary>A float32 or fixed_size_list&lt;float32&gt; column, a float[] per row.</summary>
+    private static List<float[]> Read(GenevaTable table, string column)
+    {
         var rows = new List<float[]>();
-        foreach (var batch in GenevaTable.Open(table.Path).Scan([column]))
+        foreach (var batch in table.Scan([column]))
         {
             switch (batch.Column(0))
             {
@@ -173,7 +179,7 @@ public class ModelUdfTests
         using var folder = new TestFolder();
         var log = Path.Combine(folder.Path, "oom.log");
         Environment.SetEnvironmentVariable(TorchFault.OomAbove, "2");
-        Environment.SetEnvironmentVariable(TorchFault.Log, log);
+        Environment.SetEnvironmentVariable(TorchFault.Trace, log);
         try
         {
             var table = Table(folder).AddColumn("out", "fixed_size_list<float32>[3]",
@@ -192,7 +198,7 @@ public class ModelUdfTests
                 }),
             }).Start(table, new BackfillRequest { Column = "out", CheckpointSize = 10, MinCheckpointSize = 10 });
             Assert.Equal(JobStatus.Stopped, stopped.Status);
-            var splitsBeforeResume = File.ReadAllLines(log).Length;
+            var splitsBeforeResume = TorchFault.Count(log, "oom");
             Assert.True(splitsBeforeResume >= 2, $"8 -> 4 -> 2 takes two simulated out-of-memory errors, saw {splitsBeforeResume}");
             using (var store = CheckpointStore.Open(table.Path))
             {
@@ -202,7 +208,7 @@ public class ModelUdfTests
             // A fresh executor starts a fresh worker process: only the job database remembers the size.
             var resumed = new BackfillCoordinator(new BackfillRunOptions { Executor = Executor() }).Resume(table.Path, stopped.JobId);
             Assert.Equal(JobStatus.Done, resumed.Status);
-            Assert.Equal(splitsBeforeResume, File.ReadAllLines(log).Length);
+            Assert.Equal(splitsBeforeResume, TorchFault.Count(log, "oom"));
             using (var store = CheckpointStore.Open(table.Path))
             {
                 Assert.Equal(2, store.GetJob(stopped.JobId)!.BatchSize);
@@ -211,7 +217,42 @@ public class ModelUdfTests
         finally
         {
             Environment.SetEnvironmentVariable(TorchFault.OomAbove, null);
-            Environment.SetEnvironmentVariable(TorchFault.Log, null);
+            Environment.SetEnvironmentVariable(TorchFault.Trace, null);
+        }
+    }
+
+    [Fact]
+    public void PooledWorker_NextBackfillOfTheSameModel_ReusesTheLoadedModel_AnotherModelReplacesIt()
+    {
+        using var folder = new TestFolder();
+        var trace = Path.Combine(folder.Path, "trace.log");
+        Environment.SetEnvironmentVariable(TorchFault.Trace, trace);
+        try
+        {
+            using var pool = new WorkerPool(TimeSpan.FromMinutes(1));
+            var linear = Model("linear4to3.pt", "vec", "fixed_size_list<float32>[3]", batchSize: 8);
+            List<float[]> Run(string name, UdfSpec udf)
+            {
+                var table = Table(folder, name).AddColumn("out", udf.OutputType, udf);
+                var result = new BackfillCoordinator(new BackfillRunOptions
+                {
+                    Executor = new ProcessTaskExecutor(new TorchWorkerLauncher(s_workerDll, TestData.TorchRuntime), 1, 1, pool: pool),
+                }).Start(table, new BackfillRequest { Column = "out", CheckpointSize = 10 });
+                Assert.Equal(JobStatus.Done, result.Status);
+                return Read(GenevaTable.Open(table.Path), "out");
+            }
+
+            AssertClose(Expected("linear4to3.pt"), Run("a", linear));
+            AssertClose(Expected("linear4to3.pt"), Run("b", linear));
+            Assert.Equal(1, TorchFault.Count(trace, "load")); // another table, another job: the same model, still loaded
+
+            AssertClose(Expected("mean_embedding.pt"), Run("c", Model("mean_embedding.pt", "tokens", "fixed_size_list<float32>[4]", batchSize: 3)));
+            Assert.Equal(2, TorchFault.Count(trace, "load"));
+            Assert.Equal(1, pool.IdleCount);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(TorchFault.Trace, null);
         }
     }
 
@@ -219,7 +260,11 @@ public class ModelUdfTests
     private static class TorchFault
     {
         public const string OomAbove = "GENEVA_TORCH_FAULT_OOM_ABOVE";
-        public const string Log = "GENEVA_TORCH_FAULT_LOG";
+        public const string Trace = "GENEVA_TORCH_TRACE";
+
+        /// <summary>The trace's lines of one kind: "oom" (a simulated out-of-memory) or "load" (a model loaded).</summary>
+        public static int Count(string trace, string kind) =>
+            File.Exists(trace) ? File.ReadAllLines(trace).Count(l => l.StartsWith(kind + " ", StringComparison.Ordinal)) : 0;
     }
 
     [Fact]

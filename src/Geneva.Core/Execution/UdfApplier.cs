@@ -28,10 +28,14 @@ public sealed class UdfApplier : IDisposable
 
     public void LimitBatchSize(int rows) => (_udf as IAdaptsBatchSize)?.LimitBatchSize(rows);
 
-    public UdfApplier(UdfSpec spec, object udf, Action<TimeSpan, CancellationToken>? sleep = null)
+    private readonly bool _ownsUdf;
+
+    /// <param name="ownsUdf">Dispose the UDF instance with the applier; false when the caller keeps it for later jobs.</param>
+    public UdfApplier(UdfSpec spec, object udf, Action<TimeSpan, CancellationToken>? sleep = null, bool ownsUdf = true)
     {
         Spec = spec;
         _udf = udf;
+        _ownsUdf = ownsUdf;
         _outputType = ArrowTypeNames.Parse(spec.OutputType);
         _outputTypeName = ArrowTypeNames.Format(_outputType);
         _sleep = sleep ?? ((delay, token) => token.WaitHandle.WaitOne(delay));
@@ -207,5 +211,11 @@ public sealed class UdfApplier : IDisposable
         return e;
     }
 
-    public void Dispose() => (_udf as IDisposable)?.Dispose();
+    public void Dispose()
+    {
+        if (_ownsUdf)
+        {
+            (_udf as IDisposable)?.Dispose();
+        }
+    }
 }

@@ -81,32 +81,46 @@ public sealed class WorkerHost
     /// <summary>Exit code of a worker whose coordinator went away mid-job.</summary>
     public const int AbandonedExitCode = 3;
 
-    private void InstanceLoop(BlockingCollection<WorkerMessage> queue)
+    /// <summary>What one instance thread holds between tasks.</summary>
+    private sealed class InstanceState : IDisposable
     {
-        _instanceThreadInit?.Invoke();
-        var runners = new Dictionary<string, TaskRunner>();
-        try
+        /// <summary>The runner of the current job and definition (one at a time).</summary>
+        public string? RunnerKey;
+        public TaskRunner? Runner;
+
+        /// <summary>A device-resident UDF instance (a loaded model), kept across jobs of the same definition.</summary>
+        public string? KeptUdfKey;
+        public object? KeptUdf;
+
+        public void DropKeptUdf()
         {
-            foreach (var message in queue.GetConsumingEnumerable())
-            {
-                RunTask(message, runners);
-            }
+            (KeptUdf as IDisposable)?.Dispose();
+            (KeptUdfKey, KeptUdf) = (null, null);
         }
-        finally
+
+        public void Dispose()
         {
-            foreach (var runner in runners.Values)
-            {
-                runner.Dispose();
-            }
+            Runner?.Dispose();
+            DropKeptUdf();
         }
     }
 
-    private void RunTask(WorkerMessage message, Dictionary<string, TaskRunner> runners)
+    private void InstanceLoop(BlockingCollection<WorkerMessage> queue)
+    {
+        _instanceThreadInit?.Invoke();
+        using var state = new InstanceState();
+        foreach (var message in queue.GetConsumingEnumerable())
+        {
+            RunTask(message, state);
+        }
+    }
+
+    private void RunTask(WorkerMessage message, InstanceState state)
     {
         var spec = message.Spec!;
         try
         {
-            var runner = Runner(spec, message.Sizing!, runners);
+            var runner = Runner(spec, message.Sizing!, state);
             foreach (var receipt in runner.Run(spec, CancellationToken.None))
             {
                 Send(new WorkerMessage
@@ -136,26 +150,36 @@ public sealed class WorkerHost
 
     /// <summary>
     /// One runner (so one UDF instance) per thread at a time; a task of another job or definition
-    /// replaces it, so a pooled worker does not keep old models in memory. One sizer per process.
+    /// replaces it. A UDF that lives on a device (a model: loading it can take seconds) is kept for the
+    /// next job of the same definition, as a pooled worker serves a session's backfills; any other
+    /// definition drops it, so a worker holds at most one model per thread. One sizer per process.
     /// </summary>
-    private TaskRunner Runner(TaskSpec spec, CheckpointSizing sizing, Dictionary<string, TaskRunner> runners)
+    private TaskRunner Runner(TaskSpec spec, CheckpointSizing sizing, InstanceState state)
     {
         var key = $"{spec.TablePath}|{spec.TableVersion}|{spec.Column}|{spec.Udf.EffectiveVersion}|{spec.Where}";
-        if (!runners.TryGetValue(key, out var runner))
+        if (state.RunnerKey == key)
         {
-            foreach (var old in runners.Values)
-            {
-                old.Dispose();
-            }
-            runners.Clear();
-            var table = GenevaTable.Open(spec.TablePath, spec.TableVersion);
-            var where = string.IsNullOrWhiteSpace(spec.Where) ? null : SqlExpression.Parse(spec.Where);
-            var sizer = _sizers.GetOrAdd($"{spec.JobId}|{spec.Udf.EffectiveVersion}|{sizing.Min}|{sizing.Max}|{sizing.TargetSeconds}",
-                _ => new AdaptiveCheckpointSizer(sizing.Min, sizing.Max, TimeSpan.FromSeconds(sizing.TargetSeconds)));
-            runner = new TaskRunner(table, spec.Column, new UdfApplier(spec.Udf, UdfRegistry.CreateInstance(spec.Udf)), where, sizer);
-            runners[key] = runner;
+            return state.Runner!;
         }
-        return runner;
+        state.Runner?.Dispose();
+        (state.RunnerKey, state.Runner) = (null, null);
+        var udfKey = $"{spec.Udf.Kind}|{spec.Udf.EffectiveVersion}|{spec.Udf.Source}|{spec.Udf.TypeName}|{spec.Udf.ModuleAssembly}|{spec.Udf.Device}";
+        if (state.KeptUdfKey != udfKey)
+        {
+            state.DropKeptUdf();
+        }
+        var udf = state.KeptUdf ?? UdfRegistry.CreateInstance(spec.Udf);
+        if (udf is IRunsOnDevice)
+        {
+            (state.KeptUdfKey, state.KeptUdf) = (udfKey, udf);
+        }
+        var table = GenevaTable.Open(spec.TablePath, spec.TableVersion);
+        var where = string.IsNullOrWhiteSpace(spec.Where) ? null : SqlExpression.Parse(spec.Where);
+        var sizer = _sizers.GetOrAdd($"{spec.JobId}|{spec.Udf.EffectiveVersion}|{sizing.Min}|{sizing.Max}|{sizing.TargetSeconds}",
+            _ => new AdaptiveCheckpointSizer(sizing.Min, sizing.Max, TimeSpan.FromSeconds(sizing.TargetSeconds)));
+        var applier = new UdfApplier(spec.Udf, udf, ownsUdf: state.KeptUdf != udf);
+        (state.RunnerKey, state.Runner) = (key, new TaskRunner(table, spec.Column, applier, where, sizer));
+        return state.Runner;
     }
 
     private void Send(WorkerMessage message)
