@@ -3,6 +3,7 @@ using Geneva.Core.Execution.Workers;
 namespace Geneva.Core.Tests;
 
 /// <summary>How model workers share GPUs (NumGpus), checked through the environment each worker gets.</summary>
+[Collection(WorkerProcessCollection.Name)]
 public class GpuAssignmentTests
 {
     private static readonly string[] s_fourGpus = ["0", "1", "2", "3"];

@@ -7,6 +7,7 @@ using Microsoft.Data.Sqlite;
 namespace Geneva.Core.Tests;
 
 /// <summary>Live job metrics read back from the table's database, and older databases upgraded in place.</summary>
+[Collection(WorkerProcessCollection.Name)]
 public class JobMetricsTests
 {
     [Fact]

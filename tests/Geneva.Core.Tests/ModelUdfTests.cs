@@ -16,6 +16,7 @@ namespace Geneva.Core.Tests;
 /// is too old), and the column equals PyTorch's own outputs for the same inputs. This test process
 /// never loads libtorch.
 /// </summary>
+[Collection(WorkerProcessCollection.Name)]
 public class ModelUdfTests
 {
     private static readonly string s_repo = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));

@@ -8,6 +8,7 @@ using Geneva.Core.Storage;
 namespace Geneva.Core.Tests;
 
 /// <summary>Backfills through real Geneva.Worker processes.</summary>
+[Collection(WorkerProcessCollection.Name)]
 public class ProcessTaskExecutorTests
 {
     private static GenevaTable WithColumn(TestFolder folder, string udf, string type, int rows = 2000, Func<long, string?>? text = null) =>

@@ -111,3 +111,14 @@ public sealed class SyncProgress(Action<Execution.BackfillProgress> report) : IP
 {
     public void Report(Execution.BackfillProgress value) => report(value);
 }
+
+/// <summary>
+/// Test classes that start worker processes or change this process's environment run one at a time:
+/// workers inherit the environment (a fault hook set by one test would reach another's worker), and
+/// the worker pool keys idle workers by it.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class WorkerProcessCollection
+{
+    public const string Name = "Worker processes";
+}

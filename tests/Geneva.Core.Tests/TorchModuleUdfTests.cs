@@ -17,6 +17,7 @@ namespace Geneva.Core.Tests;
 /// module random weights, save them in each format, and record TinyMlp's own forward pass over random
 /// inputs; a backfill through real model workers must then produce those outputs from every format.
 /// </summary>
+[Collection(WorkerProcessCollection.Name)]
 public sealed class TorchModuleUdfTests : IClassFixture<TorchModuleUdfTests.RandomWeights>
 {
     private static readonly string s_repo = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));

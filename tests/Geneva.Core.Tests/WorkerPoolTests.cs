@@ -8,6 +8,7 @@ using Geneva.Core.Storage;
 namespace Geneva.Core.Tests;
 
 /// <summary>Idle workers kept between backfills (real Geneva.Worker processes).</summary>
+[Collection(WorkerProcessCollection.Name)]
 public class WorkerPoolTests
 {
     private static (BackfillResult Result, string Worker) Backfill(TestFolder folder, string name, WorkerPool pool)
