@@ -7,9 +7,11 @@ namespace Geneva.Core.Execution;
 /// Writes a checkpoint's output once, as an Arrow IPC file under <c>data/ck/</c> named by the
 /// checkpoint's identity (fragment key and row range); the commit later points the fragment's
 /// column at these files, so the output is never copied. Pieces are written as they are computed,
-/// one record batch each, so borrowed input slices never need to outlive their read. Temp name
-/// then rename: a task run twice rewrites the same name harmlessly, and a crash leaves no partial
-/// file under that name.
+/// one record batch each, on a pool thread while the caller computes the next piece (for a model,
+/// the writes of 256 MB of output per 1M rows hide behind forward passes); each piece's buffers must
+/// stay valid until the next Append returns (a <see cref="Storage.FragmentReader"/> that
+/// <see cref="Storage.FragmentReader.KeepsPreviousRead"/>). Temp name then rename: a task run twice
+/// rewrites the same name harmlessly, and a crash leaves no partial file under that name.
 /// </summary>
 internal sealed class CheckpointFileWriter : IDisposable
 {
@@ -20,6 +22,9 @@ internal sealed class CheckpointFileWriter : IDisposable
     private readonly HashingStream _hashing;
     private readonly ArrowFileWriter _writer;
     private bool _done;
+
+    /// <summary>The write of the last piece appended; pieces are written one at a time, in order.</summary>
+    private Task _writing = Task.CompletedTask;
 
     public CheckpointFileWriter(string tablePath, string relativePath, Field field)
     {
@@ -34,11 +39,18 @@ internal sealed class CheckpointFileWriter : IDisposable
 
     public static string RelativePath(string fragmentKey, int start, int count) => $"data/ck/{fragmentKey}-{start}-{count}.arrow";
 
-    public void Append(IArrowArray piece) => _writer.WriteRecordBatch(new RecordBatch(_schema, [piece], piece.Length));
+    /// <summary>Waits for the previous piece's write (its failure surfaces here), then starts this one's.</summary>
+    public void Append(IArrowArray piece)
+    {
+        _writing.GetAwaiter().GetResult();
+        var batch = new RecordBatch(_schema, [piece], piece.Length);
+        _writing = Task.Run(() => _writer.WriteRecordBatch(batch));
+    }
 
     /// <summary>Ends the file and moves it into place; returns its size and checksum.</summary>
     public (long Bytes, string Checksum) Finish()
     {
+        _writing.GetAwaiter().GetResult();
         _writer.WriteEnd();
         _writer.Dispose();
         _file.Flush();
@@ -54,6 +66,14 @@ internal sealed class CheckpointFileWriter : IDisposable
         if (_done)
         {
             return;
+        }
+        try
+        {
+            _writing.GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // Failed or not: the file is discarded below, and the failure was (or will be) reported by Append or Finish.
         }
         _writer.Dispose();
         _file.Dispose();

@@ -62,7 +62,8 @@ public sealed class TaskRunner : IDisposable
                 readFields.Add(f);
             }
         }
-        using var reader = new FragmentReader(_table.Path, fragment);
+        // The checkpoint writer writes each piece while the next is read and computed.
+        using var reader = new FragmentReader(_table.Path, fragment) { KeepsPreviousRead = true };
         var grid = Math.Max(1, reader.BatchGrid(readFields[0]));
         var position = task.Offset;
         var end = task.Offset + task.RowCount;

@@ -57,12 +57,12 @@ internal sealed class DataFileReader : IDisposable
         return batch;
     }
 
-    /// <summary>Frees every live batch but <paramref name="keep"/> (a sequential reader's current one).</summary>
-    public void ReleaseExcept(int keep)
+    /// <summary>Frees every live batch but those in <paramref name="keep"/> (a sequential reader's current ones).</summary>
+    public void ReleaseExcept(IReadOnlyCollection<int> keep)
     {
         foreach (var (index, batch) in _live.ToList())
         {
-            if (index != keep)
+            if (!keep.Contains(index))
             {
                 batch.Dispose();
                 _live.Remove(index);

@@ -5,15 +5,18 @@ namespace Geneva.Core.Storage;
 
 /// <summary>
 /// Reads row ranges of some columns of one fragment, wherever their files are. Arrays returned
-/// by <see cref="Read"/> borrow the files' batches: they stay valid until the next Read or Dispose.
-/// A range inside one record batch is a zero-copy slice; a range across batches is concatenated.
+/// by <see cref="Read"/> borrow the files' batches: they stay valid until the next Read (with
+/// <see cref="KeepsPreviousRead"/>, the one after) or Dispose. A range inside one record batch is a
+/// zero-copy slice; a range across batches is concatenated.
 /// </summary>
 public sealed class FragmentReader : IDisposable
 {
     private readonly string _tablePath;
     private readonly Dictionary<string, DataFileReader> _readers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _lastBatch = new(StringComparer.Ordinal);
-    private readonly List<IDisposable> _owned = [];
+    /// <summary>The batches the last Read used, by file.</summary>
+    private readonly Dictionary<string, List<int>> _touched = new(StringComparer.Ordinal);
+    private List<IDisposable> _owned = [];
+    private List<IDisposable> _ownedBefore = [];
 
     /// <summary>The schema built for the last field list asked for; sequential readers ask with the same list.</summary>
     private Schema? _schema;
@@ -26,6 +29,12 @@ public sealed class FragmentReader : IDisposable
     }
 
     public FragmentEntry Fragment { get; }
+
+    /// <summary>
+    /// Keep the previous Read's arrays valid through the next Read too, so a caller can write one
+    /// piece out in the background while it reads and computes the next. Costs one more batch of memory.
+    /// </summary>
+    public bool KeepsPreviousRead { get; init; }
 
     /// <summary>
     /// The largest record-batch size among the files holding <paramref name="field"/>: readers that
@@ -47,13 +56,21 @@ public sealed class FragmentReader : IDisposable
         }
         foreach (var (path, reader) in _readers)
         {
-            reader.ReleaseExcept(_lastBatch.GetValueOrDefault(path, -1));
+            var used = _touched.GetValueOrDefault(path) ?? [];
+            // A sequential reader's next range may start in the last batch the previous one used.
+            reader.ReleaseExcept(KeepsPreviousRead ? used : used.Count > 0 ? [used[^1]] : []);
         }
-        foreach (var owned in _owned)
+        _touched.Clear();
+        var release = KeepsPreviousRead ? _ownedBefore : _owned;
+        foreach (var owned in release)
         {
             owned.Dispose();
         }
-        _owned.Clear();
+        release.Clear();
+        if (KeepsPreviousRead)
+        {
+            (_ownedBefore, _owned) = (_owned, _ownedBefore);
+        }
 
         if (!ReferenceEquals(fields, _schemaFields))
         {
@@ -93,7 +110,11 @@ public sealed class FragmentReader : IDisposable
                 var batchIndex = local / file.BatchRows;
                 var batchStart = batchIndex * file.BatchRows;
                 var batch = reader.ReadBatch(batchIndex);
-                _lastBatch[file.Path] = batchIndex;
+                if (!_touched.TryGetValue(file.Path, out var used))
+                {
+                    _touched[file.Path] = used = [];
+                }
+                used.Add(batchIndex);
                 var take = Math.Min(localEnd, batchStart + batch.Length) - local;
                 if (take <= 0)
                 {
@@ -144,7 +165,7 @@ public sealed class FragmentReader : IDisposable
 
     public void Dispose()
     {
-        foreach (var owned in _owned)
+        foreach (var owned in _owned.Concat(_ownedBefore))
         {
             owned.Dispose();
         }
