@@ -19,12 +19,8 @@ namespace Geneva.Core.Tests;
 [Collection(WorkerProcessCollection.Name)]
 public class ModelUdfTests
 {
-    private static readonly string s_repo = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
-    private static readonly string s_models = Path.Combine(s_repo, "tests", "models");
-    private static readonly string s_configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-
-    private static readonly string s_workerDll = Path.Combine(s_repo, "src", "Geneva.Torch.Worker", "bin", s_configuration, "net10.0", "Geneva.Torch.Worker.dll");
-
+    private static readonly string s_models = Path.Combine(TestData.Repo, "tests", "models");
+    private static readonly string s_workerDll = TestData.TorchWorkerDll;
 
     private const int Rows = 40;
 

@@ -36,6 +36,15 @@ public static class TestData
     public static string TorchRuntime => Environment.GetEnvironmentVariable(Execution.Workers.TorchWorkerLauncher.RuntimeVariable)
         ?? System.IO.Path.GetFullPath(System.IO.Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "module", "bin", "torch", "torch-runtime"));
 
+    /// <summary>The repository root and the build configuration the tests were built in.</summary>
+    public static string Repo { get; } = System.IO.Path.GetFullPath(System.IO.Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+
+    public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+
+    /// <summary>Geneva.Torch.Worker as built in its own folder (not copied here: libtorch is 600 MB).</summary>
+    public static string TorchWorkerDll { get; } =
+        System.IO.Path.Combine(Repo, "src", "Geneva.Torch.Worker", "bin", Configuration, "net10.0", "Geneva.Torch.Worker.dll");
+
     /// <summary>Starts the Geneva.Worker built beside the tests.</summary>
     public static readonly Execution.Workers.DotNetWorkerLauncher WorkerLauncher =
         new(System.IO.Path.Combine(AppContext.BaseDirectory, "Geneva.Worker.dll"));

@@ -20,13 +20,11 @@ namespace Geneva.Core.Tests;
 [Collection(WorkerProcessCollection.Name)]
 public sealed class TorchModuleUdfTests : IClassFixture<TorchModuleUdfTests.RandomWeights>
 {
-    private static readonly string s_repo = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
-    private static readonly string s_configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-    private static readonly string s_workerDll = Path.Combine(s_repo, "src", "Geneva.Torch.Worker", "bin", s_configuration, "net10.0", "Geneva.Torch.Worker.dll");
 
     /// <summary>Geneva.TestModels.dll, built for this platform (bin/&lt;configuration&gt;/net10.0/&lt;rid&gt;/).</summary>
     public static string ModelsDll { get; } = Directory.GetFiles(
-        Path.Combine(s_repo, "tests", "Geneva.TestModels", "bin", s_configuration, "net10.0"), "Geneva.TestModels.dll", SearchOption.AllDirectories).Single();
+        Path.Combine(TestData.Repo, "tests", "Geneva.TestModels", "bin", TestData.Configuration, "net10.0"), "Geneva.TestModels.dll",
+        SearchOption.AllDirectories).Single();
 
     private readonly RandomWeights _weights;
 
@@ -83,7 +81,7 @@ public sealed class TorchModuleUdfTests : IClassFixture<TorchModuleUdfTests.Rand
     private static BackfillResult Backfill(GenevaTable table, UdfSpec udf) =>
         new BackfillCoordinator(new BackfillRunOptions
         {
-            Executor = new ProcessTaskExecutor(new TorchWorkerLauncher(s_workerDll, TestData.TorchRuntime), 1, 1),
+            Executor = new ProcessTaskExecutor(new TorchWorkerLauncher(TestData.TorchWorkerDll, TestData.TorchRuntime), 1, 1),
         }).Start(table.AddColumn("out", udf.OutputType, udf), new BackfillRequest { Column = "out", CheckpointSize = 10 });
 
     [Theory]
