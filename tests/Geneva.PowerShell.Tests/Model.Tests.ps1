@@ -84,6 +84,15 @@ Describe 'Model UDFs (a TorchSharp module class with a weights file)' {
         }
     }
 
+    It 'asks for the module class, and for its assembly, when one is given without the other' {
+        { New-GenevaUdf -Model (Join-Path $weights 'tinymlp.dat') -AssemblyPath $modelsDll `
+            -InputColumn vec -OutputType 'fixed_size_list<float32>[3]' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UdfDefinitionInvalid,Geneva.PowerShell.Cmdlets.NewGenevaUdfCommand' -ExpectedMessage '*-TypeName*'
+        { New-GenevaUdf -Model (Join-Path $weights 'tinymlp.dat') -TypeName TinyMlp `
+            -InputColumn vec -OutputType 'fixed_size_list<float32>[3]' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UdfDefinitionInvalid,Geneva.PowerShell.Cmdlets.NewGenevaUdfCommand' -ExpectedMessage '*-AssemblyPath*'
+    }
+
     It 'says which class is missing, and which the assembly has' {
         { New-GenevaUdf -Model (Join-Path $weights 'tinymlp.dat') -AssemblyPath $modelsDll -TypeName NoSuchMlp `
             -InputColumn vec -OutputType 'fixed_size_list<float32>[3]' -ErrorAction Stop } |
