@@ -14,8 +14,9 @@ namespace Geneva.Torch;
 /// <see cref="TorchModuleLoader"/>): loaded once per UDF instance onto its device (Setup), then
 /// each batch of the input column goes through forward in slices of BatchSize rows. The output
 /// (float32, one row of D values per input row, or one value) becomes a fixed_size_list&lt;float32&gt;[D]
-/// or float32 column, each forward pass's output copied once, into the Arrow buffer. A slice that runs out of device memory is halved and
-/// retried, and the smaller size is kept for the rest of the job.
+/// or float32 column, each forward pass's output copied once, into the Arrow buffer. A slice that
+/// runs out of device memory is halved and retried, and the smaller size is kept (and reported, so
+/// the job's other instances and a resumed run start there: <see cref="IAdaptsBatchSize"/>).
 /// </summary>
 public sealed class TorchModelUdf : IBatchUdf, IStatefulUdf, IRunsOnDevice, IAdaptsBatchSize, IDisposable
 {

@@ -19,11 +19,7 @@ public static class TorchModuleLoader
     public static nn.Module<Tensor, Tensor> Load(UdfSpec spec, Device device)
     {
         var assemblyPath = spec.ModuleAssembly!;
-        if (!File.Exists(assemblyPath))
-        {
-            throw new GenevaException(GenevaErrorCode.UdfLoadFailed, $"Module assembly '{assemblyPath}' does not exist.", assemblyPath);
-        }
-        var type = Assembly.LoadFrom(assemblyPath).GetType(spec.TypeName!)
+        var type = DotNetUdfLoader.LoadAssembly(assemblyPath).GetType(spec.TypeName!)
             ?? throw new GenevaException(GenevaErrorCode.UdfLoadFailed,
                 $"'{Path.GetFileName(assemblyPath)}' has no class '{spec.TypeName}'.", spec.TypeName);
         if (!typeof(nn.Module<Tensor, Tensor>).IsAssignableFrom(type))

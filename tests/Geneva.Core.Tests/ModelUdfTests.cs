@@ -85,31 +85,7 @@ public class ModelUdfTests
             // CPU libtorch: "auto" finds no CUDA, and the job says so.
             Assert.Equal("cpu", store.GetJob(result.JobId)!.Device);
         }
-        return Read(GenevaTable.Open(table.Path), column);
-    }
-
-    /// <summary>A float32 or fixed_size_list&lt;float32&gt; column, a float[] per row.</summary>
-    private static List<float[]> Read(GenevaTable table, string column)
-    {
-        var rows = new List<float[]>();
-        foreach (var batch in table.Scan([column]))
-        {
-            switch (batch.Column(0))
-            {
-                case FixedSizeListArray list:
-                    var width = ((FixedSizeListType)list.Data.DataType).ListSize;
-                    var values = ((FloatArray)list.Values).Values;
-                    for (var i = 0; i < list.Length; i++)
-                    {
-                        rows.Add(values.Slice((list.Offset + i) * width, width).ToArray());
-                    }
-                    break;
-                case FloatArray scalars:
-                    rows.AddRange(Enumerable.Range(0, scalars.Length).Select(i => new[] { scalars.GetValue(i)!.Value }));
-                    break;
-            }
-        }
-        return rows;
+        return TestData.FloatRows(GenevaTable.Open(table.Path), column);
     }
 
     private static void AssertClose(JsonElement expected, List<float[]> actual)
@@ -236,7 +212,7 @@ public class ModelUdfTests
                     Executor = new ProcessTaskExecutor(new TorchWorkerLauncher(s_workerDll, TestData.TorchRuntime), 1, 1, pool: pool),
                 }).Start(table, new BackfillRequest { Column = "out", CheckpointSize = 10 });
                 Assert.Equal(JobStatus.Done, result.Status);
-                return Read(GenevaTable.Open(table.Path), "out");
+                return TestData.FloatRows(GenevaTable.Open(table.Path), "out");
             }
 
             AssertClose(Expected("linear4to3.pt"), Run("a", linear));

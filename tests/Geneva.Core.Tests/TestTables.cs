@@ -45,6 +45,30 @@ public static class TestData
     public static string TorchWorkerDll { get; } =
         System.IO.Path.Combine(Repo, "src", "Geneva.Torch.Worker", "bin", Configuration, "net10.0", "Geneva.Torch.Worker.dll");
 
+    /// <summary>A float32 or fixed_size_list&lt;float32&gt; column, a float[] per row.</summary>
+    public static List<float[]> FloatRows(GenevaTable table, string column)
+    {
+        var rows = new List<float[]>();
+        foreach (var batch in table.Scan([column]))
+        {
+            switch (batch.Column(0))
+            {
+                case FixedSizeListArray list:
+                    var width = ((Apache.Arrow.Types.FixedSizeListType)list.Data.DataType).ListSize;
+                    var values = ((FloatArray)list.Values).Values;
+                    for (var i = 0; i < list.Length; i++)
+                    {
+                        rows.Add(values.Slice((list.Offset + i) * width, width).ToArray());
+                    }
+                    break;
+                case FloatArray scalars:
+                    rows.AddRange(Enumerable.Range(0, scalars.Length).Select(i => new[] { scalars.GetValue(i)!.Value }));
+                    break;
+            }
+        }
+        return rows;
+    }
+
     /// <summary>Starts the Geneva.Worker built beside the tests.</summary>
     public static readonly Execution.Workers.DotNetWorkerLauncher WorkerLauncher =
         new(System.IO.Path.Combine(AppContext.BaseDirectory, "Geneva.Worker.dll"));

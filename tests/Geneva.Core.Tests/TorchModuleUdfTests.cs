@@ -94,13 +94,7 @@ public sealed class TorchModuleUdfTests : IClassFixture<TorchModuleUdfTests.Rand
         var table = Table(folder);
         var result = Backfill(table, Module(Path.Combine(_weights.Folder, weights), batchSize: 6));
         Assert.Equal(JobStatus.Done, result.Status);
-        var actual = GenevaTable.Open(table.Path).Scan(["out"])
-            .SelectMany(b =>
-            {
-                var list = (FixedSizeListArray)b.Column(0);
-                var flat = (FloatArray)list.Values;
-                return Enumerable.Range(0, list.Length).Select(i => flat.Values.Slice((list.Offset + i) * 3, 3).ToArray());
-            }).ToList();
+        var actual = TestData.FloatRows(GenevaTable.Open(table.Path), "out");
         Assert.Equal(_weights.Outputs.Length, actual.Count);
         for (var r = 0; r < actual.Count; r++)
         {

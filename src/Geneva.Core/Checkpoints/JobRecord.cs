@@ -47,7 +47,7 @@ public sealed record JobRecord
         : null;
 
     /// <summary>Rows per device batch the latest run's model instances work with (the smallest, after any out-of-memory split).</summary>
-    public int? BatchSize => Workers.Select(w => w.BatchSize).OfType<int>().DefaultIfEmpty(-1).Min() is var n and > 0 ? n : null;
+    public int? BatchSize => Workers.Min(w => w.BatchSize);
 
     /// <summary>Rows checkpointed by the latest run.</summary>
     public long RunRowsDone => RowsCheckpointed - RowsBeforeRun;

@@ -70,13 +70,18 @@ public static partial class ModelUdfDescriber
         };
     }
 
+    /// <summary>SHA-256 of the files' bytes one after the other, streamed: weights can be gigabytes.</summary>
     private static string Hash(string model, string? assembly)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(File.ReadAllBytes(model));
-        if (assembly is not null)
+        var buffer = new byte[1 << 20];
+        foreach (var path in assembly is null ? [model] : new[] { model, assembly })
         {
-            sha.AppendData(File.ReadAllBytes(assembly));
+            using var file = File.OpenRead(path);
+            for (int read; (read = file.Read(buffer)) > 0;)
+            {
+                sha.AppendData(buffer, 0, read);
+            }
         }
         return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
     }
