@@ -35,6 +35,9 @@ public sealed partial class CheckpointStore : IDisposable
             id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL,
             row_offset INTEGER NOT NULL, attempt INTEGER NOT NULL, error_type TEXT NOT NULL,
             message TEXT NOT NULL, action TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS leases(
+            resource TEXT PRIMARY KEY, job_id TEXT NOT NULL, column_name TEXT NOT NULL, holder TEXT NOT NULL,
+            acquired_at INTEGER NOT NULL, heartbeat_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS row_errors_job ON row_errors(job_id);
         CREATE INDEX IF NOT EXISTS checkpoints_job ON checkpoints(job_id, created_at);
         """;
@@ -119,6 +122,12 @@ public sealed partial class CheckpointStore : IDisposable
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
         return command;
+    }
+
+    private bool HasTable(string table)
+    {
+        using var command = Command("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $t", ("$t", table));
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
     private static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
