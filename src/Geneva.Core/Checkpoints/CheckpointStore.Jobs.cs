@@ -64,7 +64,7 @@ public sealed partial class CheckpointStore
             SELECT job_id, column_name, udf_name, udf_version, where_text, status, request_json, table_version,
                    created_at, ended_at, error, rows_planned, fragments_planned, rows_checkpointed, udf_values_computed,
                    checkpoints, fragments_committed, rows_committed, error_count, udf_seconds, checkpoint_seconds,
-                   commit_retries, process_id, host_name, heartbeat_at, started_at, rows_before_run
+                   commit_retries, process_id, host_name, heartbeat_at, {Column("started_at", "NULL")}, {Column("rows_before_run", "0")}
             FROM jobs {tail}
             """, args);
         using var reader = command.ExecuteReader();

@@ -56,6 +56,9 @@ public sealed partial class CheckpointStore : IDisposable
 
     private readonly string _tablePath;
 
+    /// <summary>Added columns an older database opened read-only lacks (never migrated): read as their defaults.</summary>
+    private readonly HashSet<string> _missingColumns = [];
+
     private CheckpointStore(SqliteConnection connection, string path, string tablePath)
     {
         _connection = connection;
@@ -92,6 +95,72 @@ public sealed partial class CheckpointStore : IDisposable
         }
         return new CheckpointStore(connection, path, tablePath);
     }
+
+    /// <summary>
+    /// Opens the database only to read it: nothing is created, migrated or written, so reading commands
+    /// leave the table as it was and work on read-only media. A table without a database yet gets an
+    /// empty one in memory. Without a <c>-wal</c> file nobody has the database open for writing, and a
+    /// plain read-only connection would still create <c>-wal</c> and <c>-shm</c> (and, read-only, could
+    /// not remove them), so it is opened immutable; with one (a writer is running, or was killed) the
+    /// read-only connection shares the writer's files and sees its latest commits.
+    /// </summary>
+    public static CheckpointStore OpenReadOnly(string tablePath)
+    {
+        var path = PathFor(tablePath);
+        if (!File.Exists(path))
+        {
+            var memory = new SqliteConnection("Data Source=:memory:");
+            memory.Open();
+            Execute(memory, Schema);
+            return new CheckpointStore(memory, path, tablePath);
+        }
+        var immutable = !File.Exists(path + "-wal");
+        while (true)
+        {
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = immutable ? new Uri(path).AbsoluteUri + "?immutable=1" : path,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+                DefaultTimeout = 30,
+            }.ToString());
+            try
+            {
+                connection.Open();
+                Execute(connection, "PRAGMA busy_timeout=30000;");
+                var store = new CheckpointStore(connection, path, tablePath);
+                store.FindMissingColumns();
+                return store;
+            }
+            catch (SqliteException) when (!immutable)
+            {
+                // A leftover -wal on read-only media, whose -shm cannot be set up: read the main file alone.
+                connection.Dispose();
+                immutable = true;
+            }
+            catch (SqliteException e)
+            {
+                connection.Dispose();
+                throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
+                    $"The checkpoint database '{path}' cannot be opened: {e.Message}", path, e);
+            }
+        }
+    }
+
+    private void FindMissingColumns()
+    {
+        foreach (var (table, column, _) in s_addedColumns)
+        {
+            using var check = Command($"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'");
+            if (Convert.ToInt64(check.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                _missingColumns.Add(column);
+            }
+        }
+    }
+
+    /// <summary>The column, or <paramref name="fallback"/> (its default) in an older database read without migrating.</summary>
+    private string Column(string column, string fallback) => _missingColumns.Contains(column) ? fallback : column;
 
     private static void AddMissingColumns(SqliteConnection connection)
     {

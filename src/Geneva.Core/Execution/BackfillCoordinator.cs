@@ -25,7 +25,7 @@ public sealed class BackfillCoordinator
 
     public static BackfillPlan Plan(GenevaTable table, BackfillRequest request)
     {
-        using var store = CheckpointStore.Open(table.Path);
+        using var store = CheckpointStore.OpenReadOnly(table.Path);
         return BackfillPlanner.Plan(table, request, store);
     }
 
