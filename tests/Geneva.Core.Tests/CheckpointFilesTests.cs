@@ -69,4 +69,57 @@ public class CheckpointFilesTests
         Assert.False(CheckpointFiles.Verify(table.Path, receipts[0]));
         Assert.False(CheckpointFiles.Verify(table.Path, receipts[1]));
     }
+
+    private static (string Orphan, string Temp) PlantOrphans(string tablePath)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(tablePath, "data", "ck")).FullName;
+        var orphan = Path.Combine(folder, "0123456789abcdef0123456789abcdef-0-7.arrow");
+        var temp = Path.Combine(folder, "0123456789abcdef0123456789abcdef-7-9.arrow.tmp-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(orphan, "a worker was killed after writing this, before its receipt");
+        File.WriteAllText(temp, "half a file");
+        return (orphan, temp);
+    }
+
+    private static GenevaTable TwoColumns(TestFolder folder)
+    {
+        var table = TestData.Create(folder.Table(), 600, rowsPerFragment: 200)
+            .AddColumn("len", "int32", TestData.Udf("StringLength"));
+        return table.AddColumn("upper", "utf8", TestData.Udf("CountingUpper"));
+    }
+
+    [Fact]
+    public void JobEnd_FilesNothingRefersTo_AreCollectedAndCommittedOnesKept()
+    {
+        using var folder = new TestFolder();
+        var table = TwoColumns(folder);
+        new BackfillCoordinator().Start(table, new BackfillRequest { Column = "len" });
+        var (orphan, temp) = PlantOrphans(table.Path);
+        // Receipts are not the only reference: a committed file stays even when the database forgot it.
+        File.Delete(CheckpointStore.PathFor(table.Path));
+
+        new BackfillCoordinator().Start(GenevaTable.Open(table.Path), new BackfillRequest { Column = "upper" });
+
+        Assert.False(File.Exists(orphan));
+        Assert.False(File.Exists(temp));
+        var latest = GenevaTable.Open(table.Path);
+        Assert.Equal(Enumerable.Range(0, 600).Select(i => (object?)Utf8Length(TestData.TextFor(i))), TestData.Column(latest, "len"));
+        Assert.Equal(Enumerable.Range(0, 600).Select(i => (object?)TestData.TextFor(i).ToUpperInvariant()), TestData.Column(latest, "upper"));
+    }
+
+    [Fact]
+    public void JobEnd_AnotherJobRunsOnTheTable_CollectsNothing()
+    {
+        using var folder = new TestFolder();
+        var table = TwoColumns(folder);
+        var (orphan, temp) = PlantOrphans(table.Path);
+        // Another job holds the other column: its files in flight look like orphans and must stay.
+        using (JobLease.ForColumn(table, "upper", "other", LeaseOptions.Default, wait: false, CancellationToken.None))
+        {
+            new BackfillCoordinator().Start(table, new BackfillRequest { Column = "len" });
+            Assert.True(File.Exists(orphan));
+            Assert.True(File.Exists(temp));
+        }
+    }
+
+    private static int Utf8Length(string s) => System.Globalization.StringInfo.ParseCombiningCharacters(s).Length;
 }

@@ -77,6 +77,19 @@ public sealed partial class CheckpointStore
     public IReadOnlyList<CheckpointReceipt> ForJob(string jobId) => Guarded(() =>
         QueryReceipts("WHERE job_id = $job ORDER BY created_at, rowid", ("$job", jobId)));
 
+    /// <summary>Every checkpoint file a receipt names (relative to the table).</summary>
+    internal IReadOnlyList<string> ReceiptFiles() => Guarded(() =>
+    {
+        using var command = Command("SELECT DISTINCT file FROM checkpoints");
+        using var reader = command.ExecuteReader();
+        var result = new List<string>();
+        while (reader.Read())
+        {
+            result.Add(reader.GetString(0));
+        }
+        return result;
+    });
+
     /// <summary>The smallest device batch size any UDF instance of the job fell back to, so a resumed run starts there.</summary>
     public int? LearnedBatchSize(string jobId) => Guarded<int?>(() =>
     {
