@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Geneva.Core.Checkpoints;
 using Geneva.Core.Planning;
 using Geneva.Core.Storage;
@@ -46,7 +45,7 @@ public sealed class BackfillCoordinator
             UdfVersion = plan.UdfVersion,
             Where = plan.Where,
             Status = JobStatus.Pending,
-            RequestJson = JsonSerializer.Serialize(request),
+            Request = request,
             TableVersion = table.Version,
             CreatedAt = DateTimeOffset.UtcNow,
         });
@@ -67,7 +66,7 @@ public sealed class BackfillCoordinator
         var job = FindResumable(store, jobId, table.Path);
         using var lease = JobLease.ForJob(store, table, job, _options.Lease, waitForLease, _options.Cancel, _options.Log);
         table = lease.Waited ? GenevaTable.Open(table.Path) : table;
-        var request = JsonSerializer.Deserialize<BackfillRequest>(job.RequestJson)!;
+        var request = job.Request;
         request = adjust?.Invoke(request) ?? request;
         var plan = BackfillPlanner.Plan(table, request, store);
         return Run(store, table, plan, job.JobId);
