@@ -116,4 +116,17 @@ public class CheckpointStoreTests
 
         Assert.Equal(before, Snapshot(path));
     }
+
+    [Fact]
+    public void OpenReadOnly_DatabaseJustCreatedByAWriter_ListsNoJobs()
+    {
+        using var folder = new TestFolder();
+        var path = TestData.Create(folder.Table(), 10).Path;
+        Directory.CreateDirectory(Path.Combine(path, CheckpointStore.Folder));
+        File.WriteAllBytes(CheckpointStore.PathFor(path), []); // opened by a writer that has not written its schema yet
+
+        using var store = CheckpointStore.OpenReadOnly(path);
+        Assert.Empty(store.ListJobs());
+        Assert.Empty(store.ListErrors(null));
+    }
 }

@@ -119,10 +119,7 @@ public sealed partial class CheckpointStore : IDisposable
         var path = PathFor(tablePath);
         if (!File.Exists(path))
         {
-            var memory = new SqliteConnection("Data Source=:memory:");
-            memory.Open();
-            Execute(memory, Schema);
-            return new CheckpointStore(memory, path, tablePath);
+            return Empty(path, tablePath);
         }
         var immutable = !File.Exists(path + "-wal");
         while (true)
@@ -139,6 +136,12 @@ public sealed partial class CheckpointStore : IDisposable
                 connection.Open();
                 Execute(connection, "PRAGMA busy_timeout=30000;");
                 var store = new CheckpointStore(connection, path, tablePath);
+                if (!store.HasTable("jobs"))
+                {
+                    // Created a moment ago by a writer that has not committed its schema yet: nothing to read.
+                    store.Dispose();
+                    return Empty(path, tablePath);
+                }
                 store.FindMissingColumns();
                 return store;
             }
@@ -154,6 +157,15 @@ public sealed partial class CheckpointStore : IDisposable
                 throw StoreErrors.Map(e, path);
             }
         }
+    }
+
+    /// <summary>A store with the schema and no rows, in memory: what reading a table without a database sees.</summary>
+    private static CheckpointStore Empty(string path, string tablePath)
+    {
+        var memory = new SqliteConnection("Data Source=:memory:");
+        memory.Open();
+        Execute(memory, Schema);
+        return new CheckpointStore(memory, path, tablePath);
     }
 
     private void FindMissingColumns()
