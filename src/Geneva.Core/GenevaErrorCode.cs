@@ -27,4 +27,7 @@ public enum GenevaErrorCode
     JobNotResumable,
     CheckpointCorrupt,
     OperationStopped,
+
+    /// <summary>A property of an input row could not be read (its getter threw).</summary>
+    RowPropertyUnreadable,
 }

@@ -55,6 +55,61 @@ Describe 'New-GenevaTable' {
     }
 }
 
+Describe 'Property getters that throw while rows are imported' {
+    BeforeAll {
+        if (-not ('GenevaTests.ThrowingRow' -as [type])) {
+            Add-Type -TypeDefinition @'
+namespace GenevaTests {
+    public sealed class ThrowingRow {
+        public ThrowingRow(long id, bool fail) { Id = id; _fail = fail; }
+        private readonly bool _fail;
+        public long Id { get; }
+        public string Text => _fail ? throw new System.InvalidOperationException("getter boom") : "ok";
+    }
+}
+'@
+        }
+        # The third row's ScriptProperty throws.
+        function New-ScriptPropertyRows {
+            1..4 | ForEach-Object {
+                $row = [pscustomobject]@{ id = $_ }
+                $fail = $_ -eq 3
+                $row | Add-Member -MemberType ScriptProperty -Name text -Value ([scriptblock]::Create(
+                    $(if ($fail) { 'throw "script boom"' } else { '"ok"' })))
+                $row
+            }
+        }
+    }
+
+    It 'New-GenevaTable: a ScriptProperty that throws is an error naming the row and property, and nothing is written' {
+        $t = Join-Path $TestDrive 'getter-script'
+        $err = { New-ScriptPropertyRows | New-GenevaTable -Path $t -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'RowPropertyUnreadable,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+        $err.CategoryInfo.Category | Should -Be 'InvalidData'
+        $err.Exception.Message | Should -BeLike "*row 3*'text'*script boom*"
+        $err.TargetObject.id | Should -Be 3
+        Test-Path $t | Should -BeFalse
+    }
+
+    It 'New-GenevaTable: a .NET getter that throws is an error naming the row and property' {
+        $t = Join-Path $TestDrive 'getter-dotnet'
+        $err = { [GenevaTests.ThrowingRow]::new(1, $false), [GenevaTests.ThrowingRow]::new(2, $true) |
+                New-GenevaTable -Path $t -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'RowPropertyUnreadable,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+        $err.Exception.Message | Should -BeLike "*row 2*'Text'*getter boom*"
+        Test-Path $t | Should -BeFalse
+    }
+
+    It 'Add-GenevaRow: a getter that throws is an error naming the row and property, and no version is added' {
+        $t = New-TestTable -Rows 3
+        $err = { New-ScriptPropertyRows | ForEach-Object { $_.id += 10; $_ } | Add-GenevaRow -Table $t -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'RowPropertyUnreadable,Geneva.PowerShell.Cmdlets.AddGenevaRowCommand'
+        $err.Exception.Message | Should -BeLike "*row 3*'text'*"
+        (Get-GenevaTable $t).Version | Should -Be 1
+        (Get-GenevaTable $t).RowCount | Should -Be 3
+    }
+}
+
 Describe 'Get-GenevaTable and versions' {
     It 'reports an unknown path as TableNotFound with the path as target' {
         $missing = Join-Path $TestDrive 'missing'
