@@ -116,6 +116,20 @@ internal static class RowConversion
         return builder.Build();
     }
 
+    /// <summary>The columns a -Schema dictionary declares (name to Arrow type name), in its order.</summary>
+    public static Schema DeclaredSchema(IDictionary types)
+    {
+        var builder = new Schema.Builder();
+        foreach (DictionaryEntry entry in types)
+        {
+            var name = entry.Key.ToString()!;
+            var type = PSValues.Unwrap(entry.Value)?.ToString()
+                ?? throw new GenevaException(GenevaErrorCode.InvalidArgument, $"Column '{name}' has no type in -Schema.", name);
+            builder.Field(new Field(name, ArrowTypeNames.Parse(type), true));
+        }
+        return builder.Build();
+    }
+
     public static RecordBatch ToBatch(Schema schema, IReadOnlyList<IReadOnlyList<KeyValuePair<string, object?>>> rows)
     {
         var columns = new IArrowArray[schema.FieldsList.Count];
