@@ -38,6 +38,9 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
 
     private readonly List<WorkerProcess> _live = [];
 
+    /// <summary>Test hook: runs on a pooled worker between its rental and its attachment to the job (tests kill it there).</summary>
+    internal Action<WorkerProcess>? AfterRent { get; set; }
+
     private sealed record InFlight(TaskSpec Original, TaskSpec Sent, int Attempt, WorkerProcess Worker)
     {
         public int DoneUpTo { get; set; } = Sent.Offset;
@@ -59,6 +62,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             {
                 if (key is not null && _pool!.TryRent(key) is WorkerProcess warm)
                 {
+                    AfterRent?.Invoke(warm);
                     warm.Attach(events.Writer);
                     _live.Add(warm);
                     yield return new ExecutorNotice($"Reusing idle worker process {warm.ProcessId}.");
