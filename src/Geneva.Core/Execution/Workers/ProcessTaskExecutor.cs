@@ -207,12 +207,22 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
         }
     }
 
+    /// <summary>
+    /// The exception a worker's failure ends the job with, shaped as in this process: a UDF failure's
+    /// inner exception is the UDF's own (type, message, stack, inner, as <see cref="WorkerException"/>s);
+    /// any other failure carries the worker's exception whole as its inner exception.
+    /// </summary>
     private static GenevaException Failure(WorkerMessage message, TaskSpec? task)
     {
         var code = Enum.TryParse<GenevaErrorCode>(message.ErrorCode, out var c) ? c : GenevaErrorCode.UdfFailed;
         var text = message.Message ?? "The worker reported a failure.";
-        return message.Errors is { Count: > 0 } errors
-            ? new UdfFailedException(text, task?.FragmentId ?? -1, new GenevaException(code, text), errors)
-            : new GenevaException(code, text, task?.FragmentId);
+        var remote = message.Exception;
+        if (message.Errors is { Count: > 0 } errors)
+        {
+            var inner = remote is not null && remote.TypeName == typeof(UdfFailedException).FullName ? remote.Inner : remote;
+            return new UdfFailedException(text, task?.FragmentId ?? -1,
+                inner?.ToException() ?? (Exception)new GenevaException(code, text), errors);
+        }
+        return new GenevaException(code, text, task?.FragmentId, remote?.ToException());
     }
 }
