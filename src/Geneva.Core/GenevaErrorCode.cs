@@ -27,4 +27,10 @@ public enum GenevaErrorCode
     JobNotResumable,
     CheckpointCorrupt,
     OperationStopped,
+
+    /// <summary>A property of an input row could not be read (its getter threw).</summary>
+    RowPropertyUnreadable,
+
+    /// <summary>A row of an imported CSV file is malformed (more or fewer fields than the header).</summary>
+    CsvRowInvalid,
 }

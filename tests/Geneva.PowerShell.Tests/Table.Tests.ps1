@@ -29,6 +29,60 @@ Describe 'New-GenevaTable' {
         $rows[2].temp | Should -Be -1
     }
 
+    It 'imports quoted fields with an embedded separator, quote and line break' {
+        $csv = Join-Path $TestDrive 'quoted.csv'
+        Set-Content -LiteralPath $csv -NoNewline -Value "id,text,n`n1,""a, b"",10`n2,""line one`nline two"",20`n3,""say """"hi"""""",30`n"
+        $info = New-GenevaTable -Path (Join-Path $TestDrive 'quoted') -From $csv
+        $info.Schema | Should -Be 'id:int64, text:utf8, n:int64'
+        $rows = @(Read-GenevaTable $info)
+        $rows.Count | Should -Be 3
+        $rows[0].text | Should -Be 'a, b'
+        $rows[1].text | Should -Be "line one`nline two"
+        $rows[2].text | Should -Be 'say "hi"'
+        $rows.n | Should -Be @(10, 20, 30)
+    }
+
+    It 'rejects a CSV row with too many fields, naming its line, and writes nothing' {
+        $csv = Join-Path $TestDrive 'long.csv'
+        # Line 3 has an extra field; the quoted line break in row 1 counts as a line.
+        Set-Content -LiteralPath $csv -NoNewline -Value "id,text`n1,""two`nlines""`n2,b,extra`n3,c`n"
+        $t = Join-Path $TestDrive 'long'
+        $err = { New-GenevaTable -Path $t -From $csv -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'CsvRowInvalid,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+        $err.CategoryInfo.Category | Should -Be 'InvalidData'
+        $err.TargetObject | Should -Be $csv
+        $err.Exception.Message | Should -BeLike '*line 4*3 fields*header has 2*'
+        Test-Path $t | Should -BeFalse
+    }
+
+    It 'rejects a CSV row with too few fields, naming its line' {
+        $csv = Join-Path $TestDrive 'short.csv'
+        Set-Content -LiteralPath $csv -NoNewline -Value "id,city,temp`n1,Geneva,3.5`n2,Bern`n"
+        $err = { New-GenevaTable -Path (Join-Path $TestDrive 'short') -From $csv -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'CsvRowInvalid,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+        $err.Exception.Message | Should -BeLike '*line 3*2 fields*header has 3*'
+    }
+
+    It 'creates an empty table from -Schema when no rows are piped' {
+        $t = Join-Path $TestDrive 'empty'
+        $info = New-GenevaTable -Path $t -Schema @{ id = 'int64' }
+        $info.RowCount | Should -Be 0
+        $info.Schema | Should -Be 'id:int64'
+        @(Read-GenevaTable $t).Count | Should -Be 0
+        [pscustomobject]@{ id = 7 } | Add-GenevaRow -Table $t
+        (Read-GenevaTable $t).id | Should -Be 7
+    }
+
+    It 'keeps the column order of an ordered -Schema for an empty table' {
+        $info = New-GenevaTable -Path (Join-Path $TestDrive 'empty-ordered') -Schema ([ordered]@{ z = 'utf8'; a = 'int32'; m = 'float64' })
+        $info.Schema | Should -Be 'z:utf8, a:int32, m:float64'
+    }
+
+    It 'still refuses no rows and no -Schema' {
+        { @() | New-GenevaTable -Path (Join-Path $TestDrive 'nothing') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidArgument,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+    }
+
     It 'imports an Arrow IPC file' {
         $src = New-TestTable -Rows 30
         $file = Get-ChildItem (Join-Path $src 'data') -Filter *.arrow | Select-Object -First 1
@@ -52,6 +106,61 @@ Describe 'New-GenevaTable' {
         $t = Join-Path $TestDrive 'badrow'
         { @{ id = 1 }, @{ id = 'not a number' } | New-GenevaTable -Path $t -ErrorAction Stop } |
             Should -Throw -ErrorId 'TypeMismatch,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+    }
+}
+
+Describe 'Property getters that throw while rows are imported' {
+    BeforeAll {
+        if (-not ('GenevaTests.ThrowingRow' -as [type])) {
+            Add-Type -TypeDefinition @'
+namespace GenevaTests {
+    public sealed class ThrowingRow {
+        public ThrowingRow(long id, bool fail) { Id = id; _fail = fail; }
+        private readonly bool _fail;
+        public long Id { get; }
+        public string Text => _fail ? throw new System.InvalidOperationException("getter boom") : "ok";
+    }
+}
+'@
+        }
+        # The third row's ScriptProperty throws.
+        function New-ScriptPropertyRows {
+            1..4 | ForEach-Object {
+                $row = [pscustomobject]@{ id = $_ }
+                $fail = $_ -eq 3
+                $row | Add-Member -MemberType ScriptProperty -Name text -Value ([scriptblock]::Create(
+                    $(if ($fail) { 'throw "script boom"' } else { '"ok"' })))
+                $row
+            }
+        }
+    }
+
+    It 'New-GenevaTable: a ScriptProperty that throws is an error naming the row and property, and nothing is written' {
+        $t = Join-Path $TestDrive 'getter-script'
+        $err = { New-ScriptPropertyRows | New-GenevaTable -Path $t -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'RowPropertyUnreadable,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+        $err.CategoryInfo.Category | Should -Be 'InvalidData'
+        $err.Exception.Message | Should -BeLike "*row 3*'text'*script boom*"
+        $err.TargetObject.id | Should -Be 3
+        Test-Path $t | Should -BeFalse
+    }
+
+    It 'New-GenevaTable: a .NET getter that throws is an error naming the row and property' {
+        $t = Join-Path $TestDrive 'getter-dotnet'
+        $err = { [GenevaTests.ThrowingRow]::new(1, $false), [GenevaTests.ThrowingRow]::new(2, $true) |
+                New-GenevaTable -Path $t -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'RowPropertyUnreadable,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+        $err.Exception.Message | Should -BeLike "*row 2*'Text'*getter boom*"
+        Test-Path $t | Should -BeFalse
+    }
+
+    It 'Add-GenevaRow: a getter that throws is an error naming the row and property, and no version is added' {
+        $t = New-TestTable -Rows 3
+        $err = { New-ScriptPropertyRows | ForEach-Object { $_.id += 10; $_ } | Add-GenevaRow -Table $t -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'RowPropertyUnreadable,Geneva.PowerShell.Cmdlets.AddGenevaRowCommand'
+        $err.Exception.Message | Should -BeLike "*row 3*'text'*"
+        (Get-GenevaTable $t).Version | Should -Be 1
+        (Get-GenevaTable $t).RowCount | Should -Be 3
     }
 }
 

@@ -17,7 +17,7 @@ internal static class GenevaErrors
             or GenevaErrorCode.JobNotFound => ErrorCategory.ObjectNotFound,
         GenevaErrorCode.TableExists or GenevaErrorCode.ColumnExists => ErrorCategory.ResourceExists,
         GenevaErrorCode.ManifestCorrupt or GenevaErrorCode.DataFileCorrupt or GenevaErrorCode.CheckpointCorrupt
-            => ErrorCategory.InvalidData,
+            or GenevaErrorCode.RowPropertyUnreadable or GenevaErrorCode.CsvRowInvalid => ErrorCategory.InvalidData,
         GenevaErrorCode.TypeMismatch => ErrorCategory.InvalidType,
         GenevaErrorCode.ExpressionSyntax => ErrorCategory.ParserError,
         GenevaErrorCode.UdfLoadFailed => ErrorCategory.ResourceUnavailable,

@@ -22,7 +22,7 @@ internal sealed class RowBuffer
 
     public void Add(PSObject row)
     {
-        _pending.Add(RowConversion.Properties(row));
+        _pending.Add(RowConversion.Properties(row, Count + 1));
         Count++;
         if (_pending.Count == BatchRows)
         {

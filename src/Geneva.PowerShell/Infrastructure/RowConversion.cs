@@ -13,7 +13,12 @@ namespace Geneva.PowerShell.Infrastructure;
 /// </summary>
 internal static class RowConversion
 {
-    public static IReadOnlyList<KeyValuePair<string, object?>> Properties(object row)
+    /// <summary>
+    /// The row's properties, read now. A getter that throws (a ScriptProperty, a .NET property) is an
+    /// error naming the row's 1-based <paramref name="position"/> in the input and the property: a null
+    /// in its place would import a value the source never had.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, object?>> Properties(object row, long position)
     {
         var value = row is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : row;
         if (value is IDictionary dictionary)
@@ -21,22 +26,40 @@ internal static class RowConversion
             return dictionary.Keys.Cast<object>().Select(k => new KeyValuePair<string, object?>(k.ToString()!, dictionary[k])).ToList();
         }
         var wrapped = PSObject.AsPSObject(row);
-        return wrapped.Properties
-            .Where(p => p.IsGettable && p.MemberType is PSMemberTypes.NoteProperty or PSMemberTypes.Property or PSMemberTypes.AliasProperty or PSMemberTypes.ScriptProperty)
-            .Select(p => new KeyValuePair<string, object?>(p.Name, SafeValue(p)))
-            .ToList();
+        var result = new List<KeyValuePair<string, object?>>();
+        foreach (var p in wrapped.Properties)
+        {
+            if (p.IsGettable && p.MemberType is PSMemberTypes.NoteProperty or PSMemberTypes.Property or PSMemberTypes.AliasProperty
+                    or PSMemberTypes.ScriptProperty)
+            {
+                result.Add(new KeyValuePair<string, object?>(p.Name, Read(p, row, position)));
+            }
+        }
+        return result;
     }
 
-    private static object? SafeValue(PSPropertyInfo p)
+    private static object? Read(PSPropertyInfo p, object row, long position)
     {
         try
         {
             return p.Value;
         }
-        catch (GetValueException)
+        catch (GetValueException e)
         {
-            return null;
+            var cause = e.InnerException is { } inner ? Innermost(inner) : e;
+            throw new GenevaException(GenevaErrorCode.RowPropertyUnreadable,
+                $"Input row {position}: property '{p.Name}' could not be read: {cause.Message}", row, e);
         }
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e is System.Reflection.TargetInvocationException or GetValueException or MethodInvocationException
+               && e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+        return e is IContainsErrorRecord { ErrorRecord.Exception: { } recorded } && !ReferenceEquals(recorded, e) ? recorded : e;
     }
 
     /// <summary>Infers an Arrow type name for a value, or null when it says nothing (null).</summary>
@@ -89,6 +112,20 @@ internal static class RowConversion
         foreach (var name in names)
         {
             builder.Field(new Field(name, ArrowTypeNames.Parse(types[name] ?? "utf8"), true));
+        }
+        return builder.Build();
+    }
+
+    /// <summary>The columns a -Schema dictionary declares (name to Arrow type name), in its order.</summary>
+    public static Schema DeclaredSchema(IDictionary types)
+    {
+        var builder = new Schema.Builder();
+        foreach (DictionaryEntry entry in types)
+        {
+            var name = entry.Key.ToString()!;
+            var type = PSValues.Unwrap(entry.Value)?.ToString()
+                ?? throw new GenevaException(GenevaErrorCode.InvalidArgument, $"Column '{name}' has no type in -Schema.", name);
+            builder.Field(new Field(name, ArrowTypeNames.Parse(type), true));
         }
         return builder.Build();
     }
