@@ -242,3 +242,69 @@ Describe 'Read-GenevaTable' {
         { Read-GenevaTable $t -Column nope -ErrorAction Stop } | Should -Throw -ErrorId 'ColumnNotFound,Geneva.PowerShell.Cmdlets.ReadGenevaTableCommand'
     }
 }
+
+Describe 'Row addresses and row keys' {
+    It 'Read-GenevaTable -IncludeRowAddress adds _rowaddr: (fragment id << 32) | row offset, as uint64' {
+        $t = New-TestTable -Rows 10 -PerFragment 4
+        $rows = @(Read-GenevaTable $t -Column id -IncludeRowAddress)
+        $rows[0].PSObject.Properties.Name | Should -Be @('id', '_rowaddr')
+        $rows[0]._rowaddr | Should -BeOfType [uint64]
+        $rows._rowaddr | Should -Be @(0, 1, 2, 3, 4294967296, 4294967297, 4294967298, 4294967299, 8589934592, 8589934593)
+        # With a filter and a limit, each row keeps its own address.
+        $filtered = @(Read-GenevaTable $t -Where 'id > 5' -First 2 -IncludeRowAddress)
+        $filtered.id | Should -Be @(6, 7)
+        $filtered._rowaddr | Should -Be @(4294967297, 4294967298)
+        $batch = @(Read-GenevaTable $t -Where 'id = 9' -IncludeRowAddress -AsArrow)[0]
+        $batch.Schema.GetFieldByName('_rowaddr').DataType.Name | Should -Be 'uint64'
+        $batch.Column(2).GetValue(0) | Should -Be 8589934592
+        (Read-GenevaTable $t -Column id)[0].PSObject.Properties.Name | Should -Be @('id')
+    }
+
+    It 'a skipped row error carries the row key and an address that Read-GenevaTable finds' {
+        $t = New-TestTable -Rows 10 -PerFragment 4
+        $body = { param($text) if ($text -eq 'row 6xxxxxx') { throw 'six is bad' } $text.Length }
+        Add-GenevaColumn -Table $t -Name n -Udf (New-GenevaUdf -Name n -ScriptBlock $body -OutputType int64 -OnError Skip)
+        (Start-GenevaBackfill -Table $t -Column n -Concurrency 1).ErrorCount | Should -Be 1
+        $e = Get-GenevaBackfillError -Table $t
+        $e.FragmentId | Should -Be 1
+        $e.RowOffset | Should -Be 1
+        $e.Key | Should -Be "text='row 6xxxxxx'"
+        $e.RowAddress | Should -Be 4294967297
+        $row = @(Read-GenevaTable $t -IncludeRowAddress | Where-Object _rowaddr -eq $e.RowAddress)
+        $row.Count | Should -Be 1
+        $row[0].id | Should -Be 6
+        $row[0].n | Should -BeNullOrEmpty
+    }
+
+    It 'a row that fails the job is recorded with its key' {
+        $t = New-TestTable -Rows 6 -PerFragment 6
+        $body = { param($id, $text) if ($id -eq 4) { throw 'four' } $id }
+        Add-GenevaColumn -Table $t -Name f -Udf (New-GenevaUdf -Name f -ScriptBlock $body -OutputType int64)
+        { Start-GenevaBackfill -Table $t -Column f -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UdfFailed,Geneva.PowerShell.Cmdlets.StartGenevaBackfillCommand'
+        $e = Get-GenevaBackfillError -Table $t
+        $e.RowOffset | Should -Be 3
+        $e.Key | Should -Be "id=4, text='row 4xxxx'"
+    }
+
+    It 'a failing expression row is recorded at that row, not at its batch, and the message names one row' {
+        $t = New-TestTable -Rows 6 -PerFragment 6
+        Add-GenevaColumn -Table $t -Name e -Udf (New-GenevaUdf -Name e -Expression '10 / (id - 5)' -OutputType int64)
+        $err = { Start-GenevaBackfill -Table $t -Column e -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'UdfFailed,Geneva.PowerShell.Cmdlets.StartGenevaBackfillCommand'
+        $numbers = [regex]::Matches($err.Exception.Message, '\brows? (\d+)') | ForEach-Object { $_.Groups[1].Value }
+        $numbers | Should -Be @('4')
+        $e = Get-GenevaBackfillError -Table $t
+        $e.RowOffset | Should -Be 4
+        $e.Key | Should -Be 'id=5'
+        (Read-GenevaTable $t -IncludeRowAddress | Where-Object _rowaddr -eq $e.RowAddress).id | Should -Be 5
+    }
+
+    It 'an output that does not convert names one row number, the fragment row' {
+        $t = New-TestTable -Rows 6 -PerFragment 6
+        Add-GenevaColumn -Table $t -Name b -Udf (New-GenevaUdf -Name b -OutputType int64 -ScriptBlock { param($id) if ($id -eq 3) { 'abc' } else { $id } })
+        $err = { Start-GenevaBackfill -Table $t -Column b -ErrorAction Stop } | Should -Throw -PassThru
+        $numbers = [regex]::Matches($err.Exception.Message, '\brows? (\d+)') | ForEach-Object { $_.Groups[1].Value }
+        $numbers | Should -Be @('2')
+    }
+}

@@ -47,6 +47,8 @@ public sealed partial class CheckpointStore : IDisposable
         ("checkpoints", "worker", "TEXT"),
         ("checkpoints", "device", "TEXT"),
         ("checkpoints", "batch_size", "INTEGER"),
+        // A row error's key (its UDF input values, rendered); null in older rows.
+        ("row_errors", "row_key", "TEXT"),
     ];
 
     private readonly SqliteConnection _connection;

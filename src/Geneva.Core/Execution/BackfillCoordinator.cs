@@ -22,17 +22,28 @@ public sealed class BackfillCoordinator
         _options = options ?? new BackfillRunOptions();
     }
 
-    public static BackfillPlan Plan(GenevaTable table, BackfillRequest request)
+    public static BackfillPlan Plan(GenevaTable table, BackfillRequest request) => Plan(table, request, CancellationToken.None);
+
+    /// <summary>
+    /// What a backfill of <paramref name="request"/> would do. Planning reads the filter's (or the
+    /// column's) values of every fragment, so it checks <paramref name="cancel"/> as it goes and
+    /// throws <see cref="OperationCanceledException"/> when asked to stop.
+    /// </summary>
+    public static BackfillPlan Plan(GenevaTable table, BackfillRequest request, CancellationToken cancel)
     {
         using var store = CheckpointStore.Open(table.Path);
-        return BackfillPlanner.Plan(table, request, store);
+        return BackfillPlanner.Plan(table, request, store, cancel);
     }
 
-    /// <summary>Starts a new job for <paramref name="request"/> on <paramref name="table"/>'s version.</summary>
+    /// <summary>
+    /// Starts a new job for <paramref name="request"/> on <paramref name="table"/>'s version. A stop
+    /// (the options' Cancel) while planning throws <see cref="OperationCanceledException"/> and records
+    /// no job; a stop once the job runs returns a Stopped result.
+    /// </summary>
     public BackfillResult Start(GenevaTable table, BackfillRequest request)
     {
         using var store = CheckpointStore.Open(table.Path);
-        var plan = BackfillPlanner.Plan(table, request, store);
+        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel);
         var jobId = NewJobId();
         store.CreateJob(new JobRecord
         {
@@ -61,7 +72,7 @@ public sealed class BackfillCoordinator
         var job = FindResumable(store, jobId, table.Path);
         var request = JsonSerializer.Deserialize<BackfillRequest>(job.RequestJson)!;
         request = adjust?.Invoke(request) ?? request;
-        var plan = BackfillPlanner.Plan(table, request, store);
+        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel);
         return Run(store, table, plan, job.JobId);
     }
 

@@ -69,23 +69,29 @@ public sealed class UdfApplier : IDisposable
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 var action = Spec.OnError.Decide(e, attempt, out var rule);
-                var first = rowOffset(baseRow);
+                // An expression names the row it failed on (batch-relative); errors then point at that row.
+                var failing = FailingRow(e, input.Length);
+                var first = rowOffset(baseRow + (failing ?? 0));
+                var key = RowKey.Render(input, failing ?? 0);
                 switch (action)
                 {
                     case ErrorAction.Retry:
-                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Retry"));
+                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Retry", key, failing));
                         _sleep(rule!.DelayBeforeAttempt(attempt, _random), cancel);
                         continue;
                     case ErrorAction.Skip when input.Length == 1:
-                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Skip"));
+                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Skip", key, failing));
                         return ArrowValues.Build(_outputType, new object?[1]);
                     case ErrorAction.Skip:
                         return Bisect(udf, input, baseRow, jobId, fragmentId, rowOffset, errors, cancel);
                     default:
-                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Fail"));
+                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Fail", key, failing));
+                        var rows = failing is not null || input.Length == 1
+                            ? $"row {first}"
+                            : $"rows {first}..{rowOffset(baseRow + input.Length - 1)}";
                         throw new UdfFailedException(
-                            $"UDF '{Spec.Name}' failed on fragment {fragmentId}, rows {first}..{rowOffset(baseRow + input.Length - 1)}" +
-                            $" (attempt {attempt}): {e.Message}", fragmentId, e, errors.ToList());
+                            $"UDF '{Spec.Name}' failed on fragment {fragmentId}, {rows} (attempt {attempt}): {Unplaced(e.Message, failing)}",
+                            fragmentId, e, errors.ToList());
                 }
             }
             Validate(output, input.Length, fragmentId, rowOffset(baseRow));
@@ -132,20 +138,21 @@ public sealed class UdfApplier : IDisposable
                 {
                     var action = Spec.OnError.Decide(e, attempt, out var rule);
                     var offset = rowOffset(row);
+                    var key = RowKey.Render(input, row);
                     if (action == ErrorAction.Retry)
                     {
-                        errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Retry"));
+                        errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Retry", key));
                         _sleep(rule!.DelayBeforeAttempt(attempt, _random), cancel);
                         cancel.ThrowIfCancellationRequested();
                         continue;
                     }
                     if (action == ErrorAction.Skip)
                     {
-                        errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Skip"));
+                        errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Skip", key));
                         values[row] = null;
                         break;
                     }
-                    errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Fail"));
+                    errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Fail", key));
                     throw new UdfFailedException(
                         $"UDF '{Spec.Name}' failed on fragment {fragmentId}, row {offset} (attempt {attempt}): {e.Message}",
                         fragmentId, e, errors.ToList());
@@ -164,8 +171,8 @@ public sealed class UdfApplier : IDisposable
         {
             var offset = e.Target is int row ? rowOffset(row) : -1;
             throw new GenevaException(GenevaErrorCode.UdfOutputInvalid,
-                $"UDF '{Spec.Name}' returned a value that is not {_outputTypeName} on fragment {fragmentId}, row {offset}: {e.Message}",
-                fragmentId, e);
+                $"UDF '{Spec.Name}' returned a value that is not {_outputTypeName} on fragment {fragmentId}, row {offset}: " +
+                Unplaced(e.Message, e.Target as int?), fragmentId, e);
         }
     }
 
@@ -198,9 +205,21 @@ public sealed class UdfApplier : IDisposable
         }
     }
 
-    private static RowError Error(string jobId, int fragmentId, int offset, int attempt, Exception e, string action) =>
-        new(jobId, fragmentId, offset, attempt, Innermost(e).GetType().FullName ?? "Exception", Innermost(e).Message, action,
-            DateTimeOffset.UtcNow);
+    private static RowError Error(string jobId, int fragmentId, int offset, int attempt, Exception e, string action,
+        string key, int? batchRow = null) =>
+        new(jobId, fragmentId, offset, attempt, Innermost(e).GetType().FullName ?? "Exception",
+            Unplaced(Innermost(e).Message, batchRow), action, DateTimeOffset.UtcNow, key);
+
+    /// <summary>The batch-relative row an engine error names (expression kernels, value conversion), if any.</summary>
+    private static int? FailingRow(Exception e, int rows) =>
+        Innermost(e) is GenevaException { Target: int row } && row >= 0 && row < rows ? row : null;
+
+    /// <summary>
+    /// An engine message without its batch-relative " at row N": the caller names the row by its
+    /// fragment offset, so the message gives one row number, not two that disagree.
+    /// </summary>
+    private static string Unplaced(string message, int? batchRow) =>
+        batchRow is { } row ? message.Replace($" at row {row}", "", StringComparison.Ordinal) : message;
 
     private static Exception Innermost(Exception e)
     {

@@ -255,7 +255,9 @@ public sealed class GenevaTable
     /// Reads rows in fragment order. Each batch handed out is owned by the caller only until the
     /// next one is produced; copy what must outlive that.
     /// </summary>
-    public IEnumerable<RecordBatch> Scan(IReadOnlyList<string>? columns = null, SqlExpression? where = null, long? first = null)
+    /// <param name="includeRowAddress">Append each row's address as a last <see cref="RowAddress.ColumnName"/> column (uint64).</param>
+    public IEnumerable<RecordBatch> Scan(IReadOnlyList<string>? columns = null, SqlExpression? where = null, long? first = null,
+        bool includeRowAddress = false)
     {
         var fields = columns is null || columns.Count == 0
             ? Manifest.Fields.ToList()
@@ -271,9 +273,10 @@ public sealed class GenevaTable
             {
                 var length = Math.Min(grid, fragment.RowCount - start);
                 var batch = reader.Read(readFields, start, length);
+                int[]? kept = null;
                 if (where is not null)
                 {
-                    var indices = ArrowSelection.Indices(where.EvaluateFilter(batch));
+                    var indices = kept = ArrowSelection.Indices(where.EvaluateFilter(batch));
                     batch = ArrowSelection.Take(Project(batch, fields.Count), indices);
                 }
                 else if (readFields.Count != fields.Count)
@@ -287,7 +290,7 @@ public sealed class GenevaTable
                 remaining -= batch.Length;
                 if (batch.Length > 0)
                 {
-                    yield return batch;
+                    yield return includeRowAddress ? RowAddress.Append(batch, fragment.Id, start, kept) : batch;
                 }
             }
         }

@@ -38,6 +38,9 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
 
     private readonly List<WorkerProcess> _live = [];
 
+    /// <summary>Test hook: runs on a pooled worker between its rental and its attachment to the job (tests kill it there).</summary>
+    internal Action<WorkerProcess>? AfterRent { get; set; }
+
     private sealed record InFlight(TaskSpec Original, TaskSpec Sent, int Attempt, WorkerProcess Worker)
     {
         public int DoneUpTo { get; set; } = Sent.Offset;
@@ -59,6 +62,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             {
                 if (key is not null && _pool!.TryRent(key) is WorkerProcess warm)
                 {
+                    AfterRent?.Invoke(warm);
                     warm.Attach(events.Writer);
                     _live.Add(warm);
                     yield return new ExecutorNotice($"Reusing idle worker process {warm.ProcessId}.");
@@ -203,12 +207,22 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
         }
     }
 
+    /// <summary>
+    /// The exception a worker's failure ends the job with, shaped as in this process: a UDF failure's
+    /// inner exception is the UDF's own (type, message, stack, inner, as <see cref="WorkerException"/>s);
+    /// any other failure carries the worker's exception whole as its inner exception.
+    /// </summary>
     private static GenevaException Failure(WorkerMessage message, TaskSpec? task)
     {
         var code = Enum.TryParse<GenevaErrorCode>(message.ErrorCode, out var c) ? c : GenevaErrorCode.UdfFailed;
         var text = message.Message ?? "The worker reported a failure.";
-        return message.Errors is { Count: > 0 } errors
-            ? new UdfFailedException(text, task?.FragmentId ?? -1, new GenevaException(code, text), errors)
-            : new GenevaException(code, text, task?.FragmentId);
+        var remote = message.Exception;
+        if (message.Errors is { Count: > 0 } errors)
+        {
+            var inner = remote is not null && remote.TypeName == typeof(UdfFailedException).FullName ? remote.Inner : remote;
+            return new UdfFailedException(text, task?.FragmentId ?? -1,
+                inner?.ToException() ?? (Exception)new GenevaException(code, text), errors);
+        }
+        return new GenevaException(code, text, task?.FragmentId, remote?.ToException());
     }
 }

@@ -119,6 +119,7 @@ public sealed class WorkerHost
                 ErrorCode = code.ToString(),
                 Message = e.Message,
                 Errors = (e as UdfFailedException)?.Errors,
+                Exception = WorkerExceptionInfo.From(e),
                 Worker = _name,
             });
         }

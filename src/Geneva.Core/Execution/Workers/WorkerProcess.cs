@@ -10,9 +10,31 @@ internal sealed class WorkerProcess : IPooledWorker
     // Where its messages go: the running job's channel, or nowhere while it idles in a pool.
     private volatile ChannelWriter<(WorkerProcess, WorkerMessage?)>? _sink;
 
+    // 1 once its exit has been posted to a sink: exactly once, by the reader thread or by Attach.
+    private int _exitPosted;
+
     public string? PoolKey { get; private init; }
 
-    public void Attach(ChannelWriter<(WorkerProcess, WorkerMessage?)>? sink) => _sink = sink;
+    /// <summary>
+    /// Sends its messages to <paramref name="sink"/> from now on (null: nowhere). A worker that died
+    /// while it had no sink (idle in the pool, or rented and not yet attached) posts its exit here, so
+    /// the job that attached it sees the exit and does not wait for a dead worker.
+    /// </summary>
+    public void Attach(ChannelWriter<(WorkerProcess, WorkerMessage?)>? sink)
+    {
+        _sink = sink;
+        PostExitOnce();
+    }
+
+    private void PostExitOnce()
+    {
+        // The reader thread sets _exited then reads _sink; Attach sets _sink then reads _exited (both
+        // volatile), so at least one of them sees both, and the flag keeps it to one post.
+        if (_exited && _sink is { } sink && Interlocked.CompareExchange(ref _exitPosted, 1, 0) == 0)
+        {
+            sink.TryWrite((this, null));
+        }
+    }
 
     private readonly Process _process;
     private readonly StringBuilder _errors = new();
@@ -25,7 +47,9 @@ internal sealed class WorkerProcess : IPooledWorker
 
     public int ProcessId { get; }
 
-    public bool Exited { get; private set; }
+    private volatile bool _exited;
+
+    public bool Exited => _exited;
 
     private long _lastHeard = Environment.TickCount64;
     private TimeSpan? _killedAsHungAfter;
@@ -113,8 +137,8 @@ internal sealed class WorkerProcess : IPooledWorker
             {
             }
             process.WaitForExit();
-            worker.Exited = true;
-            worker._sink?.TryWrite((worker, null));
+            worker._exited = true;
+            worker.PostExitOnce();
         })
         { IsBackground = true, Name = $"geneva-worker-{process.Id}" }.Start();
         return worker;
