@@ -217,6 +217,45 @@ Describe 'Add-GenevaRow' {
     }
 }
 
+Describe 'Add-GenevaRow with values for a computed column' {
+    BeforeEach {
+        $script:t = New-TestTable -Rows 4 -PerFragment 4
+        Add-GenevaColumn -Table $t -Name c -Udf (New-GenevaUdf -Name c -Expression 'id * 10' -OutputType int64)
+        Start-GenevaBackfill -Table $t -Column c -Concurrency 1 | Out-Null
+        $script:version = (Get-GenevaTable $t).Version
+        $script:files = @(Get-ChildItem (Join-Path $t 'data') -File).Count
+    }
+
+    It 'refuses a value for a computed column with ComputedColumnValue, naming the column, and writes nothing' {
+        $err = { [pscustomobject]@{ id = 5; text = 'e'; c = 7 } | Add-GenevaRow -Table $t -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'ComputedColumnValue,Geneva.PowerShell.Cmdlets.AddGenevaRowCommand'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be 'c'
+        $err.Exception.Message | Should -BeLike "*'c'*"
+        (Get-GenevaTable $t).Version | Should -Be $version
+        @(Get-ChildItem (Join-Path $t 'data') -File).Count | Should -Be $files
+    }
+
+    It 'accepts rows whose computed column is null (rows read back from a table), and backfills them' {
+        [pscustomobject]@{ id = 5; text = 'e'; c = $null } | Add-GenevaRow -Table $t
+        Start-GenevaBackfill -Table $t -Column c -Concurrency 1 | Out-Null
+        (Read-GenevaTable $t -Where 'id = 5').c | Should -Be 50
+    }
+
+    It 'with -Force keeps the values given as if computed: the next backfill computes only the null rows' {
+        [pscustomobject]@{ id = 5; text = 'e'; c = 7 }, [pscustomobject]@{ id = 6; text = 'f'; c = $null } |
+            Add-GenevaRow -Table $t -Force
+        (Read-GenevaTable $t -Where 'id = 5').c | Should -Be 7
+        Start-GenevaBackfill -Table $t -Column c -Concurrency 1 | Out-Null
+        (Read-GenevaTable $t -Where 'id >= 5').c | Should -Be @(7, 60)
+        (Read-GenevaTable $t -Where 'id < 5').c | Should -Be @(10, 20, 30, 40)
+        # A new UDF version recomputes them, as it would computed values.
+        Set-GenevaColumn -Table $t -Name c -Udf (New-GenevaUdf -Name c -Expression 'id * 100' -OutputType int64)
+        Start-GenevaBackfill -Table $t -Column c -Concurrency 1 | Out-Null
+        (Read-GenevaTable $t -Where 'id >= 5').c | Should -Be @(500, 600)
+    }
+}
+
 Describe 'Read-GenevaTable' {
     BeforeAll { $script:t = New-TestTable -Rows 200 -PerFragment 64 }
 

@@ -12,7 +12,7 @@ internal static class GenevaErrors
     public static ErrorCategory Category(GenevaErrorCode code) => code switch
     {
         GenevaErrorCode.InvalidArgument or GenevaErrorCode.ExpressionInvalid or GenevaErrorCode.UdfDefinitionInvalid
-            => ErrorCategory.InvalidArgument,
+            or GenevaErrorCode.ComputedColumnValue => ErrorCategory.InvalidArgument,
         GenevaErrorCode.TableNotFound or GenevaErrorCode.VersionNotFound or GenevaErrorCode.ColumnNotFound
             or GenevaErrorCode.JobNotFound => ErrorCategory.ObjectNotFound,
         GenevaErrorCode.TableExists or GenevaErrorCode.ColumnExists => ErrorCategory.ResourceExists,
