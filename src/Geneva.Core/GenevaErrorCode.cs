@@ -36,4 +36,7 @@ public enum GenevaErrorCode
 
     /// <summary>Rows to append give values for a column bound to a UDF, which backfills fill.</summary>
     ComputedColumnValue,
+
+    /// <summary>A file to read (to import) does not exist.</summary>
+    FileNotFound,
 }

@@ -102,10 +102,30 @@ Describe 'New-GenevaTable' {
         Test-Path $t | Should -BeFalse
     }
 
-    It 'rejects a row whose value does not fit the column type' {
+    It 'rejects a row whose value does not fit the column type, naming its position in the input and the column' {
         $t = Join-Path $TestDrive 'badrow'
-        { @{ id = 1 }, @{ id = 'not a number' } | New-GenevaTable -Path $t -ErrorAction Stop } |
-            Should -Throw -ErrorId 'TypeMismatch,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+        $err = { @{ id = 1 }, @{ id = 2 }, @{ id = 'not a number' } | New-GenevaTable -Path $t -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'TypeMismatch,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+        $err.TargetObject | Should -Be 'id'
+        $err.Exception.Message | Should -BeLike "Input row 3, column 'id': *"
+        $err.Exception.Message | Should -Not -Match 'row 2'
+        Test-Path $t | Should -BeFalse
+    }
+
+    It 'keeps a property that first appears after the first 65,536 rows' {
+        $t = Join-Path $TestDrive 'late'
+        $info = @(foreach ($i in 1..65537) { @{ id = $i } }) + @(@{ id = 65538; late = 'here' }) | New-GenevaTable -Path $t
+        $info.Schema | Should -Be 'id:int64, late:utf8'
+        (Read-GenevaTable $t -Where 'late is not null').id | Should -Be 65538
+        @(Read-GenevaTable $t -Column id -Where 'late is null').Count | Should -Be 65537
+    }
+
+    It 'reports a -From file that does not exist as FileNotFound with the path as target' {
+        $missing = Join-Path $TestDrive 'missing.csv'
+        $err = { New-GenevaTable -Path (Join-Path $TestDrive 'nofile') -From $missing -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'FileNotFound,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.TargetObject | Should -Be $missing
     }
 }
 

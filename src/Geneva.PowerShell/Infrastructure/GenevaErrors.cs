@@ -14,7 +14,7 @@ internal static class GenevaErrors
         GenevaErrorCode.InvalidArgument or GenevaErrorCode.ExpressionInvalid or GenevaErrorCode.UdfDefinitionInvalid
             or GenevaErrorCode.ComputedColumnValue => ErrorCategory.InvalidArgument,
         GenevaErrorCode.TableNotFound or GenevaErrorCode.VersionNotFound or GenevaErrorCode.ColumnNotFound
-            or GenevaErrorCode.JobNotFound => ErrorCategory.ObjectNotFound,
+            or GenevaErrorCode.JobNotFound or GenevaErrorCode.FileNotFound => ErrorCategory.ObjectNotFound,
         GenevaErrorCode.TableExists or GenevaErrorCode.ColumnExists => ErrorCategory.ResourceExists,
         GenevaErrorCode.ManifestCorrupt or GenevaErrorCode.DataFileCorrupt or GenevaErrorCode.CheckpointCorrupt
             or GenevaErrorCode.RowPropertyUnreadable or GenevaErrorCode.CsvRowInvalid => ErrorCategory.InvalidData,
