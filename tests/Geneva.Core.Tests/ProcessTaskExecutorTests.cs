@@ -7,10 +7,12 @@ using Geneva.Core.Storage;
 
 namespace Geneva.Core.Tests;
 
-/// <summary>Backfills through real Geneva.Worker processes.</summary>
+/// <summary>The executor contract and worker-process faults, through real Geneva.Worker processes.</summary>
 [Collection(WorkerProcessCollection.Name)]
-public class ProcessTaskExecutorTests
+public sealed class ProcessTaskExecutorTests : TaskExecutorContractTests
 {
+    protected override ITaskExecutor CreateExecutor() => new ProcessTaskExecutor(TestData.WorkerLauncher, workers: 2, instancesPerWorker: 1);
+
     private static GenevaTable WithColumn(TestFolder folder, string udf, string type, int rows = 2000, Func<long, string?>? text = null) =>
         TestData.Create(folder.Table(), rows, rowsPerFragment: 500, batchRows: 128, text: text).AddColumn("c", type, TestData.Udf(udf));
 
@@ -102,19 +104,5 @@ public class ProcessTaskExecutorTests
         // Every row but the hung task's was checkpointed; the finished fragment was committed.
         Assert.Equal(575, job.RowsCheckpointed);
         Assert.Equal(1, job.FragmentsCommitted);
-    }
-
-    [Fact]
-    public void Start_UdfFailsInWorker_JobFailsWithRowErrorRecorded()
-    {
-        using var folder = new TestFolder();
-        var table = TestData.Create(folder.Table(), 300, text: i => i == 123 ? "boom" : "ok")
-            .AddColumn("c", "int64", TestData.Udf("FailOnBoom"));
-        var executor = new ProcessTaskExecutor(TestData.WorkerLauncher, workers: 1, instancesPerWorker: 1);
-        var e = Assert.Throws<UdfFailedException>(() => new BackfillCoordinator(new BackfillRunOptions { Executor = executor })
-            .Start(table, new BackfillRequest { Column = "c" }));
-        Assert.Contains("boom row", e.Message);
-        using var store = CheckpointStore.Open(table.Path);
-        Assert.Equal(123, Assert.Single(store.ListErrors(null)).RowOffset);
     }
 }

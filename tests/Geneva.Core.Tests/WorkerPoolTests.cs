@@ -71,4 +71,36 @@ public class WorkerPoolTests
         }
         Assert.Equal(0, pool.IdleCount);
     }
+
+    [Fact]
+    public void Start_PooledWorkerDiesBetweenRentAndAttach_JobStartsAFreshWorkerAndCompletes()
+    {
+        using var folder = new TestFolder();
+        using var pool = new WorkerPool(TimeSpan.FromMinutes(1));
+        var (_, first) = Backfill(folder, "a", pool);
+        Assert.Equal(1, pool.IdleCount);
+
+        var table = TestData.Create(folder.Table("b"), 300, rowsPerFragment: 100).AddColumn("c", "int32", TestData.Udf("StringLength"));
+        var executor = new ProcessTaskExecutor(TestData.WorkerLauncher, 1, 1, pool: pool)
+        {
+            AfterRent = worker =>
+            {
+                using (var process = Process.GetProcessById(worker.ProcessId))
+                {
+                    process.Kill();
+                }
+                // Its exit is seen while it belongs to no job: that is the race.
+                Assert.True(SpinWait.SpinUntil(() => worker.Exited, TimeSpan.FromSeconds(30)));
+            },
+        };
+        // Without the fix the job waits forever for the dead worker; the token turns that into a failure.
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var result = new BackfillCoordinator(new BackfillRunOptions { Executor = executor, Cancel = guard.Token })
+            .Start(table, new BackfillRequest { Column = "c" });
+
+        Assert.Equal(JobStatus.Done, result.Status);
+        Assert.Equal(300, TestData.Column(GenevaTable.Open(table.Path), "c").Count(v => v is not null));
+        using var store = CheckpointStore.Open(table.Path);
+        Assert.NotEqual(first, store.ForJob(result.JobId).Select(r => r.Worker!).Distinct().Single());
+    }
 }

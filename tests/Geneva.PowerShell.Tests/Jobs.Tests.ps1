@@ -175,6 +175,24 @@ Describe 'Worker processes' {
         $job.RowsCheckpointed | Should -Be 60
     }
 
+    It 'keeps the type, message and stack of a UDF''s exception in the error record' {
+        $t = New-TestTable -Rows 20 -PerFragment 20
+        Add-GenevaRow -Table $t -InputObject ([pscustomobject]@{ id = 21; text = 'boom' })
+        Add-GenevaColumn -Table $t -Name f -Udf (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName FailOnBoom)
+        $err = $null
+        Start-GenevaBackfill -Table $t -Column f -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'UdfFailed,Geneva.PowerShell.Cmdlets.StartGenevaBackfillCommand'
+        $inner = $err[0].Exception.InnerException
+        $inner.TypeName | Should -Be 'System.InvalidOperationException'
+        $inner.Message | Should -Be 'boom row'
+        $inner.StackTrace | Should -Match 'Geneva\.TestUdfs\.FailOnBoom\.Apply'
+
+        Add-GenevaColumn -Table $t -Name s -Udf (New-GenevaUdf -Name s -OutputType int32 -ScriptBlock { param($text) if ($text -eq 'boom') { throw [System.IO.IOException]'disk gone' }; 1 })
+        Start-GenevaBackfill -Table $t -Column s -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.InnerException.TypeName | Should -Be 'System.IO.IOException'
+        $err[0].Exception.InnerException.Message | Should -Be 'disk gone'
+    }
+
     It 'runs -Concurrency x -IntraApplierConcurrency UDF instances, capped to the machine with a warning' {
         $t = New-TestTable -Rows 400 -PerFragment 50
         Add-SleepyColumn $t d

@@ -189,3 +189,11 @@ public sealed class HangOnPoison : IScalarUdf
         return ((string?)args[0])?.Length;
     }
 }
+
+/// <summary>Throws an exception with an inner one, to check that both reach the caller.</summary>
+[GenevaUdf("int64", InputColumns = ["id"])]
+public sealed class FailWithInner : IScalarUdf
+{
+    public object? Apply(object?[] args) =>
+        throw new ApplicationException("outer failure", new FileNotFoundException("no such file"));
+}

@@ -50,14 +50,9 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
         }
         var path = ResolvePath(Table);
         var jobId = JobId;
-        var (concurrency, intra, timeout) = (Concurrency, IntraApplierConcurrency, CheckpointTimeout);
+        var adjust = BackfillRequestFields.RunTimeOverrides(MyInvocation.BoundParameters);
         var launch = new BackfillLaunch(path, $"Resume-GenevaBackfill -Table '{path}'" + (jobId is null ? "" : $" -JobId '{jobId}'"),
-            coordinator => coordinator.Resume(path, jobId, request => request with
-            {
-                Concurrency = concurrency ?? request.Concurrency,
-                IntraApplierConcurrency = intra ?? request.IntraApplierConcurrency,
-                CheckpointTimeout = timeout ?? request.CheckpointTimeout,
-            }), ConcurrencyGiven: concurrency is not null);
+            coordinator => coordinator.Resume(path, jobId, adjust), ConcurrencyGiven: Concurrency is not null);
         if (AsJob)
         {
             BackfillJobs.Start(this, launch, $"Resume {jobId ?? Path.GetFileName(path)}");

@@ -81,41 +81,17 @@ public sealed class WorkerHost
     /// <summary>Exit code of a worker whose coordinator went away mid-job.</summary>
     public const int AbandonedExitCode = 3;
 
-    /// <summary>What one instance thread holds between tasks.</summary>
-    private sealed class InstanceState : IDisposable
-    {
-        /// <summary>The runner of the current job and definition (one at a time).</summary>
-        public string? RunnerKey;
-        public TaskRunner? Runner;
-
-        /// <summary>A device-resident UDF instance (a loaded model), kept across jobs of the same definition.</summary>
-        public string? KeptUdfKey;
-        public object? KeptUdf;
-
-        public void DropKeptUdf()
-        {
-            (KeptUdf as IDisposable)?.Dispose();
-            (KeptUdfKey, KeptUdf) = (null, null);
-        }
-
-        public void Dispose()
-        {
-            Runner?.Dispose();
-            DropKeptUdf();
-        }
-    }
-
     private void InstanceLoop(BlockingCollection<WorkerMessage> queue)
     {
         _instanceThreadInit?.Invoke();
-        using var state = new InstanceState();
+        using var state = new WorkerInstanceState();
         foreach (var message in queue.GetConsumingEnumerable())
         {
             RunTask(message, state);
         }
     }
 
-    private void RunTask(WorkerMessage message, InstanceState state)
+    private void RunTask(WorkerMessage message, WorkerInstanceState state)
     {
         var spec = message.Spec!;
         try
@@ -143,6 +119,7 @@ public sealed class WorkerHost
                 ErrorCode = code.ToString(),
                 Message = e.Message,
                 Errors = (e as UdfFailedException)?.Errors,
+                Exception = WorkerExceptionInfo.From(e),
                 Worker = _name,
             });
         }
@@ -154,7 +131,7 @@ public sealed class WorkerHost
     /// next job of the same definition, as a pooled worker serves a session's backfills; any other
     /// definition drops it, so a worker holds at most one model per thread. One sizer per process.
     /// </summary>
-    private TaskRunner Runner(TaskSpec spec, CheckpointSizing sizing, InstanceState state)
+    private TaskRunner Runner(TaskSpec spec, CheckpointSizing sizing, WorkerInstanceState state)
     {
         var key = $"{spec.TablePath}|{spec.TableVersion}|{spec.Column}|{spec.Udf.EffectiveVersion}|{spec.Where}";
         if (state.RunnerKey == key)

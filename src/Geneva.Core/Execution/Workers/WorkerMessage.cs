@@ -6,7 +6,7 @@ namespace Geneva.Core.Execution.Workers;
 /// <summary>
 /// One line of the worker protocol, JSON. To a worker: <c>task</c> (a <see cref="TaskSpec"/> and
 /// sizing), <c>shutdown</c>. From a worker: <c>hello</c>, <c>receipt</c> (one durable checkpoint
-/// file), <c>done</c> (a task finished), <c>failed</c> (a task failed: code, message, row errors).
+/// file), <c>done</c> (a task finished), <c>failed</c> (a task failed: code, message, row errors, the exception).
 /// Plain data only — no handles, pipes or process ids the other side must share — so the same
 /// messages can travel to workers on other machines.
 /// </summary>
@@ -35,6 +35,9 @@ public sealed record WorkerMessage
     public string? Message { get; init; }
 
     public IReadOnlyList<RowError>? Errors { get; init; }
+
+    /// <summary>A failure's exception: type, message, stack and inner exceptions, rethrown by the coordinator.</summary>
+    public WorkerExceptionInfo? Exception { get; init; }
 
     /// <summary>Who the worker is (host:pid), for logs and per-worker metrics.</summary>
     public string? Worker { get; init; }
