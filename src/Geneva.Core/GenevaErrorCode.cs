@@ -36,4 +36,10 @@ public enum GenevaErrorCode
 
     /// <summary>A row of an imported CSV file is malformed (more or fewer fields than the header).</summary>
     CsvRowInvalid,
+
+    /// <summary>Rows to append give values for a column bound to a UDF, which backfills fill.</summary>
+    ComputedColumnValue,
+
+    /// <summary>A file to read (to import) does not exist.</summary>
+    FileNotFound,
 }

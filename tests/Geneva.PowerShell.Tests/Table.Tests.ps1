@@ -102,10 +102,30 @@ Describe 'New-GenevaTable' {
         Test-Path $t | Should -BeFalse
     }
 
-    It 'rejects a row whose value does not fit the column type' {
+    It 'rejects a row whose value does not fit the column type, naming its position in the input and the column' {
         $t = Join-Path $TestDrive 'badrow'
-        { @{ id = 1 }, @{ id = 'not a number' } | New-GenevaTable -Path $t -ErrorAction Stop } |
-            Should -Throw -ErrorId 'TypeMismatch,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+        $err = { @{ id = 1 }, @{ id = 2 }, @{ id = 'not a number' } | New-GenevaTable -Path $t -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'TypeMismatch,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+        $err.TargetObject | Should -Be 'id'
+        $err.Exception.Message | Should -BeLike "Input row 3, column 'id': *"
+        $err.Exception.Message | Should -Not -Match 'row 2'
+        Test-Path $t | Should -BeFalse
+    }
+
+    It 'keeps a property that first appears after the first 65,536 rows' {
+        $t = Join-Path $TestDrive 'late'
+        $info = @(foreach ($i in 1..65537) { @{ id = $i } }) + @(@{ id = 65538; late = 'here' }) | New-GenevaTable -Path $t
+        $info.Schema | Should -Be 'id:int64, late:utf8'
+        (Read-GenevaTable $t -Where 'late is not null').id | Should -Be 65538
+        @(Read-GenevaTable $t -Column id -Where 'late is null').Count | Should -Be 65537
+    }
+
+    It 'reports a -From file that does not exist as FileNotFound with the path as target' {
+        $missing = Join-Path $TestDrive 'missing.csv'
+        $err = { New-GenevaTable -Path (Join-Path $TestDrive 'nofile') -From $missing -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'FileNotFound,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand'
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.TargetObject | Should -Be $missing
     }
 }
 
@@ -214,6 +234,45 @@ Describe 'Add-GenevaRow' {
         $t = New-TestTable -Rows 3
         [pscustomobject]@{ id = 4; text = 'x' } | Add-GenevaRow -Table $t -WhatIf
         (Get-GenevaTable $t).Version | Should -Be 1
+    }
+}
+
+Describe 'Add-GenevaRow with values for a computed column' {
+    BeforeEach {
+        $script:t = New-TestTable -Rows 4 -PerFragment 4
+        Add-GenevaColumn -Table $t -Name c -Udf (New-GenevaUdf -Name c -Expression 'id * 10' -OutputType int64)
+        Start-GenevaBackfill -Table $t -Column c -Concurrency 1 | Out-Null
+        $script:version = (Get-GenevaTable $t).Version
+        $script:files = @(Get-ChildItem (Join-Path $t 'data') -File).Count
+    }
+
+    It 'refuses a value for a computed column with ComputedColumnValue, naming the column, and writes nothing' {
+        $err = { [pscustomobject]@{ id = 5; text = 'e'; c = 7 } | Add-GenevaRow -Table $t -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'ComputedColumnValue,Geneva.PowerShell.Cmdlets.AddGenevaRowCommand'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be 'c'
+        $err.Exception.Message | Should -BeLike "*'c'*"
+        (Get-GenevaTable $t).Version | Should -Be $version
+        @(Get-ChildItem (Join-Path $t 'data') -File).Count | Should -Be $files
+    }
+
+    It 'accepts rows whose computed column is null (rows read back from a table), and backfills them' {
+        [pscustomobject]@{ id = 5; text = 'e'; c = $null } | Add-GenevaRow -Table $t
+        Start-GenevaBackfill -Table $t -Column c -Concurrency 1 | Out-Null
+        (Read-GenevaTable $t -Where 'id = 5').c | Should -Be 50
+    }
+
+    It 'with -Force keeps the values given as if computed: the next backfill computes only the null rows' {
+        [pscustomobject]@{ id = 5; text = 'e'; c = 7 }, [pscustomobject]@{ id = 6; text = 'f'; c = $null } |
+            Add-GenevaRow -Table $t -Force
+        (Read-GenevaTable $t -Where 'id = 5').c | Should -Be 7
+        Start-GenevaBackfill -Table $t -Column c -Concurrency 1 | Out-Null
+        (Read-GenevaTable $t -Where 'id >= 5').c | Should -Be @(7, 60)
+        (Read-GenevaTable $t -Where 'id < 5').c | Should -Be @(10, 20, 30, 40)
+        # A new UDF version recomputes them, as it would computed values.
+        Set-GenevaColumn -Table $t -Name c -Udf (New-GenevaUdf -Name c -Expression 'id * 100' -OutputType int64)
+        Start-GenevaBackfill -Table $t -Column c -Concurrency 1 | Out-Null
+        (Read-GenevaTable $t -Where 'id >= 5').c | Should -Be @(500, 600)
     }
 }
 

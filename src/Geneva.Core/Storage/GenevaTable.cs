@@ -95,12 +95,13 @@ public sealed class GenevaTable
     }
 
     private static IReadOnlyList<FragmentEntry> WriteFragments(string tablePath, Schema schema,
-        IReadOnlyList<SchemaField> fields, IEnumerable<RecordBatch> batches, TableWriteOptions options)
+        IReadOnlyList<SchemaField> fields, IEnumerable<RecordBatch> batches, TableWriteOptions options,
+        IReadOnlyList<ComputedColumn>? computed = null)
     {
         FragmentWriter.CheckSchema(schema, fields, tablePath);
         var ids = schema.FieldsList.Select(f => fields.First(x =>
             string.Equals(x.Name, f.Name, StringComparison.OrdinalIgnoreCase)).Id).ToList();
-        using var writer = new FragmentWriter(tablePath, schema, ids, options);
+        using var writer = new FragmentWriter(tablePath, schema, ids, options, computed);
         foreach (var batch in batches)
         {
             if (!SameSchema(batch.Schema, schema))
@@ -121,10 +122,14 @@ public sealed class GenevaTable
     private static List<FragmentEntry> Number(IReadOnlyList<FragmentEntry> fragments, int firstId) =>
         fragments.Select((f, i) => f with { Id = firstId + i }).ToList();
 
-    /// <summary>Appends rows as new fragments. Columns the batches lack are null in the new rows.</summary>
+    /// <summary>
+    /// Appends rows as new fragments. Columns the batches lack are null in the new rows. Values for
+    /// computed columns are refused unless <see cref="TableWriteOptions.KeepComputedValues"/>.
+    /// </summary>
     public GenevaTable Append(Schema schema, IEnumerable<RecordBatch> batches, TableWriteOptions? options = null)
     {
-        var fragments = WriteFragments(Path, schema, Manifest.Fields, batches, options ?? new TableWriteOptions());
+        var fragments = WriteFragments(Path, schema, Manifest.Fields, batches, options ?? new TableWriteOptions(),
+            ComputedColumn.Of(Manifest));
         if (fragments.Count == 0)
         {
             return this;

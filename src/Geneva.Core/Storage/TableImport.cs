@@ -20,7 +20,7 @@ public static class TableImport
     {
         if (!File.Exists(path))
         {
-            throw new GenevaException(GenevaErrorCode.InvalidArgument, $"The file '{path}' does not exist.", path);
+            throw new GenevaException(GenevaErrorCode.FileNotFound, $"The file '{path}' does not exist.", path);
         }
         var extension = Path.GetExtension(path).ToLowerInvariant();
         return extension is ".arrow" or ".feather" or ".ipc" or ".arrows" ? ReadArrow(path) : ReadCsv(path);

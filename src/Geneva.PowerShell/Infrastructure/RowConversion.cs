@@ -90,12 +90,20 @@ internal static class RowConversion
         };
     }
 
-    /// <summary>Column names in first-seen order and their types, from known types or the rows' values.</summary>
+    /// <summary>
+    /// Column names in first-seen order and their types, from known types or the rows' values: the
+    /// columns of <paramref name="existing"/> first, unchanged, then the names the rows add.
+    /// </summary>
     public static Schema InferSchema(IReadOnlyList<IReadOnlyList<KeyValuePair<string, object?>>> rows,
-        IReadOnlyDictionary<string, string>? known)
+        IReadOnlyDictionary<string, string>? known, Schema? existing = null)
     {
         var names = new List<string>();
         var types = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var field in existing?.FieldsList ?? [])
+        {
+            names.Add(field.Name);
+            types[field.Name] = ArrowTypeNames.Format(field.DataType);
+        }
         foreach (var row in rows)
         {
             foreach (var (name, value) in row)
@@ -130,7 +138,9 @@ internal static class RowConversion
         return builder.Build();
     }
 
-    public static RecordBatch ToBatch(Schema schema, IReadOnlyList<IReadOnlyList<KeyValuePair<string, object?>>> rows)
+    /// <param name="firstPosition">The 1-based position in the input of the first row, for error messages.</param>
+    public static RecordBatch ToBatch(Schema schema, IReadOnlyList<IReadOnlyList<KeyValuePair<string, object?>>> rows,
+        long firstPosition)
     {
         var columns = new IArrowArray[schema.FieldsList.Count];
         for (var c = 0; c < columns.Length; c++)
@@ -154,10 +164,25 @@ internal static class RowConversion
             }
             catch (GenevaException e) when (e.Code == GenevaErrorCode.TypeMismatch)
             {
-                throw new GenevaException(GenevaErrorCode.TypeMismatch, $"Column '{name}': {e.Message}", name, e);
+                // The conversion names the row in this batch; the user knows it by its place in the input.
+                var message = e.Target is int row
+                    ? $"Input row {firstPosition + row}, column '{name}': " + e.Message.Replace($" at row {row}", "", StringComparison.Ordinal)
+                    : $"Column '{name}': {e.Message}";
+                throw new GenevaException(GenevaErrorCode.TypeMismatch, message, name, e);
             }
         }
         return new RecordBatch(schema, columns, rows.Count);
+    }
+
+    /// <summary><paramref name="batch"/> with null columns for the fields of <paramref name="wider"/> it lacks (its fields come first).</summary>
+    public static RecordBatch Widen(RecordBatch batch, Schema wider)
+    {
+        var columns = Enumerable.Range(0, batch.ColumnCount).Select(batch.Column).ToList();
+        for (var c = batch.ColumnCount; c < wider.FieldsList.Count; c++)
+        {
+            columns.Add(ArrowValues.Build(wider.FieldsList[c].DataType, new object?[batch.Length]));
+        }
+        return new RecordBatch(wider, columns, batch.Length);
     }
 
     public static PSObject ToPSObject(RecordBatch batch, int row)
