@@ -189,3 +189,13 @@ public sealed class HangOnPoison : IScalarUdf
         return ((string?)args[0])?.Length;
     }
 }
+
+/// <summary>Throws for the value "boom" until a test sets <see cref="Fixed"/>: a failure that a later retry gets past.</summary>
+[GenevaUdf("int64", InputColumns = ["id", "text"], OnError = "Skip")]
+public sealed class BoomUntilFixed : IScalarUdf
+{
+    public static volatile bool Fixed;
+
+    public object? Apply(object?[] args) =>
+        !Fixed && (string?)args[1] == "boom" ? throw new InvalidOperationException("boom row") : (long)args[0]! * 2;
+}

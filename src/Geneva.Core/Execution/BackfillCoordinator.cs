@@ -43,8 +43,8 @@ public sealed class BackfillCoordinator
     public BackfillResult Start(GenevaTable table, BackfillRequest request)
     {
         using var store = CheckpointStore.Open(table.Path);
-        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel);
         var jobId = NewJobId();
+        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, jobId);
         store.CreateJob(new JobRecord
         {
             JobId = jobId,
@@ -72,7 +72,7 @@ public sealed class BackfillCoordinator
         var job = FindResumable(store, jobId, table.Path);
         var request = JsonSerializer.Deserialize<BackfillRequest>(job.RequestJson)!;
         request = adjust?.Invoke(request) ?? request;
-        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel);
+        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, job.JobId);
         return Run(store, table, plan, job.JobId);
     }
 
