@@ -55,6 +55,10 @@ public abstract class BackfillCmdlet : GenevaCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? CheckpointTimeout { get; set; }
 
+    /// <summary>Also recompute rows that failed and were skipped, in fragments the current UDF version finished.</summary>
+    [Parameter(ParameterSetName = ColumnSet)]
+    public SwitchParameter RetryErrors { get; set; }
+
     protected BackfillRequest BuildRequest() => new()
     {
         Column = Column,
@@ -67,5 +71,6 @@ public abstract class BackfillCmdlet : GenevaCmdlet
         Concurrency = Concurrency,
         IntraApplierConcurrency = IntraApplierConcurrency,
         CheckpointTimeout = CheckpointTimeout,
+        RetryErrors = RetryErrors,
     };
 }
