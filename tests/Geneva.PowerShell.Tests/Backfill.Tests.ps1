@@ -172,6 +172,18 @@ Describe 'Start-GenevaBackfill' {
         (Read-GenevaTable $t -Where 'h is null').id | Should -Be 3
     }
 
+    It 'makes progress with -Where and -NumFrags: each run covers the next fragment' {
+        $t = New-TestTable -Rows 30 -PerFragment 10
+        Add-GenevaColumn -Table $t -Name w -Udf (New-GenevaUdf -Name w -Expression 'id * 2' -OutputType int64)
+        foreach ($expected in 0, 1, 2) {
+            $plan = Get-GenevaBackfillPlan -Table $t -Column w -Where 'id >= 0' -NumFrags 1
+            $plan.Fragments.FragmentId | Should -Be $expected
+            ($plan | Start-GenevaBackfill).FragmentsCommitted | Should -Be 1
+        }
+        (Get-GenevaBackfillPlan -Table $t -Column w -Where 'id >= 0' -NumFrags 1).FragmentCount | Should -Be 0
+        (Read-GenevaTable $t -Where 'w is null').Count | Should -Be 0
+    }
+
     It 'retries a transient failure with the RetryTransient policy' {
         $t = New-TestTable -Rows 3 -PerFragment 3
         $counter = Join-Path $TestDrive "count-$(Get-Random)"
