@@ -219,3 +219,13 @@ public sealed class ConsoleChatter : IScalarUdf
         return id * 2;
     }
 }
+
+/// <summary>Throws for the value "boom" until a test sets <see cref="Fixed"/>: a failure that a later retry gets past.</summary>
+[GenevaUdf("int64", InputColumns = ["id", "text"], OnError = "Skip")]
+public sealed class BoomUntilFixed : IScalarUdf
+{
+    public static volatile bool Fixed;
+
+    public object? Apply(object?[] args) =>
+        !Fixed && (string?)args[1] == "boom" ? throw new InvalidOperationException("boom row") : (long)args[0]! * 2;
+}

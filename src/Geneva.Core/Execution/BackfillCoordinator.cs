@@ -47,7 +47,7 @@ public sealed class BackfillCoordinator
         var jobId = NewJobId();
         using var lease = JobLease.ForColumn(table, request.Column, jobId, _options.Lease, waitForLease, _options.Cancel, _options.Log);
         table = lease.Waited ? GenevaTable.Open(table.Path) : table;
-        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel);
+        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, jobId);
         store.CreateJob(new JobRecord
         {
             JobId = jobId,
@@ -79,7 +79,7 @@ public sealed class BackfillCoordinator
         table = lease.Waited ? GenevaTable.Open(table.Path) : table;
         var request = JsonSerializer.Deserialize<BackfillRequest>(job.RequestJson)!;
         request = adjust?.Invoke(request) ?? request;
-        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel);
+        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, job.JobId);
         return Run(store, table, plan, job.JobId);
     }
 
