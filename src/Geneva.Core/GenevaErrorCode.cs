@@ -27,4 +27,7 @@ public enum GenevaErrorCode
     JobNotResumable,
     CheckpointCorrupt,
     OperationStopped,
+
+    /// <summary>A UDF's file (assembly, model) has other bytes than when the UDF was bound.</summary>
+    UdfChanged,
 }

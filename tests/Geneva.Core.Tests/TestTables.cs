@@ -118,6 +118,20 @@ public static class TestData
 
     public static UdfSpec Udf(string typeName) => DotNetUdfLoader.Describe(TestUdfsPath, typeName);
 
+    /// <summary>
+    /// Writes the test UDF assembly to <paramref name="path"/> with <see cref="Geneva.TestUdfs.VariantTag"/>
+    /// returning "variant-" + <paramref name="variant"/> (one letter): a rebuild with other behaviour.
+    /// </summary>
+    public static void WriteUdfVariant(string path, char variant)
+    {
+        var bytes = File.ReadAllBytes(TestUdfsPath);
+        var tag = System.Text.Encoding.Unicode.GetBytes("variant-A");
+        var at = bytes.AsSpan().IndexOf(tag);
+        Assert.True(at >= 0, "VariantTag's literal is in the assembly");
+        System.Text.Encoding.Unicode.GetBytes(variant.ToString()).CopyTo(bytes, at + tag.Length - 2);
+        File.WriteAllBytes(path, bytes);
+    }
+
     /// <summary>All values of one column, in row order, as .NET objects.</summary>
     public static List<object?> Column(GenevaTable table, string column)
     {

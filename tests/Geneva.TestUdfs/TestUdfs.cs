@@ -219,3 +219,13 @@ public sealed class ConsoleChatter : IScalarUdf
         return id * 2;
     }
 }
+
+/// <summary>
+/// Returns a fixed tag per row. Tests make a second build of this assembly by patching the tag's
+/// text in a copy ("variant-A" to "variant-B"), as a rebuild with new behaviour at the same path.
+/// </summary>
+[GenevaUdf("utf8", InputColumns = ["id"])]
+public sealed class VariantTag : IScalarUdf
+{
+    public object? Apply(object?[] args) => "variant-A";
+}
