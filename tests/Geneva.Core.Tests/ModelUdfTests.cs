@@ -34,7 +34,7 @@ public class ModelUdfTests
         Name = Path.GetFileNameWithoutExtension(file),
         Kind = UdfKind.Model,
         Source = Path.Combine(s_models, file),
-        SourceHash = "test",
+        SourceHash = UdfSourceHash.OfFiles(Path.Combine(s_models, file)),
         InputColumns = [input],
         OutputType = output,
         Batched = true,
