@@ -33,7 +33,7 @@ public sealed class TestFolder : IDisposable
 public static class TestData
 {
     /// <summary>The private runtime model workers start on where the system libstdc++ is too old (build.ps1 installs it).</summary>
-    public static string TorchRuntime => Environment.GetEnvironmentVariable(Execution.Workers.TorchWorkerLauncher.RuntimeVariable)
+    public static string TorchRuntime => Environment.GetEnvironmentVariable(Geneva.Torch.Launch.TorchWorkerLauncher.RuntimeVariable)
         ?? System.IO.Path.GetFullPath(System.IO.Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "module", "bin", "torch", "torch-runtime"));
 
     /// <summary>The repository root and the build configuration the tests were built in.</summary>
