@@ -25,8 +25,23 @@ public enum GenevaErrorCode
     CommitConflict,
     JobNotFound,
     JobNotResumable,
+
+    /// <summary>Another live run holds the job's or column's lease.</summary>
+    JobBusy,
     CheckpointCorrupt,
     OperationStopped,
+
+    /// <summary>A property of an input row could not be read (its getter threw).</summary>
+    RowPropertyUnreadable,
+
+    /// <summary>A row of an imported CSV file is malformed (more or fewer fields than the header).</summary>
+    CsvRowInvalid,
+
+    /// <summary>Rows to append give values for a column bound to a UDF, which backfills fill.</summary>
+    ComputedColumnValue,
+
+    /// <summary>A file to read (to import) does not exist.</summary>
+    FileNotFound,
 
     /// <summary>A UDF's file (assembly, model) has other bytes than when the UDF was bound.</summary>
     UdfChanged,

@@ -14,7 +14,13 @@ namespace Geneva.Core.Planning;
 /// </summary>
 public static class BackfillPlanner
 {
-    public static BackfillPlan Plan(GenevaTable table, BackfillRequest request, CheckpointStore store)
+    /// <summary>
+    /// Plans <paramref name="request"/> against <paramref name="table"/>'s version. Counting the rows
+    /// that need work reads every fragment, so <paramref name="cancel"/> is checked per fragment and
+    /// per batch read.
+    /// </summary>
+    public static BackfillPlan Plan(GenevaTable table, BackfillRequest request, CheckpointStore store,
+        CancellationToken cancel = default)
     {
         var manifest = table.Manifest;
         var field = manifest.GetField(request.Column);
@@ -31,7 +37,8 @@ public static class BackfillPlanner
         var skipped = 0;
         foreach (var fragment in manifest.Fragments)
         {
-            var planned = PlanFragment(table, fragment, field, udf, where, inputFields, filterFields, settings, store);
+            cancel.ThrowIfCancellationRequested();
+            var planned = PlanFragment(table, fragment, field, udf, where, inputFields, filterFields, settings, store, cancel);
             if (planned is null)
             {
                 skipped++;
@@ -83,7 +90,7 @@ public static class BackfillPlanner
 
     private static PlannedFragment? PlanFragment(GenevaTable table, FragmentEntry fragment, SchemaField field, UdfSpec udf,
         SqlExpression? where, IReadOnlyList<SchemaField> inputFields, IReadOnlyList<SchemaField> filterFields,
-        BackfillSettings settings, CheckpointStore store)
+        BackfillSettings settings, CheckpointStore store, CancellationToken cancel)
     {
         var targetFiles = fragment.FilesFor(field.Id);
         var inputFiles = FilesOf(fragment, inputFields);
@@ -106,8 +113,8 @@ public static class BackfillPlanner
         var matching = mode switch
         {
             FragmentMode.All or FragmentMode.Stale => fragment.RowCount,
-            FragmentMode.Nulls => CountNulls(table, fragment, field),
-            _ => CountMatches(table, fragment, where!, filterFields),
+            FragmentMode.Nulls => CountNulls(table, fragment, field, cancel),
+            _ => CountMatches(table, fragment, where!, filterFields, cancel),
         };
         if (matching == 0)
         {
@@ -178,20 +185,22 @@ public static class BackfillPlanner
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..32];
     }
 
-    private static long CountNulls(GenevaTable table, FragmentEntry fragment, SchemaField field)
+    private static long CountNulls(GenevaTable table, FragmentEntry fragment, SchemaField field, CancellationToken cancel)
     {
         using var reader = new FragmentReader(table.Path, fragment);
         var grid = Math.Max(1, reader.BatchGrid(field));
         long nulls = 0;
         for (var start = 0; start < fragment.RowCount; start += grid)
         {
+            cancel.ThrowIfCancellationRequested();
             var batch = reader.Read([field], start, Math.Min(grid, fragment.RowCount - start));
             nulls += batch.Column(0).NullCount;
         }
         return nulls;
     }
 
-    private static long CountMatches(GenevaTable table, FragmentEntry fragment, SqlExpression where, IReadOnlyList<SchemaField> fields)
+    private static long CountMatches(GenevaTable table, FragmentEntry fragment, SqlExpression where, IReadOnlyList<SchemaField> fields,
+        CancellationToken cancel)
     {
         if (fields.Count == 0)
         {
@@ -203,6 +212,7 @@ public static class BackfillPlanner
         long count = 0;
         for (var start = 0; start < fragment.RowCount; start += grid)
         {
+            cancel.ThrowIfCancellationRequested();
             var batch = reader.Read(fields, start, Math.Min(grid, fragment.RowCount - start));
             foreach (var match in where.EvaluateFilter(batch))
             {
