@@ -42,4 +42,7 @@ public enum GenevaErrorCode
 
     /// <summary>A file to read (to import) does not exist.</summary>
     FileNotFound,
+
+    /// <summary>A UDF's file (assembly, model) has other bytes than when the UDF was bound.</summary>
+    UdfChanged,
 }

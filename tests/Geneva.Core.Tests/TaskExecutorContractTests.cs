@@ -3,6 +3,7 @@ using Geneva.Core.Execution;
 using Geneva.Core.Execution.Workers;
 using Geneva.Core.Planning;
 using Geneva.Core.Storage;
+using Geneva.Core.Udfs;
 
 namespace Geneva.Core.Tests;
 
@@ -99,5 +100,22 @@ public abstract class TaskExecutorContractTests
 
         Assert.Equal(JobStatus.Done, result.Status);
         Assert.Equal(Enumerable.Range(0, 600).Select(i => (object?)(i * 2L)), TestData.Column(GenevaTable.Open(table.Path), "c"));
+    }
+
+    [Fact]
+    public void Start_UdfAssemblyChangedAfterBinding_FailsWithUdfChanged()
+    {
+        using var folder = new TestFolder();
+        var dll = Path.Combine(folder.Path, "udfs", "Geneva.TestUdfs.dll");
+        Directory.CreateDirectory(Path.GetDirectoryName(dll)!);
+        TestData.WriteUdfVariant(dll, 'A');
+        var table = TestData.Create(folder.Table(), 100).AddColumn("c", "utf8", DotNetUdfLoader.Describe(dll, "VariantTag"));
+        TestData.WriteUdfVariant(dll, 'B');
+
+        var e = Assert.ThrowsAny<GenevaException>(() => Backfill(table, new BackfillRequest { Column = "c" }));
+
+        Assert.Equal(GenevaErrorCode.UdfChanged, e.Code);
+        Assert.Contains("changed after", e.Message);
+        Assert.All(TestData.Column(GenevaTable.Open(table.Path), "c"), Assert.Null);
     }
 }

@@ -229,3 +229,13 @@ public sealed class BoomUntilFixed : IScalarUdf
     public object? Apply(object?[] args) =>
         !Fixed && (string?)args[1] == "boom" ? throw new InvalidOperationException("boom row") : (long)args[0]! * 2;
 }
+
+/// <summary>
+/// Returns a fixed tag per row. Tests make a second build of this assembly by patching the tag's
+/// text in a copy ("variant-A" to "variant-B"), as a rebuild with new behaviour at the same path.
+/// </summary>
+[GenevaUdf("utf8", InputColumns = ["id"])]
+public sealed class VariantTag : IScalarUdf
+{
+    public object? Apply(object?[] args) => "variant-A";
+}

@@ -8,7 +8,7 @@ internal sealed class DotNetUdfFactory : IUdfFactory
 
     public object Create(UdfSpec spec)
     {
-        var type = DotNetUdfLoader.FindType(spec.Source, spec.TypeName);
+        var type = DotNetUdfLoader.FindType(spec);
         object instance;
         try
         {

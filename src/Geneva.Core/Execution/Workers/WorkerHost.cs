@@ -125,6 +125,8 @@ public sealed class WorkerHost
         var spec = message.Spec!;
         try
         {
+            // A UDF file rebuilt after binding must not run under the old version (cheap: by size and time first).
+            UdfSourceHash.Verify(spec.Udf);
             var runner = Runner(spec, message.Sizing!, state);
             foreach (var receipt in runner.Run(spec, CancellationToken.None))
             {
