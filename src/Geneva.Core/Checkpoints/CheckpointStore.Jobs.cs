@@ -5,7 +5,7 @@ namespace Geneva.Core.Checkpoints;
 /// <summary>Jobs: their rows, runs, commits and status.</summary>
 public sealed partial class CheckpointStore
 {
-    public void CreateJob(JobRecord job)
+    public void CreateJob(JobRecord job) => Guarded(() =>
     {
         using var command = Command("""
             INSERT INTO jobs(job_id, column_name, udf_name, udf_version, where_text, status, request_json,
@@ -17,10 +17,10 @@ public sealed partial class CheckpointStore
             ("$tableVersion", job.TableVersion), ("$created", Time(job.CreatedAt)),
             ("$pid", Environment.ProcessId), ("$host", Environment.MachineName));
         command.ExecuteNonQuery();
-    }
+    });
 
     /// <summary>Marks a job running in this process (a fresh start or a resume) with its plan's totals.</summary>
-    public void StartRun(string jobId, long tableVersion, long rowsPlanned, int fragmentsPlanned, string udfVersion)
+    public void StartRun(string jobId, long tableVersion, long rowsPlanned, int fragmentsPlanned, string udfVersion) => Guarded(() =>
     {
         using var command = Command("""
             UPDATE jobs SET status = 'Running', table_version = $v, rows_planned = $rows, fragments_planned = $frags,
@@ -32,17 +32,17 @@ public sealed partial class CheckpointStore
             ("$udfVersion", udfVersion), ("$pid", Environment.ProcessId), ("$host", Environment.MachineName),
             ("$now", Time(DateTimeOffset.UtcNow)));
         command.ExecuteNonQuery();
-    }
+    });
 
-    public void FinishJob(string jobId, JobStatus status, string? error)
+    public void FinishJob(string jobId, JobStatus status, string? error) => Guarded(() =>
     {
         using var command = Command(
             "UPDATE jobs SET status = $status, error = $error, ended_at = $now, heartbeat_at = $now WHERE job_id = $id",
             ("$id", jobId), ("$status", status.ToString()), ("$error", error), ("$now", Time(DateTimeOffset.UtcNow)));
         command.ExecuteNonQuery();
-    }
+    });
 
-    public void RecordCommit(string jobId, int fragments, long rows, int retries)
+    public void RecordCommit(string jobId, int fragments, long rows, int retries) => Guarded(() =>
     {
         using var command = Command("""
             UPDATE jobs SET fragments_committed = fragments_committed + $frags, rows_committed = rows_committed + $rows,
@@ -51,11 +51,11 @@ public sealed partial class CheckpointStore
             """,
             ("$id", jobId), ("$frags", fragments), ("$rows", rows), ("$retries", retries), ("$now", Time(DateTimeOffset.UtcNow)));
         command.ExecuteNonQuery();
-    }
+    });
 
-    public JobRecord? GetJob(string jobId) => QueryJobs("WHERE job_id = $id", ("$id", jobId)).FirstOrDefault();
+    public JobRecord? GetJob(string jobId) => Guarded(() => QueryJobs("WHERE job_id = $id", ("$id", jobId)).FirstOrDefault());
 
-    public IReadOnlyList<JobRecord> ListJobs() => QueryJobs("ORDER BY created_at");
+    public IReadOnlyList<JobRecord> ListJobs() => Guarded(() => QueryJobs("ORDER BY created_at"));
 
     private List<JobRecord> QueryJobs(string tail, params (string, object?)[] args)
     {

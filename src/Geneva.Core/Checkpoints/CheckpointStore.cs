@@ -1,4 +1,5 @@
 using System.Globalization;
+using Geneva.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Geneva.Core.Checkpoints;
@@ -72,28 +73,37 @@ public sealed partial class CheckpointStore : IDisposable
 
     public static string PathFor(string tablePath) => Path.Combine(tablePath, Folder, "geneva.db");
 
-    public static CheckpointStore Open(string tablePath)
+    public static CheckpointStore Open(string tablePath) => Open(tablePath, TimeSpan.FromSeconds(30));
+
+    /// <param name="busyTimeout">How long a write waits for another process's lock before failing with DatabaseBusy.</param>
+    internal static CheckpointStore Open(string tablePath, TimeSpan busyTimeout)
     {
         var path = PathFor(tablePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        }
+        catch (IOException e)
+        {
+            throw StoreErrors.Map(e, path);
+        }
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Pooling = false,
-            DefaultTimeout = 30,
+            DefaultTimeout = Math.Max(1, (int)busyTimeout.TotalSeconds),
         }.ToString());
         try
         {
             connection.Open();
-            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;");
+            Execute(connection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds};");
             Execute(connection, Schema);
             AddMissingColumns(connection);
         }
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
-                $"The checkpoint database '{path}' cannot be opened: {e.Message}", path, e);
+            throw StoreErrors.Map(e, path);
         }
         return new CheckpointStore(connection, path, tablePath);
     }
@@ -143,8 +153,7 @@ public sealed partial class CheckpointStore : IDisposable
             catch (SqliteException e)
             {
                 connection.Dispose();
-                throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
-                    $"The checkpoint database '{path}' cannot be opened: {e.Message}", path, e);
+                throw StoreErrors.Map(e, path);
             }
         }
     }
@@ -194,6 +203,25 @@ public sealed partial class CheckpointStore : IDisposable
         }
         return command;
     }
+
+    /// <summary>Runs a store operation, turning SQLite failures (busy, full, corrupt) into GenevaExceptions.</summary>
+    private T Guarded<T>(Func<T> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (SqliteException e)
+        {
+            throw StoreErrors.Map(e, DatabasePath);
+        }
+    }
+
+    private void Guarded(Action operation) => Guarded(() =>
+    {
+        operation();
+        return true;
+    });
 
     private bool HasTable(string table)
     {

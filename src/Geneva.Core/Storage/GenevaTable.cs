@@ -220,7 +220,8 @@ public sealed class GenevaTable
     /// <summary>
     /// Commits a change as the next version. <paramref name="change"/> is applied to the latest
     /// version (not necessarily this one): when another writer commits first, the change is
-    /// re-applied on top of theirs, and it throws CommitConflict itself when it no longer applies.
+    /// re-applied on top of theirs (after a jittered backoff, see <see cref="CommitBackoff"/>), and it
+    /// throws CommitConflict itself when it no longer applies.
     /// </summary>
     public GenevaTable Commit(string operation, string? detail, Func<TableManifest, TableManifest> change) =>
         Commit(operation, detail, change, out _);
@@ -243,6 +244,10 @@ public sealed class GenevaTable
             {
                 attempts = attempt;
                 return new GenevaTable(Path, next);
+            }
+            if (attempt < MaxCommitAttempts)
+            {
+                Thread.Sleep(CommitBackoff.Delay(attempt, Random.Shared));
             }
         }
         throw new GenevaException(GenevaErrorCode.CommitConflict,
