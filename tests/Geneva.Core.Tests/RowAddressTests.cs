@@ -64,4 +64,16 @@ public class RowAddressTests
 
         Assert.All(table.Scan(["id"]), b => Assert.Equal(1, b.ColumnCount));
     }
+
+    [Fact]
+    public void Scan_WithRowAddressOverAColumnOfThatName_ThrowsInvalidArgument()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), rows: 5).AddColumn(RowAddress.ColumnName, "uint64", null);
+
+        var e = Assert.Throws<GenevaException>(() => table.Scan(includeRowAddress: true).ToList());
+
+        Assert.Equal(GenevaErrorCode.InvalidArgument, e.Code);
+        Assert.Equal(RowAddress.ColumnName, e.Target);
+    }
 }
