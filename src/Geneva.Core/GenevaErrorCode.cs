@@ -25,6 +25,9 @@ public enum GenevaErrorCode
     CommitConflict,
     JobNotFound,
     JobNotResumable,
+
+    /// <summary>Another live run holds the job's or column's lease.</summary>
+    JobBusy,
     CheckpointCorrupt,
     OperationStopped,
 

@@ -105,4 +105,17 @@ public sealed class ProcessTaskExecutorTests : TaskExecutorContractTests
         Assert.Equal(575, job.RowsCheckpointed);
         Assert.Equal(1, job.FragmentsCommitted);
     }
+
+    [Fact]
+    public void Start_UdfWritesToTheConsole_OutputArrivesAsWorkerNotices()
+    {
+        using var folder = new TestFolder();
+        var table = WithColumn(folder, "ConsoleChatter", "int64", rows: 300);
+        var result = Backfill(table, new BackfillRequest { Column = "c", CheckpointSize = 50, MinCheckpointSize = 50 });
+
+        Assert.Equal(JobStatus.Done, result.Status);
+        Assert.Contains(Notices, n => n.Contains("output: ") && n.Contains("chatter 205"));
+        Assert.Contains(Notices, n => n.Contains("output: ") && n.Contains("complaint 105"));
+        Assert.Contains(Notices, n => n.Contains("output: ..."));
+    }
 }

@@ -89,4 +89,15 @@ public abstract class TaskExecutorContractTests
         Assert.Equal([7, 260], Enumerable.Range(0, 500).Where(i => values[i] is null));
         Assert.All(values.Where(v => v is not null), v => Assert.Equal(2, v));
     }
+
+    [Fact]
+    public void Start_UdfWritesToTheConsole_JobFinishesWithCorrectValues()
+    {
+        using var folder = new TestFolder();
+        var table = WithColumn(folder, "ConsoleChatter", "int64", rows: 600);
+        var result = Backfill(table, new BackfillRequest { Column = "c", CheckpointSize = 50, MinCheckpointSize = 50 });
+
+        Assert.Equal(JobStatus.Done, result.Status);
+        Assert.Equal(Enumerable.Range(0, 600).Select(i => (object?)(i * 2L)), TestData.Column(GenevaTable.Open(table.Path), "c"));
+    }
 }

@@ -137,6 +137,19 @@ Describe 'Start-GenevaBackfill' {
         (Read-GenevaTable $t -Where 'f is null').id | Should -Be 7
     }
 
+    It 'skips a row whose output cannot be stored as the column type with -OnError Skip' {
+        $t = New-TestTable -Rows 20 -PerFragment 20
+        $body = { param($id) if ($id -eq 7) { 'seven' } else { $id } }
+        Add-GenevaColumn -Table $t -Name g -Udf (New-GenevaUdf -Name g -ScriptBlock $body -OutputType int64 -OnError Skip)
+        $r = Start-GenevaBackfill -Table $t -Column g
+        $r.Status | Should -Be 'Done'
+        $r.ErrorCount | Should -Be 1
+        (Read-GenevaTable $t -Where 'g is null').id | Should -Be 7
+        $e = Get-GenevaBackfillError -Table $t
+        ($e.RowOffset, $e.Action) | Should -Be @(6, 'Skip')
+        $e.Message | Should -Match "returned 'seven'"
+    }
+
     It 'retries a transient failure with the RetryTransient policy' {
         $t = New-TestTable -Rows 3 -PerFragment 3
         $counter = Join-Path $TestDrive "count-$(Get-Random)"

@@ -156,3 +156,21 @@ Describe 'A plan carries every field of its request' {
         foreach ($key in $values.Keys) { $request.$key | Should -Be $values[$key] -Because "the run's request keeps $key" }
     }
 }
+
+Describe 'Column completion' {
+    It 'completes -Column from a table named by <Name>' -ForEach @(
+        @{ Name = 'a table object'; Value = { Get-GenevaTable $args[0] } }
+        @{ Name = 'a plan'; Value = { Get-GenevaBackfillPlan -Table $args[0] -Column tlen } }
+        @{ Name = 'a job record'; Value = { Start-GenevaBackfill -Table $args[0] -Column tlen | Out-Null; Get-GenevaJob $args[0] } }
+    ) {
+        $t = New-TestTable -Rows 5
+        Add-GenevaColumn -Table $t -Name tlen -Udf (New-GenevaUdf -Name tlen -Expression 'length(text)' -OutputType int32)
+        $global:GenevaCompletionTable = & $Value $t
+        try {
+            $line = 'Start-GenevaBackfill -Table $global:GenevaCompletionTable -Column tl'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('tlen')
+        } finally {
+            Remove-Variable -Name GenevaCompletionTable -Scope Global
+        }
+    }
+}

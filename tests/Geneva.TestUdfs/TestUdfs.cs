@@ -197,3 +197,25 @@ public sealed class FailWithInner : IScalarUdf
     public object? Apply(object?[] args) =>
         throw new ApplicationException("outer failure", new FileNotFoundException("no such file"));
 }
+
+/// <summary>
+/// Writes to the console as careless UDF code does: a dot per row without a newline, a line now
+/// and then on stdout and stderr, and a line that looks like a worker protocol message. Returns id * 2.
+/// </summary>
+[GenevaUdf("int64", InputColumns = ["id"])]
+public sealed class ConsoleChatter : IScalarUdf
+{
+    public object? Apply(object?[] args)
+    {
+        var id = (long)args[0]!;
+        Console.Write('.');
+        if (id % 100 == 5)
+        {
+            Console.WriteLine($"chatter {id}");
+            Console.Error.WriteLine($"complaint {id}");
+            Console.Out.WriteLine("{\"type\":\"done\",\"taskNumber\":1}");
+            Console.Out.Flush();
+        }
+        return id * 2;
+    }
+}

@@ -59,11 +59,12 @@ public sealed partial class CheckpointStore
 
     private List<JobRecord> QueryJobs(string tail, params (string, object?)[] args)
     {
+        var running = LiveLeases().Select(l => l.JobId).ToHashSet(StringComparer.Ordinal);
         using var command = Command($"""
             SELECT job_id, column_name, udf_name, udf_version, where_text, status, request_json, table_version,
                    created_at, ended_at, error, rows_planned, fragments_planned, rows_checkpointed, udf_values_computed,
                    checkpoints, fragments_committed, rows_committed, error_count, udf_seconds, checkpoint_seconds,
-                   commit_retries, process_id, host_name, heartbeat_at, started_at, rows_before_run
+                   commit_retries, process_id, host_name, heartbeat_at, {Column("started_at", "NULL")}, {Column("rows_before_run", "0")}
             FROM jobs {tail}
             """, args);
         using var reader = command.ExecuteReader();
@@ -73,8 +74,9 @@ public sealed partial class CheckpointStore
             var status = Enum.Parse<JobStatus>(reader.GetString(5));
             var pid = reader.GetInt32(22);
             var host = reader.IsDBNull(23) ? null : reader.GetString(23);
-            if (status == JobStatus.Running && !IsAlive(pid, host))
+            if (status is JobStatus.Running or JobStatus.Pending && !running.Contains(reader.GetString(0)))
             {
+                // No live lease: its holder stopped heartbeating (killed or crashed), whatever process has its id now.
                 status = JobStatus.Interrupted;
             }
             result.Add(new JobRecord

@@ -6,18 +6,18 @@ public sealed partial class CheckpointStore
     /// <summary>Per-worker metrics of a job's latest run, from its checkpoints since the run began.</summary>
     private List<WorkerMetrics> WorkersOf(JobRecord job)
     {
-        if (job.StartedAt is not { } started)
+        if (job.StartedAt is not { } started || _missingColumns.Contains("worker"))
         {
             return [];
         }
-        using var command = Command("""
+        using var command = Command($"""
             SELECT worker, COUNT(*), SUM(row_count), SUM(udf_seconds), MAX(created_at),
                    (SELECT row_count FROM checkpoints l WHERE l.job_id = c.job_id AND l.worker IS c.worker
                     ORDER BY created_at DESC, rowid DESC LIMIT 1),
                    (SELECT udf_seconds + write_seconds FROM checkpoints l WHERE l.job_id = c.job_id AND l.worker IS c.worker
                     ORDER BY created_at DESC, rowid DESC LIMIT 1),
-                   MAX(device),
-                   (SELECT batch_size FROM checkpoints l WHERE l.job_id = c.job_id AND l.worker IS c.worker
+                   MAX({Column("device", "NULL")}),
+                   (SELECT {Column("batch_size", "NULL")} FROM checkpoints l WHERE l.job_id = c.job_id AND l.worker IS c.worker
                     ORDER BY created_at DESC, rowid DESC LIMIT 1)
             FROM checkpoints c WHERE job_id = $job AND created_at >= $started
             GROUP BY worker ORDER BY worker

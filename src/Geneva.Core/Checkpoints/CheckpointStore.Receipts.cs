@@ -81,6 +81,10 @@ public sealed partial class CheckpointStore
     /// <summary>The smallest device batch size any UDF instance of the job fell back to, so a resumed run starts there.</summary>
     public int? LearnedBatchSize(string jobId)
     {
+        if (_missingColumns.Contains("batch_size"))
+        {
+            return null;
+        }
         using var command = Command("SELECT MIN(batch_size) FROM checkpoints WHERE job_id = $job", ("$job", jobId));
         return command.ExecuteScalar() is long n ? (int)n : null;
     }
@@ -88,7 +92,7 @@ public sealed partial class CheckpointStore
     private List<CheckpointReceipt> QueryReceipts(string tail, params (string, object?)[] args)
     {
         using var command = Command($"""
-            SELECT fragment_key, fragment_id, row_start, row_count, batch_rows, file, bytes, checksum, rows_computed, udf_seconds, write_seconds, worker
+            SELECT fragment_key, fragment_id, row_start, row_count, batch_rows, file, bytes, checksum, rows_computed, udf_seconds, write_seconds, {Column("worker", "NULL")}
             FROM checkpoints {tail}
             """, args);
         using var reader = command.ExecuteReader();

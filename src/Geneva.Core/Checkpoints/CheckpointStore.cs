@@ -35,6 +35,9 @@ public sealed partial class CheckpointStore : IDisposable
             id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL,
             row_offset INTEGER NOT NULL, attempt INTEGER NOT NULL, error_type TEXT NOT NULL,
             message TEXT NOT NULL, action TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS leases(
+            resource TEXT PRIMARY KEY, job_id TEXT NOT NULL, column_name TEXT NOT NULL, holder TEXT NOT NULL,
+            acquired_at INTEGER NOT NULL, heartbeat_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS row_errors_job ON row_errors(job_id);
         CREATE INDEX IF NOT EXISTS checkpoints_job ON checkpoints(job_id, created_at);
         """;
@@ -54,6 +57,9 @@ public sealed partial class CheckpointStore : IDisposable
     private readonly SqliteConnection _connection;
 
     private readonly string _tablePath;
+
+    /// <summary>Added columns an older database opened read-only lacks (never migrated): read as their defaults.</summary>
+    private readonly HashSet<string> _missingColumns = [];
 
     private CheckpointStore(SqliteConnection connection, string path, string tablePath)
     {
@@ -92,6 +98,72 @@ public sealed partial class CheckpointStore : IDisposable
         return new CheckpointStore(connection, path, tablePath);
     }
 
+    /// <summary>
+    /// Opens the database only to read it: nothing is created, migrated or written, so reading commands
+    /// leave the table as it was and work on read-only media. A table without a database yet gets an
+    /// empty one in memory. Without a <c>-wal</c> file nobody has the database open for writing, and a
+    /// plain read-only connection would still create <c>-wal</c> and <c>-shm</c> (and, read-only, could
+    /// not remove them), so it is opened immutable; with one (a writer is running, or was killed) the
+    /// read-only connection shares the writer's files and sees its latest commits.
+    /// </summary>
+    public static CheckpointStore OpenReadOnly(string tablePath)
+    {
+        var path = PathFor(tablePath);
+        if (!File.Exists(path))
+        {
+            var memory = new SqliteConnection("Data Source=:memory:");
+            memory.Open();
+            Execute(memory, Schema);
+            return new CheckpointStore(memory, path, tablePath);
+        }
+        var immutable = !File.Exists(path + "-wal");
+        while (true)
+        {
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = immutable ? new Uri(path).AbsoluteUri + "?immutable=1" : path,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+                DefaultTimeout = 30,
+            }.ToString());
+            try
+            {
+                connection.Open();
+                Execute(connection, "PRAGMA busy_timeout=30000;");
+                var store = new CheckpointStore(connection, path, tablePath);
+                store.FindMissingColumns();
+                return store;
+            }
+            catch (SqliteException) when (!immutable)
+            {
+                // A leftover -wal on read-only media, whose -shm cannot be set up: read the main file alone.
+                connection.Dispose();
+                immutable = true;
+            }
+            catch (SqliteException e)
+            {
+                connection.Dispose();
+                throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
+                    $"The checkpoint database '{path}' cannot be opened: {e.Message}", path, e);
+            }
+        }
+    }
+
+    private void FindMissingColumns()
+    {
+        foreach (var (table, column, _) in s_addedColumns)
+        {
+            using var check = Command($"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'");
+            if (Convert.ToInt64(check.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                _missingColumns.Add(column);
+            }
+        }
+    }
+
+    /// <summary>The column, or <paramref name="fallback"/> (its default) in an older database read without migrating.</summary>
+    private string Column(string column, string fallback) => _missingColumns.Contains(column) ? fallback : column;
+
     private static void AddMissingColumns(SqliteConnection connection)
     {
         foreach (var (table, column, definition) in s_addedColumns)
@@ -121,6 +193,12 @@ public sealed partial class CheckpointStore : IDisposable
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
         return command;
+    }
+
+    private bool HasTable(string table)
+    {
+        using var command = Command("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $t", ("$t", table));
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
     private static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);

@@ -9,8 +9,10 @@ namespace Geneva.Core.Execution;
 /// <summary>
 /// Calls one UDF instance on a batch under its error policy. Scalar UDFs fail, retry or skip
 /// per row; batch UDFs retry per call, and Skip bisects a failing batch until the failing rows
-/// are isolated, so only they become null. Output is checked for type and length: a UDF that
-/// returns the wrong shape fails the job whatever the policy, since retrying cannot fix it.
+/// are isolated, so only they become null. A scalar UDF's value that cannot be stored as the
+/// output type is that row's error, handled by the policy like a throwing call. A batch output of
+/// the wrong type or length is a broken contract, not a row's error: it fails the job whatever
+/// the policy, since retrying or skipping cannot fix it.
 /// </summary>
 public sealed class UdfApplier : IDisposable
 {
@@ -123,57 +125,105 @@ public sealed class UdfApplier : IDisposable
         var args = new object?[columns.Length];
         for (var row = 0; row < input.Length; row++)
         {
-            for (var c = 0; c < columns.Length; c++)
-            {
-                args[c] = ArrowValues.GetValue(columns[c], row);
-            }
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    values[row] = udf.Apply(args);
-                    break;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    var action = Spec.OnError.Decide(e, attempt, out var rule);
-                    var offset = rowOffset(row);
-                    var key = RowKey.Render(input, row);
-                    if (action == ErrorAction.Retry)
-                    {
-                        errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Retry", key));
-                        _sleep(rule!.DelayBeforeAttempt(attempt, _random), cancel);
-                        cancel.ThrowIfCancellationRequested();
-                        continue;
-                    }
-                    if (action == ErrorAction.Skip)
-                    {
-                        errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Skip", key));
-                        values[row] = null;
-                        break;
-                    }
-                    errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Fail", key));
-                    throw new UdfFailedException(
-                        $"UDF '{Spec.Name}' failed on fragment {fragmentId}, row {offset} (attempt {attempt}): {e.Message}",
-                        fragmentId, e, errors.ToList());
-                }
-            }
+            values[row] = CallRow(udf, input, columns, args, row, null, jobId, fragmentId, rowOffset, errors, cancel);
             if ((row & 1023) == 1023)
             {
                 cancel.ThrowIfCancellationRequested();
             }
         }
+        while (true)
+        {
+            try
+            {
+                return ArrowValues.Build(_outputType, values);
+            }
+            catch (GenevaException e) when (e.Code == GenevaErrorCode.TypeMismatch && e.Target is int row && row < values.Length)
+            {
+                // A value that cannot be stored as the column's type is that row's error, under the
+                // policy like a throwing call: Skip nulls it, Retry calls the UDF again, Fail fails.
+                var invalid = NotConvertible(values[row], fragmentId, rowOffset(row), e);
+                values[row] = CallRow(udf, input, columns, args, row, invalid, jobId, fragmentId, rowOffset, errors, cancel);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Calls the UDF for one row under the error policy. When <paramref name="firstFailure"/> is
+    /// given, the first attempt already failed with it (its output could not be converted), and
+    /// later attempts check their output before it counts.
+    /// </summary>
+    private object? CallRow(IScalarUdf udf, RecordBatch input, IArrowArray[] columns, object?[] args, int row, Exception? firstFailure,
+        string jobId, int fragmentId, Func<int, int> rowOffset, List<RowError> errors, CancellationToken cancel)
+    {
+        for (var c = 0; c < columns.Length; c++)
+        {
+            args[c] = ArrowValues.GetValue(columns[c], row);
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            Exception failure;
+            if (attempt == 1 && firstFailure is not null)
+            {
+                failure = firstFailure;
+            }
+            else
+            {
+                try
+                {
+                    var value = udf.Apply(args);
+                    if (firstFailure is not null)
+                    {
+                        CheckConvertible(value, fragmentId, rowOffset(row));
+                    }
+                    return value;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failure = e;
+                }
+            }
+            var action = Spec.OnError.Decide(failure, attempt, out var rule);
+            var offset = rowOffset(row);
+            var key = RowKey.Render(input, row);
+            switch (action)
+            {
+                case ErrorAction.Retry:
+                    errors.Add(Error(jobId, fragmentId, offset, attempt, failure, "Retry", key));
+                    _sleep(rule!.DelayBeforeAttempt(attempt, _random), cancel);
+                    cancel.ThrowIfCancellationRequested();
+                    continue;
+                case ErrorAction.Skip:
+                    errors.Add(Error(jobId, fragmentId, offset, attempt, failure, "Skip", key));
+                    return null;
+                default:
+                    errors.Add(Error(jobId, fragmentId, offset, attempt, failure, "Fail", key));
+                    throw new UdfFailedException(failure is GenevaException { Code: GenevaErrorCode.UdfOutputInvalid }
+                            ? $"{failure.Message} (attempt {attempt})"
+                            : $"UDF '{Spec.Name}' failed on fragment {fragmentId}, row {offset} (attempt {attempt}): {failure.Message}",
+                        fragmentId, failure, errors.ToList());
+            }
+        }
+    }
+
+    private void CheckConvertible(object? value, int fragmentId, int offset)
+    {
         try
         {
-            return ArrowValues.Build(_outputType, values);
+            ArrowValues.Build(_outputType, [value]);
         }
         catch (GenevaException e) when (e.Code == GenevaErrorCode.TypeMismatch)
         {
-            var offset = e.Target is int row ? rowOffset(row) : -1;
-            throw new GenevaException(GenevaErrorCode.UdfOutputInvalid,
-                $"UDF '{Spec.Name}' returned a value that is not {_outputTypeName} on fragment {fragmentId}, row {offset}: " +
-                Unplaced(e.Message, e.Target as int?), fragmentId, e);
+            throw NotConvertible(value, fragmentId, offset, e);
         }
+    }
+
+    /// <summary>A row's output that cannot be stored as the output type; its inner exception is the conversion's (FormatException, ...).</summary>
+    private GenevaException NotConvertible(object? value, int fragmentId, int offset, GenevaException conversion)
+    {
+        var cause = conversion.InnerException ?? conversion;
+        return new GenevaException(GenevaErrorCode.UdfOutputInvalid,
+            $"UDF '{Spec.Name}' returned '{value}' ({value?.GetType().Name}), which is not {_outputTypeName}, " +
+            $"on fragment {fragmentId}, row {offset}: {Unplaced(cause.Message, conversion.Target as int?)}", fragmentId, cause);
     }
 
     private void Validate(IArrowArray output, int expectedLength, int fragmentId, int firstRow)

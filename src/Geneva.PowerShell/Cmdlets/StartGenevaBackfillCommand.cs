@@ -27,6 +27,10 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
     [Parameter]
     public SwitchParameter AsJob { get; set; }
 
+    /// <summary>Waits while another job computes the column, instead of failing with JobBusy.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
     protected override void ProcessRecord() => Guard(() =>
     {
         var (path, version, request) = ParameterSetName == PlanSet
@@ -39,8 +43,9 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
         {
             return;
         }
+        var wait = Wait.IsPresent;
         var launch = new BackfillLaunch(path, $"Start-GenevaBackfill -Table '{path}' -Column '{request.Column}'",
-            coordinator => coordinator.Start(GenevaTable.Open(path, version), request), request.Concurrency is not null);
+            coordinator => coordinator.Start(GenevaTable.Open(path, version), request, wait), request.Concurrency is not null);
         if (AsJob)
         {
             BackfillJobs.Start(this, launch, $"Backfill {request.Column}");

@@ -22,7 +22,7 @@ internal static class GenevaErrors
         GenevaErrorCode.ExpressionSyntax => ErrorCategory.ParserError,
         GenevaErrorCode.UdfLoadFailed => ErrorCategory.ResourceUnavailable,
         GenevaErrorCode.UdfOutputInvalid => ErrorCategory.InvalidResult,
-        GenevaErrorCode.CommitConflict => ErrorCategory.ResourceBusy,
+        GenevaErrorCode.CommitConflict or GenevaErrorCode.JobBusy => ErrorCategory.ResourceBusy,
         GenevaErrorCode.OperationStopped => ErrorCategory.OperationStopped,
         _ => ErrorCategory.InvalidOperation,
     };

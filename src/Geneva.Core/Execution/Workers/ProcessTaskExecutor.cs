@@ -97,6 +97,10 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
                 }
                 switch (message.Type)
                 {
+                    case WorkerMessage.Output:
+                        yield return new ExecutorNotice(
+                            $"Worker {worker.ProcessId} {(message.Stream == "stderr" ? "error output" : "output")}: {message.Message}");
+                        break;
                     case WorkerMessage.Hello:
                         yield return new ExecutorNotice($"Worker {message.Worker} started with {_instancesPerWorker} UDF instance(s).");
                         break;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Geneva.Core.Expressions;
 using Geneva.Core.Storage;
 using Geneva.Core.Udfs;
@@ -21,6 +22,10 @@ public sealed class WorkerHost
     private readonly string _name = $"{Environment.MachineName}:{Environment.ProcessId}";
     private readonly ConcurrentDictionary<string, AdaptiveCheckpointSizer> _sizers = new();
 
+    // Console.Out and Console.Error of a console worker (ForConsole); null when the streams were given.
+    private ConsoleOutputForwarder? _stdout;
+    private ConsoleOutputForwarder? _stderr;
+
     /// <param name="instanceThreadInit">Runs first on each instance thread (pwsh gives each its own runspace).</param>
     public WorkerHost(TextReader input, TextWriter output, int instances, Action? instanceThreadInit = null)
     {
@@ -41,8 +46,32 @@ public sealed class WorkerHost
                 instances = n;
             }
         }
-        return new WorkerHost(Console.In, Console.Out, instances).Run();
+        return ForConsole(instances).Run();
     }
+
+    /// <summary>
+    /// A worker on this process's stdin and stdout. It takes both as private streams before any UDF
+    /// loads, and points Console.In at nothing and Console.Out and Console.Error at forwarders that
+    /// send what UDF code writes as <see cref="WorkerMessage.Output"/> messages: the protocol never
+    /// shares a stream with UDF code, so a UDF that prints can neither corrupt nor fake a message.
+    /// </summary>
+    /// <param name="instanceThreadInit">Runs first on each instance thread (pwsh gives each its own runspace).</param>
+    public static WorkerHost ForConsole(int instances, Action? instanceThreadInit = null)
+    {
+        var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        var input = new StreamReader(Console.OpenStandardInput(), encoding);
+        var output = new StreamWriter(Console.OpenStandardOutput(), encoding);
+        var host = new WorkerHost(input, output, instances, instanceThreadInit);
+        host._stdout = new ConsoleOutputForwarder(line => host.SendOutput("stdout", line));
+        host._stderr = new ConsoleOutputForwarder(line => host.SendOutput("stderr", line));
+        Console.SetIn(TextReader.Null);
+        Console.SetOut(host._stdout);
+        Console.SetError(host._stderr);
+        return host;
+    }
+
+    private void SendOutput(string stream, string line) =>
+        Send(new WorkerMessage { Type = WorkerMessage.Output, Stream = stream, Message = line, Worker = _name });
 
     /// <summary>Runs until shutdown or end of input; returns the process exit code.</summary>
     public int Run()
@@ -122,6 +151,12 @@ public sealed class WorkerHost
                 Exception = WorkerExceptionInfo.From(e),
                 Worker = _name,
             });
+        }
+        finally
+        {
+            // A task's console output without a final newline (a dot per row) arrives with the task.
+            _stdout?.Flush();
+            _stderr?.Flush();
         }
     }
 

@@ -128,7 +128,11 @@ internal sealed class WorkerProcess : IPooledWorker
                 {
                     if (WorkerMessage.TryParse(line) is { } message)
                     {
-                        worker.Heard();
+                        if (message.Type != WorkerMessage.Output)
+                        {
+                            // A UDF that prints but never finishes a checkpoint is still hung.
+                            worker.Heard();
+                        }
                         worker._sink?.TryWrite((worker, message));
                     }
                 }
