@@ -303,6 +303,12 @@ Describe 'Read-GenevaTable' {
 }
 
 Describe 'Row addresses and row keys' {
+    It 'Get-GenevaBackfillError on a table that never ran a backfill lists nothing and writes nothing' {
+        $t = New-TestTable -Rows 3
+        @(Get-GenevaBackfillError -Table $t -ErrorAction Stop).Count | Should -Be 0
+        Test-Path (Join-Path $t '_geneva') | Should -BeFalse
+    }
+
     It 'Read-GenevaTable -IncludeRowAddress adds _rowaddr: (fragment id << 32) | row offset, as uint64' {
         $t = New-TestTable -Rows 10 -PerFragment 4
         $rows = @(Read-GenevaTable $t -Column id -IncludeRowAddress)
