@@ -297,6 +297,15 @@ Describe 'Read-GenevaTable' {
         $err.Exception.Position | Should -Be 5
     }
 
+    It 'reports a filter that fails on a row with that row''s fragment and offset' {
+        $err = { Read-GenevaTable $t -Where '10 / (id - 70) > 1' -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'ExpressionInvalid,Geneva.PowerShell.Cmdlets.ReadGenevaTableCommand'
+        # id 70 is row 5 of fragment 1 (64 rows a fragment).
+        $err.Exception.Message | Should -BeLike '*fragment 1, row 5:*Division by zero*'
+        @([regex]::Matches($err.Exception.Message, '\brow (\d+)')).Count | Should -Be 1
+        $err.TargetObject | Should -Be 1
+    }
+
     It 'reports an unknown column as ColumnNotFound' {
         { Read-GenevaTable $t -Column nope -ErrorAction Stop } | Should -Throw -ErrorId 'ColumnNotFound,Geneva.PowerShell.Cmdlets.ReadGenevaTableCommand'
     }
