@@ -122,7 +122,7 @@ public sealed partial class CheckpointStore
     public IReadOnlyList<RowError> ListErrors(string? jobId) => Guarded(() =>
     {
         using var command = Command(
-            "SELECT job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at, row_key FROM row_errors " +
+            $"SELECT job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at, {Column("row_key", "NULL")} FROM row_errors " +
             (jobId is null ? "" : "WHERE job_id = $job ") + "ORDER BY id",
             ("$job", jobId));
         using var reader = command.ExecuteReader();

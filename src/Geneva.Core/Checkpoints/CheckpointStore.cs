@@ -35,7 +35,7 @@ public sealed partial class CheckpointStore : IDisposable
         CREATE TABLE IF NOT EXISTS row_errors(
             id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL,
             row_offset INTEGER NOT NULL, attempt INTEGER NOT NULL, error_type TEXT NOT NULL,
-            message TEXT NOT NULL, action TEXT NOT NULL, created_at TEXT NOT NULL);
+            message TEXT NOT NULL, action TEXT NOT NULL, created_at TEXT NOT NULL, row_key TEXT);
         CREATE TABLE IF NOT EXISTS leases(
             resource TEXT PRIMARY KEY, job_id TEXT NOT NULL, column_name TEXT NOT NULL, holder TEXT NOT NULL,
             acquired_at INTEGER NOT NULL, heartbeat_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
