@@ -190,6 +190,36 @@ public sealed class HangOnPoison : IScalarUdf
     }
 }
 
+/// <summary>Throws an exception with an inner one, to check that both reach the caller.</summary>
+[GenevaUdf("int64", InputColumns = ["id"])]
+public sealed class FailWithInner : IScalarUdf
+{
+    public object? Apply(object?[] args) =>
+        throw new ApplicationException("outer failure", new FileNotFoundException("no such file"));
+}
+
+/// <summary>
+/// Writes to the console as careless UDF code does: a dot per row without a newline, a line now
+/// and then on stdout and stderr, and a line that looks like a worker protocol message. Returns id * 2.
+/// </summary>
+[GenevaUdf("int64", InputColumns = ["id"])]
+public sealed class ConsoleChatter : IScalarUdf
+{
+    public object? Apply(object?[] args)
+    {
+        var id = (long)args[0]!;
+        Console.Write('.');
+        if (id % 100 == 5)
+        {
+            Console.WriteLine($"chatter {id}");
+            Console.Error.WriteLine($"complaint {id}");
+            Console.Out.WriteLine("{\"type\":\"done\",\"taskNumber\":1}");
+            Console.Out.Flush();
+        }
+        return id * 2;
+    }
+}
+
 /// <summary>Throws for the value "boom" until a test sets <see cref="Fixed"/>: a failure that a later retry gets past.</summary>
 [GenevaUdf("int64", InputColumns = ["id", "text"], OnError = "Skip")]
 public sealed class BoomUntilFixed : IScalarUdf
@@ -198,4 +228,14 @@ public sealed class BoomUntilFixed : IScalarUdf
 
     public object? Apply(object?[] args) =>
         !Fixed && (string?)args[1] == "boom" ? throw new InvalidOperationException("boom row") : (long)args[0]! * 2;
+}
+
+/// <summary>
+/// Returns a fixed tag per row. Tests make a second build of this assembly by patching the tag's
+/// text in a copy ("variant-A" to "variant-B"), as a rebuild with new behaviour at the same path.
+/// </summary>
+[GenevaUdf("utf8", InputColumns = ["id"])]
+public sealed class VariantTag : IScalarUdf
+{
+    public object? Apply(object?[] args) => "variant-A";
 }

@@ -1,6 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace Geneva.Core.Checkpoints;
 
-/// <summary>A row whose UDF call failed; <see cref="Action"/> is what the error policy did.</summary>
+/// <summary>
+/// A row whose UDF call failed; <see cref="Action"/> is what the error policy did. <see cref="Key"/>
+/// renders the row's UDF input values (null for errors recorded before keys were).
+/// </summary>
 public sealed record RowError(
     string JobId,
     int FragmentId,
@@ -9,4 +14,10 @@ public sealed record RowError(
     string ErrorType,
     string Message,
     string Action,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? Key = null)
+{
+    /// <summary>The row's address (Lance's <c>_rowaddr</c>): fragment id in the high 32 bits, row offset in the low.</summary>
+    [JsonIgnore]
+    public ulong RowAddress => Storage.RowAddress.Of(FragmentId, RowOffset);
+}

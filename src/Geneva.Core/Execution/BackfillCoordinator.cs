@@ -30,7 +30,7 @@ public sealed class BackfillCoordinator
     /// </summary>
     public static BackfillPlan Plan(GenevaTable table, BackfillRequest request, CancellationToken cancel)
     {
-        using var store = CheckpointStore.Open(table.Path);
+        using var store = CheckpointStore.OpenReadOnly(table.Path);
         return BackfillPlanner.Plan(table, request, store, cancel);
     }
 
@@ -39,10 +39,13 @@ public sealed class BackfillCoordinator
     /// (the options' Cancel) while planning throws <see cref="OperationCanceledException"/> and records
     /// no job; a stop once the job runs returns a Stopped result.
     /// </summary>
-    public BackfillResult Start(GenevaTable table, BackfillRequest request)
+    /// <param name="waitForLease">Wait while another job computes the column, instead of refusing (JobBusy).</param>
+    public BackfillResult Start(GenevaTable table, BackfillRequest request, bool waitForLease = false)
     {
         using var store = CheckpointStore.Open(table.Path);
         var jobId = NewJobId();
+        using var lease = JobLease.ForColumn(table, request.Column, jobId, _options.Lease, waitForLease, _options.Cancel, _options.Log);
+        table = lease.Waited ? GenevaTable.Open(table.Path) : table;
         var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, jobId);
         store.CreateJob(new JobRecord
         {
@@ -64,11 +67,15 @@ public sealed class BackfillCoordinator
     /// version (checkpoint identity does not depend on the version, so saved work still counts).
     /// </summary>
     /// <param name="adjust">Changes execution settings of the stored request for this run (workers, timeouts).</param>
-    public BackfillResult Resume(string tablePath, string? jobId, Func<BackfillRequest, BackfillRequest>? adjust = null)
+    /// <param name="waitForLease">Wait while the job runs elsewhere, instead of refusing (JobBusy).</param>
+    public BackfillResult Resume(string tablePath, string? jobId, Func<BackfillRequest, BackfillRequest>? adjust = null,
+        bool waitForLease = false)
     {
         var table = GenevaTable.Open(tablePath);
         using var store = CheckpointStore.Open(table.Path);
         var job = FindResumable(store, jobId, table.Path);
+        using var lease = JobLease.ForJob(store, table, job, _options.Lease, waitForLease, _options.Cancel, _options.Log);
+        table = lease.Waited ? GenevaTable.Open(table.Path) : table;
         var request = JsonSerializer.Deserialize<BackfillRequest>(job.RequestJson)!;
         request = adjust?.Invoke(request) ?? request;
         var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, job.JobId);
@@ -81,14 +88,14 @@ public sealed class BackfillCoordinator
         {
             var job = store.GetJob(jobId) ?? throw new GenevaException(GenevaErrorCode.JobNotFound,
                 $"Table '{tablePath}' has no job '{jobId}'.", jobId);
-            if (job.Status is JobStatus.Done or JobStatus.Running)
+            if (job.Status is JobStatus.Done)
             {
                 throw new GenevaException(GenevaErrorCode.JobNotResumable,
-                    $"Job '{jobId}' is {job.Status.ToString().ToLowerInvariant()}; only interrupted, stopped or failed jobs resume.", jobId);
+                    $"Job '{jobId}' is done; only interrupted, stopped or failed jobs resume.", jobId);
             }
-            return job;
+            return job; // a running one is refused (or waited for) by its lease, naming its holder
         }
-        return store.ListJobs().LastOrDefault(j => j.Status is JobStatus.Interrupted or JobStatus.Stopped or JobStatus.Failed)
+        return store.ListJobs().LastOrDefault(j => j.Status is not JobStatus.Done)
             ?? throw new GenevaException(GenevaErrorCode.JobNotFound,
                 $"Table '{tablePath}' has no interrupted, stopped or failed job to resume.", tablePath);
     }

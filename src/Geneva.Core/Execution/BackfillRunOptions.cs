@@ -19,6 +19,9 @@ public sealed record BackfillRunOptions
     /// <summary>Chooses an executor once the job's UDF and settings are known (used when <see cref="Executor"/> is null).</summary>
     public Func<Udfs.UdfSpec, Planning.BackfillSettings, Workers.ITaskExecutor>? ExecutorFactory { get; init; }
 
+    /// <summary>The job lease's heartbeat, expiry and wait poll (tests shorten them).</summary>
+    public Checkpoints.LeaseOptions Lease { get; init; } = Checkpoints.LeaseOptions.Default;
+
     /// <summary>Replaces the retry wait, so tests need not sleep (in-process execution only).</summary>
     public Action<TimeSpan, CancellationToken>? Sleep { get; init; }
 }

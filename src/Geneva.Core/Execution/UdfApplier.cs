@@ -71,23 +71,29 @@ public sealed class UdfApplier : IDisposable
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 var action = Spec.OnError.Decide(e, attempt, out var rule);
-                var first = rowOffset(baseRow);
+                // An expression names the row it failed on (batch-relative); errors then point at that row.
+                var failing = FailingRow(e, input.Length);
+                var first = rowOffset(baseRow + (failing ?? 0));
+                var key = RowKey.Render(input, failing ?? 0);
                 switch (action)
                 {
                     case ErrorAction.Retry:
-                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Retry"));
+                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Retry", key, failing));
                         _sleep(rule!.DelayBeforeAttempt(attempt, _random), cancel);
                         continue;
                     case ErrorAction.Skip when input.Length == 1:
-                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Skip"));
+                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Skip", key, failing));
                         return ArrowValues.Build(_outputType, new object?[1]);
                     case ErrorAction.Skip:
                         return Bisect(udf, input, baseRow, jobId, fragmentId, rowOffset, errors, cancel);
                     default:
-                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Fail"));
+                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Fail", key, failing));
+                        var rows = failing is not null || input.Length == 1
+                            ? $"row {first}"
+                            : $"rows {first}..{rowOffset(baseRow + input.Length - 1)}";
                         throw new UdfFailedException(
-                            $"UDF '{Spec.Name}' failed on fragment {fragmentId}, rows {first}..{rowOffset(baseRow + input.Length - 1)}" +
-                            $" (attempt {attempt}): {e.Message}", fragmentId, e, errors.ToList());
+                            $"UDF '{Spec.Name}' failed on fragment {fragmentId}, {rows} (attempt {attempt}): {Unplaced(e.Message, failing)}",
+                            fragmentId, e, errors.ToList());
                 }
             }
             Validate(output, input.Length, fragmentId, rowOffset(baseRow));
@@ -119,7 +125,7 @@ public sealed class UdfApplier : IDisposable
         var args = new object?[columns.Length];
         for (var row = 0; row < input.Length; row++)
         {
-            values[row] = CallRow(udf, columns, args, row, null, jobId, fragmentId, rowOffset, errors, cancel);
+            values[row] = CallRow(udf, input, columns, args, row, null, jobId, fragmentId, rowOffset, errors, cancel);
             if ((row & 1023) == 1023)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -136,7 +142,7 @@ public sealed class UdfApplier : IDisposable
                 // A value that cannot be stored as the column's type is that row's error, under the
                 // policy like a throwing call: Skip nulls it, Retry calls the UDF again, Fail fails.
                 var invalid = NotConvertible(values[row], fragmentId, rowOffset(row), e);
-                values[row] = CallRow(udf, columns, args, row, invalid, jobId, fragmentId, rowOffset, errors, cancel);
+                values[row] = CallRow(udf, input, columns, args, row, invalid, jobId, fragmentId, rowOffset, errors, cancel);
             }
         }
     }
@@ -146,7 +152,7 @@ public sealed class UdfApplier : IDisposable
     /// given, the first attempt already failed with it (its output could not be converted), and
     /// later attempts check their output before it counts.
     /// </summary>
-    private object? CallRow(IScalarUdf udf, IArrowArray[] columns, object?[] args, int row, Exception? firstFailure,
+    private object? CallRow(IScalarUdf udf, RecordBatch input, IArrowArray[] columns, object?[] args, int row, Exception? firstFailure,
         string jobId, int fragmentId, Func<int, int> rowOffset, List<RowError> errors, CancellationToken cancel)
     {
         for (var c = 0; c < columns.Length; c++)
@@ -178,18 +184,19 @@ public sealed class UdfApplier : IDisposable
             }
             var action = Spec.OnError.Decide(failure, attempt, out var rule);
             var offset = rowOffset(row);
+            var key = RowKey.Render(input, row);
             switch (action)
             {
                 case ErrorAction.Retry:
-                    errors.Add(Error(jobId, fragmentId, offset, attempt, failure, "Retry"));
+                    errors.Add(Error(jobId, fragmentId, offset, attempt, failure, "Retry", key));
                     _sleep(rule!.DelayBeforeAttempt(attempt, _random), cancel);
                     cancel.ThrowIfCancellationRequested();
                     continue;
                 case ErrorAction.Skip:
-                    errors.Add(Error(jobId, fragmentId, offset, attempt, failure, "Skip"));
+                    errors.Add(Error(jobId, fragmentId, offset, attempt, failure, "Skip", key));
                     return null;
                 default:
-                    errors.Add(Error(jobId, fragmentId, offset, attempt, failure, "Fail"));
+                    errors.Add(Error(jobId, fragmentId, offset, attempt, failure, "Fail", key));
                     throw new UdfFailedException(failure is GenevaException { Code: GenevaErrorCode.UdfOutputInvalid }
                             ? $"{failure.Message} (attempt {attempt})"
                             : $"UDF '{Spec.Name}' failed on fragment {fragmentId}, row {offset} (attempt {attempt}): {failure.Message}",
@@ -216,7 +223,7 @@ public sealed class UdfApplier : IDisposable
         var cause = conversion.InnerException ?? conversion;
         return new GenevaException(GenevaErrorCode.UdfOutputInvalid,
             $"UDF '{Spec.Name}' returned '{value}' ({value?.GetType().Name}), which is not {_outputTypeName}, " +
-            $"on fragment {fragmentId}, row {offset}: {cause.Message}", fragmentId, cause);
+            $"on fragment {fragmentId}, row {offset}: {Unplaced(cause.Message, conversion.Target as int?)}", fragmentId, cause);
     }
 
     private void Validate(IArrowArray output, int expectedLength, int fragmentId, int firstRow)
@@ -248,9 +255,21 @@ public sealed class UdfApplier : IDisposable
         }
     }
 
-    private static RowError Error(string jobId, int fragmentId, int offset, int attempt, Exception e, string action) =>
-        new(jobId, fragmentId, offset, attempt, Innermost(e).GetType().FullName ?? "Exception", Innermost(e).Message, action,
-            DateTimeOffset.UtcNow);
+    private static RowError Error(string jobId, int fragmentId, int offset, int attempt, Exception e, string action,
+        string key, int? batchRow = null) =>
+        new(jobId, fragmentId, offset, attempt, Innermost(e).GetType().FullName ?? "Exception",
+            Unplaced(Innermost(e).Message, batchRow), action, DateTimeOffset.UtcNow, key);
+
+    /// <summary>The batch-relative row an engine error names (expression kernels, value conversion), if any.</summary>
+    private static int? FailingRow(Exception e, int rows) =>
+        Innermost(e) is GenevaException { Target: int row } && row >= 0 && row < rows ? row : null;
+
+    /// <summary>
+    /// An engine message without its batch-relative " at row N": the caller names the row by its
+    /// fragment offset, so the message gives one row number, not two that disagree.
+    /// </summary>
+    private static string Unplaced(string message, int? batchRow) =>
+        batchRow is { } row ? message.Replace($" at row {row}", "", StringComparison.Ordinal) : message;
 
     private static Exception Innermost(Exception e)
     {

@@ -254,8 +254,7 @@ public static class BackfillPlanner
             {
                 continue;
             }
-            var file = Path.Combine(tablePath, r.File);
-            if (!File.Exists(file) || new FileInfo(file).Length != r.Bytes)
+            if (!CheckpointFiles.Verify(tablePath, r))
             {
                 continue; // a lost or damaged checkpoint is recomputed, never trusted
             }

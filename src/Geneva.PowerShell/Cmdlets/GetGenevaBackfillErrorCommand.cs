@@ -20,7 +20,7 @@ public sealed class GetGenevaBackfillErrorCommand : GenevaCmdlet
     protected override void ProcessRecord() => Guard(() =>
     {
         var table = GenevaTable.Open(Table);
-        using var store = CheckpointStore.Open(table.Path);
+        using var store = CheckpointStore.OpenReadOnly(table.Path);
         WriteObject(store.ListErrors(JobId), enumerateCollection: true);
     });
 }

@@ -21,7 +21,7 @@ public sealed class GetGenevaJobCommand : GenevaCmdlet
     protected override void ProcessRecord() => Guard(() =>
     {
         var table = GenevaTable.Open(Table);
-        using var store = CheckpointStore.Open(table.Path);
+        using var store = CheckpointStore.OpenReadOnly(table.Path);
         if (JobId is null)
         {
             WriteObject(store.ListJobs(), enumerateCollection: true);

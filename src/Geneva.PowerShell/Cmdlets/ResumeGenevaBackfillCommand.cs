@@ -27,6 +27,10 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
     [Parameter]
     public SwitchParameter AsJob { get; set; }
 
+    /// <summary>Waits while the job runs elsewhere, instead of failing with JobBusy.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
     /// <summary>Worker processes for this run, instead of the job's own setting.</summary>
     [Parameter]
     [ValidateRange(1, 1024)]
@@ -50,14 +54,10 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
         }
         var path = ResolvePath(Table);
         var jobId = JobId;
-        var (concurrency, intra, timeout) = (Concurrency, IntraApplierConcurrency, CheckpointTimeout);
+        var adjust = BackfillRequestFields.RunTimeOverrides(MyInvocation.BoundParameters);
+        var wait = Wait.IsPresent;
         var launch = new BackfillLaunch(path, $"Resume-GenevaBackfill -Table '{path}'" + (jobId is null ? "" : $" -JobId '{jobId}'"),
-            coordinator => coordinator.Resume(path, jobId, request => request with
-            {
-                Concurrency = concurrency ?? request.Concurrency,
-                IntraApplierConcurrency = intra ?? request.IntraApplierConcurrency,
-                CheckpointTimeout = timeout ?? request.CheckpointTimeout,
-            }), ConcurrencyGiven: concurrency is not null);
+            coordinator => coordinator.Resume(path, jobId, adjust, wait), ConcurrencyGiven: Concurrency is not null);
         if (AsJob)
         {
             BackfillJobs.Start(this, launch, $"Resume {jobId ?? Path.GetFileName(path)}");

@@ -19,6 +19,7 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
     private const string PlanSet = "Plan";
     private ForegroundBackfill? _run;
 
+    /// <summary>A plan from Get-GenevaBackfillPlan, live or read back (Import-Clixml, ConvertFrom-Json).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PlanSet)]
     public PSObject? Plan { get; set; }
 
@@ -26,18 +27,25 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
     [Parameter]
     public SwitchParameter AsJob { get; set; }
 
+    /// <summary>Waits while another job computes the column, instead of failing with JobBusy.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
     protected override void ProcessRecord() => Guard(() =>
     {
         var (path, version, request) = ParameterSetName == PlanSet
             ? PlanArgument.Read(Plan!)
             : (Table, (long?)null, BuildRequest());
+        // The plan's filter, NumFrags and checkpoint sizes stay; workers and timeout may be given for this run.
+        request = BackfillRequestFields.RunTimeOverrides(MyInvocation.BoundParameters)(request);
         path = ResolvePath(path);
         if (!ShouldProcess(path, $"Backfill column '{request.Column}'" + (request.Where is null ? "" : $" where {request.Where}")))
         {
             return;
         }
+        var wait = Wait.IsPresent;
         var launch = new BackfillLaunch(path, $"Start-GenevaBackfill -Table '{path}' -Column '{request.Column}'",
-            coordinator => coordinator.Start(GenevaTable.Open(path, version), request), request.Concurrency is not null);
+            coordinator => coordinator.Start(GenevaTable.Open(path, version), request, wait), request.Concurrency is not null);
         if (AsJob)
         {
             BackfillJobs.Start(this, launch, $"Backfill {request.Column}");

@@ -12,17 +12,18 @@ internal static class GenevaErrors
     public static ErrorCategory Category(GenevaErrorCode code) => code switch
     {
         GenevaErrorCode.InvalidArgument or GenevaErrorCode.ExpressionInvalid or GenevaErrorCode.UdfDefinitionInvalid
-            => ErrorCategory.InvalidArgument,
+            or GenevaErrorCode.ComputedColumnValue => ErrorCategory.InvalidArgument,
         GenevaErrorCode.TableNotFound or GenevaErrorCode.VersionNotFound or GenevaErrorCode.ColumnNotFound
-            or GenevaErrorCode.JobNotFound => ErrorCategory.ObjectNotFound,
+            or GenevaErrorCode.JobNotFound or GenevaErrorCode.FileNotFound => ErrorCategory.ObjectNotFound,
         GenevaErrorCode.TableExists or GenevaErrorCode.ColumnExists => ErrorCategory.ResourceExists,
         GenevaErrorCode.ManifestCorrupt or GenevaErrorCode.DataFileCorrupt or GenevaErrorCode.CheckpointCorrupt
-            => ErrorCategory.InvalidData,
+            or GenevaErrorCode.RowPropertyUnreadable or GenevaErrorCode.CsvRowInvalid => ErrorCategory.InvalidData,
         GenevaErrorCode.TypeMismatch => ErrorCategory.InvalidType,
         GenevaErrorCode.ExpressionSyntax => ErrorCategory.ParserError,
-        GenevaErrorCode.UdfLoadFailed => ErrorCategory.ResourceUnavailable,
+        GenevaErrorCode.UdfLoadFailed or GenevaErrorCode.DiskFull or GenevaErrorCode.StorageUnavailable
+            => ErrorCategory.ResourceUnavailable,
         GenevaErrorCode.UdfOutputInvalid => ErrorCategory.InvalidResult,
-        GenevaErrorCode.CommitConflict => ErrorCategory.ResourceBusy,
+        GenevaErrorCode.CommitConflict or GenevaErrorCode.JobBusy or GenevaErrorCode.DatabaseBusy => ErrorCategory.ResourceBusy,
         GenevaErrorCode.OperationStopped => ErrorCategory.OperationStopped,
         _ => ErrorCategory.InvalidOperation,
     };
