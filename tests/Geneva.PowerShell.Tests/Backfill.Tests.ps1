@@ -184,6 +184,18 @@ Describe 'Start-GenevaBackfill' {
         (Read-GenevaTable $t -Where 'w is null').Count | Should -Be 0
     }
 
+    It 'computes in worker processes only the rows a sparse filter left, in a handful of checkpoints' {
+        $t = New-TestTable -Rows 3000 -PerFragment 1500
+        Add-GenevaColumn -Table $t -Name v -Udf (New-GenevaUdf -Name v -Expression 'id * 2' -OutputType int64)
+        $first = Start-GenevaBackfill -Table $t -Column v -Where 'id < 1490 or id > 1510' -Concurrency 1
+        $first.UdfValuesComputed | Should -Be 2979
+        $rest = Start-GenevaBackfill -Table $t -Column v -Concurrency 1
+        $rest.UdfValuesComputed | Should -Be 21
+        $rest.Checkpoints | Should -BeLessOrEqual 4 -Because 'rows that are only copied never make a checkpoint of their own'
+        (Read-GenevaTable $t | Where-Object { $_.v -ne 2 * $_.id }).Count | Should -Be 0
+        (Start-GenevaBackfill -Table $t -Column v).UdfValuesComputed | Should -Be 0
+    }
+
     It 'retries a transient failure with the RetryTransient policy' {
         $t = New-TestTable -Rows 3 -PerFragment 3
         $counter = Join-Path $TestDrive "count-$(Get-Random)"

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Geneva.Core.Checkpoints;
 using Geneva.Core.Planning;
 using Geneva.Core.Storage;
-using Geneva.Core.Udfs;
 
 namespace Geneva.Core.Execution;
 

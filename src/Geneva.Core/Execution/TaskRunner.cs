@@ -12,12 +12,18 @@ namespace Geneva.Core.Execution;
 /// The worker side of a backfill: runs tasks of one UDF instance against one pinned table
 /// version, cutting each task into checkpoints sized by its <see cref="AdaptiveCheckpointSizer"/>,
 /// reading inputs straight from the table files and writing each checkpoint's output file.
+/// When a task computes only some rows (Filter, Remaining and Nulls modes), checkpoint sizes count
+/// the rows computed and the other rows are copied from the column's current values.
 /// It yields receipts and writes no database: a receipt counts once the coordinator records it.
 /// </summary>
 public sealed class TaskRunner : IDisposable
 {
     private readonly GenevaTable _table;
     private readonly UdfApplier _applier;
+    /// <summary>
+    /// The filter the runner was made with, kept to save a parse: each task brings its own filter
+    /// (<see cref="TaskSpec.Where"/>, the rows of its fragment to compute), which is what counts.
+    /// </summary>
     private readonly SqlExpression? _where;
     private readonly SchemaField _target;
     private readonly Field _outputField;
