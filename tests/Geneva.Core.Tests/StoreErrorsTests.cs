@@ -1,4 +1,5 @@
 using Geneva.Core.Checkpoints;
+using Geneva.Core.Planning;
 using Geneva.Core.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -8,7 +9,7 @@ public class StoreErrorsTests
 {
     private static JobRecord Job(string id) => new()
     {
-        JobId = id, Column = "c", UdfName = "u", UdfVersion = "v", RequestJson = "{}",
+        JobId = id, Column = "c", UdfName = "u", UdfVersion = "v", Request = new BackfillRequest { Column = "c" },
         Status = JobStatus.Pending, CreatedAt = DateTimeOffset.UtcNow,
     };
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Geneva.Core.Planning;
 using Microsoft.Data.Sqlite;
 
 namespace Geneva.Core.Checkpoints;
@@ -13,7 +15,7 @@ public sealed partial class CheckpointStore
             VALUES($id, $column, $udf, $version, $where, $status, $request, $tableVersion, $created, $pid, $host, $created)
             """,
             ("$id", job.JobId), ("$column", job.Column), ("$udf", job.UdfName), ("$version", job.UdfVersion),
-            ("$where", job.Where), ("$status", job.Status.ToString()), ("$request", job.RequestJson),
+            ("$where", job.Where), ("$status", job.Status.ToString()), ("$request", JsonSerializer.Serialize(job.Request)),
             ("$tableVersion", job.TableVersion), ("$created", Time(job.CreatedAt)),
             ("$pid", Environment.ProcessId), ("$host", Environment.MachineName));
         command.ExecuteNonQuery();
@@ -88,7 +90,7 @@ public sealed partial class CheckpointStore
                 UdfVersion = reader.GetString(3),
                 Where = reader.IsDBNull(4) ? null : reader.GetString(4),
                 Status = status,
-                RequestJson = reader.GetString(6),
+                Request = ReadRequest(reader.GetString(6), reader.GetString(1), reader.IsDBNull(4) ? null : reader.GetString(4)),
                 TableVersion = reader.GetInt64(7),
                 CreatedAt = ParseTime(reader.GetValue(8))!.Value,
                 EndedAt = ParseTime(reader.GetValue(9)),
@@ -112,5 +114,21 @@ public sealed partial class CheckpointStore
             });
         }
         return result.Select(job => job with { Workers = WorkersOf(job) }).ToList();
+    }
+
+    /// <summary>
+    /// The stored request; one that cannot be read (damaged, or from a build that wrote another shape)
+    /// falls back to the job's column and filter, kept in their own columns, so listing jobs never fails on it.
+    /// </summary>
+    private static BackfillRequest ReadRequest(string json, string column, string? where)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<BackfillRequest>(json) ?? new BackfillRequest { Column = column, Where = where };
+        }
+        catch (JsonException)
+        {
+            return new BackfillRequest { Column = column, Where = where };
+        }
     }
 }

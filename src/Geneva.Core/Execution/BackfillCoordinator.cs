@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Geneva.Core.Checkpoints;
 using Geneva.Core.Planning;
 using Geneva.Core.Storage;
@@ -55,7 +54,7 @@ public sealed class BackfillCoordinator
             UdfVersion = plan.UdfVersion,
             Where = plan.Where,
             Status = JobStatus.Pending,
-            RequestJson = JsonSerializer.Serialize(request),
+            Request = request,
             TableVersion = table.Version,
             CreatedAt = DateTimeOffset.UtcNow,
         });
@@ -76,7 +75,7 @@ public sealed class BackfillCoordinator
         var job = FindResumable(store, jobId, table.Path);
         using var lease = JobLease.ForJob(store, table, job, _options.Lease, waitForLease, _options.Cancel, _options.Log);
         table = lease.Waited ? GenevaTable.Open(table.Path) : table;
-        var request = JsonSerializer.Deserialize<BackfillRequest>(job.RequestJson)!;
+        var request = job.Request;
         request = adjust?.Invoke(request) ?? request;
         var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, job.JobId);
         return Run(store, table, plan, job.JobId);
