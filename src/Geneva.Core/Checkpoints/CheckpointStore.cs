@@ -97,7 +97,8 @@ public sealed partial class CheckpointStore : IDisposable
         {
             connection.Open();
             Execute(connection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds};");
-            Execute(connection, Schema);
+            // One transaction, so a reader that opens the new file meanwhile sees every table or none.
+            Execute(connection, "BEGIN IMMEDIATE;" + Schema + "COMMIT;");
             AddMissingColumns(connection);
         }
         catch (SqliteException e)
@@ -121,10 +122,7 @@ public sealed partial class CheckpointStore : IDisposable
         var path = PathFor(tablePath);
         if (!File.Exists(path))
         {
-            var memory = new SqliteConnection("Data Source=:memory:");
-            memory.Open();
-            Execute(memory, Schema);
-            return new CheckpointStore(memory, path, tablePath);
+            return Empty(path, tablePath);
         }
         var immutable = !File.Exists(path + "-wal");
         while (true)
@@ -140,6 +138,12 @@ public sealed partial class CheckpointStore : IDisposable
             {
                 connection.Open();
                 Execute(connection, "PRAGMA busy_timeout=30000;");
+                if (!HasSchema(connection))
+                {
+                    // A writer has just created the file and not yet its tables: nothing is recorded yet.
+                    connection.Dispose();
+                    return Empty(path, tablePath);
+                }
                 var store = new CheckpointStore(connection, path, tablePath);
                 store.FindMissingColumns();
                 return store;
@@ -156,6 +160,22 @@ public sealed partial class CheckpointStore : IDisposable
                 throw StoreErrors.Map(e, path);
             }
         }
+    }
+
+    /// <summary>An empty database in memory, for reading a table that has none (yet).</summary>
+    private static CheckpointStore Empty(string path, string tablePath)
+    {
+        var memory = new SqliteConnection("Data Source=:memory:");
+        memory.Open();
+        Execute(memory, Schema);
+        return new CheckpointStore(memory, path, tablePath);
+    }
+
+    private static bool HasSchema(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'jobs'";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
     private void FindMissingColumns()
