@@ -29,6 +29,15 @@ public enum GenevaErrorCode
     /// <summary>Another live run holds the job's or column's lease.</summary>
     JobBusy,
     CheckpointCorrupt,
+
+    /// <summary>The table's SQLite database stayed locked by another process past the busy timeout.</summary>
+    DatabaseBusy,
+
+    /// <summary>The disk holding the table is full.</summary>
+    DiskFull,
+
+    /// <summary>The table's storage cannot be read or written (an I/O or permission failure).</summary>
+    StorageUnavailable,
     OperationStopped,
 
     /// <summary>A property of an input row could not be read (its getter threw).</summary>

@@ -63,7 +63,7 @@ public class CheckpointStoreTests
         using var writer = CheckpointStore.Open(table.Path);
         writer.CreateJob(new JobRecord
         {
-            JobId = "j", Column = "len", UdfName = "u", UdfVersion = "v", RequestJson = "{}",
+            JobId = "j", Column = "len", UdfName = "u", UdfVersion = "v", Request = new BackfillRequest { Column = "c" },
             Status = JobStatus.Pending, CreatedAt = DateTimeOffset.UtcNow,
         });
         writer.FinishJob("j", JobStatus.Stopped, "stopped");

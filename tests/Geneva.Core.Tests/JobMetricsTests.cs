@@ -66,7 +66,7 @@ public class JobMetricsTests
     {
         var job = new JobRecord
         {
-            JobId = "j", Column = "c", UdfName = "u", UdfVersion = "v", RequestJson = "{}",
+            JobId = "j", Column = "c", UdfName = "u", UdfVersion = "v", Request = new BackfillRequest { Column = "c" },
             Status = JobStatus.Running,
             StartedAt = DateTimeOffset.UtcNow.AddSeconds(-10),
             RowsBeforeRun = 500,

@@ -97,7 +97,8 @@ public sealed class ProcessTaskExecutorTests : TaskExecutorContractTests
         Assert.Contains("killed as hung (no checkpoint for 1 s)", e.Message);
         Assert.Contains("rows 50..", e.Message);
         Assert.Equal(2, notices.Count(n => n.Contains("Re-sending fragment 1 rows 50..")));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        // A bound far above the 3 x 1 s timeouts, only to prove the job does not wait forever (CI machines are slow and shared).
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(5), $"took {clock.Elapsed}");
         using var store = CheckpointStore.Open(table.Path);
         var job = store.ListJobs().Single();
         Assert.Equal(JobStatus.Failed, job.Status);

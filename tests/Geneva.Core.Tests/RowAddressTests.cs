@@ -64,4 +64,32 @@ public class RowAddressTests
 
         Assert.All(table.Scan(["id"]), b => Assert.Equal(1, b.ColumnCount));
     }
+
+    [Fact]
+    public void Scan_WithRowAddressOverAColumnOfThatName_ThrowsInvalidArgument()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), rows: 5).AddColumn(RowAddress.ColumnName, "uint64", null);
+
+        var e = Assert.Throws<GenevaException>(() => table.Scan(includeRowAddress: true).ToList());
+
+        Assert.Equal(GenevaErrorCode.InvalidArgument, e.Code);
+        Assert.Equal(RowAddress.ColumnName, e.Target);
+    }
+
+    [Fact]
+    public void Scan_FilterFailsOnARow_NamesItsFragmentRowNotItsBatchRow()
+    {
+        using var folder = new TestFolder();
+        // Batches of 4 rows: id 17 is row 1 of its batch, row 7 of fragment 1.
+        var table = TestData.Create(folder.Table(), rows: 25, rowsPerFragment: 10, batchRows: 4);
+        var where = Planning.BackfillPlanner.ParseFilter(table, "10 / (id - 17) > 1");
+
+        var e = Assert.Throws<GenevaException>(() => table.Scan(["id"], where).ToList());
+
+        Assert.Equal(GenevaErrorCode.ExpressionInvalid, e.Code);
+        Assert.StartsWith("The filter failed on fragment 1, row 7: Division by zero", e.Message);
+        Assert.DoesNotContain("row 1", e.Message);
+        Assert.Equal(1, e.Target);
+    }
 }

@@ -76,4 +76,42 @@ public class RowErrorTests
         Assert.Equal([("old", (string?)null), ("new", "id=4")], errors.Select(e => (e.JobId, e.Key)));
         Assert.Equal(RowAddress.Of(2, 7), errors[0].RowAddress);
     }
+
+    [Fact]
+    public void OpenReadOnly_RowErrorsWithoutKeyColumn_ListsThemWithoutKey()
+    {
+        using var folder = new TestFolder();
+        var tablePath = folder.Table();
+        var dbPath = CheckpointStore.PathFor(tablePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(dbPath)!);
+        using (var old = new SqliteConnection($"Data Source={dbPath};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE row_errors(
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL,
+                    row_offset INTEGER NOT NULL, attempt INTEGER NOT NULL, error_type TEXT NOT NULL,
+                    message TEXT NOT NULL, action TEXT NOT NULL, created_at TEXT NOT NULL);
+                INSERT INTO row_errors(job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at)
+                VALUES('old', 2, 7, 1, 'System.Exception', 'old failure', 'Skip', '2026-01-01T00:00:00.0000000+00:00');
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        using var store = CheckpointStore.OpenReadOnly(tablePath);
+
+        var error = Assert.Single(store.ListErrors(null));
+        Assert.Equal(("old", (string?)null), (error.JobId, error.Key));
+    }
+
+    [Fact]
+    public void OpenReadOnly_NoDatabase_ListsNoErrors()
+    {
+        using var folder = new TestFolder();
+
+        using var store = CheckpointStore.OpenReadOnly(folder.Table());
+
+        Assert.Empty(store.ListErrors(null));
+    }
 }

@@ -126,6 +126,7 @@ Describe 'A plan carries every field of its request' {
             Concurrency             = 1
             IntraApplierConcurrency = 2
             CheckpointTimeout       = 77
+            RetryErrors             = $true
         }
         $script:properties = [Geneva.Core.Planning.BackfillRequest].GetProperties().Name
     }

@@ -124,7 +124,7 @@ Describe 'Format views' {
 
     It 'keeps Format-List * showing every property' {
         $text = Get-GenevaJob $table | Select-Object -First 1 | Format-List * | Format-Text
-        $text | Should -Match 'RequestJson\s+:'
+        $text | Should -Match 'Request\s+:'
         $text | Should -Match 'UdfSeconds\s+:'
     }
 }

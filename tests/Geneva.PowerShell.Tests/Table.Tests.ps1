@@ -297,12 +297,27 @@ Describe 'Read-GenevaTable' {
         $err.Exception.Position | Should -Be 5
     }
 
+    It 'reports a filter that fails on a row with that row''s fragment and offset' {
+        $err = { Read-GenevaTable $t -Where '10 / (id - 70) > 1' -ErrorAction Stop } |
+            Should -Throw -PassThru -ErrorId 'ExpressionInvalid,Geneva.PowerShell.Cmdlets.ReadGenevaTableCommand'
+        # id 70 is row 5 of fragment 1 (64 rows a fragment).
+        $err.Exception.Message | Should -BeLike '*fragment 1, row 5:*Division by zero*'
+        @([regex]::Matches($err.Exception.Message, '\brow (\d+)')).Count | Should -Be 1
+        $err.TargetObject | Should -Be 1
+    }
+
     It 'reports an unknown column as ColumnNotFound' {
         { Read-GenevaTable $t -Column nope -ErrorAction Stop } | Should -Throw -ErrorId 'ColumnNotFound,Geneva.PowerShell.Cmdlets.ReadGenevaTableCommand'
     }
 }
 
 Describe 'Row addresses and row keys' {
+    It 'Get-GenevaBackfillError on a table that never ran a backfill lists nothing and writes nothing' {
+        $t = New-TestTable -Rows 3
+        @(Get-GenevaBackfillError -Table $t -ErrorAction Stop).Count | Should -Be 0
+        Test-Path (Join-Path $t '_geneva') | Should -BeFalse
+    }
+
     It 'Read-GenevaTable -IncludeRowAddress adds _rowaddr: (fragment id << 32) | row offset, as uint64' {
         $t = New-TestTable -Rows 10 -PerFragment 4
         $rows = @(Read-GenevaTable $t -Column id -IncludeRowAddress)

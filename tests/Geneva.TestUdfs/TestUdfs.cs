@@ -220,6 +220,16 @@ public sealed class ConsoleChatter : IScalarUdf
     }
 }
 
+/// <summary>Throws for the value "boom" until a test sets <see cref="Fixed"/>: a failure that a later retry gets past.</summary>
+[GenevaUdf("int64", InputColumns = ["id", "text"], OnError = "Skip")]
+public sealed class BoomUntilFixed : IScalarUdf
+{
+    public static volatile bool Fixed;
+
+    public object? Apply(object?[] args) =>
+        !Fixed && (string?)args[1] == "boom" ? throw new InvalidOperationException("boom row") : (long)args[0]! * 2;
+}
+
 /// <summary>
 /// Returns a fixed tag per row. Tests make a second build of this assembly by patching the tag's
 /// text in a copy ("variant-A" to "variant-B"), as a rebuild with new behaviour at the same path.

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Geneva.Core.Planning;
 using Microsoft.Data.Sqlite;
 
 namespace Geneva.Core.Checkpoints;
@@ -5,7 +7,7 @@ namespace Geneva.Core.Checkpoints;
 /// <summary>Jobs: their rows, runs, commits and status.</summary>
 public sealed partial class CheckpointStore
 {
-    public void CreateJob(JobRecord job)
+    public void CreateJob(JobRecord job) => Guarded(() =>
     {
         using var command = Command("""
             INSERT INTO jobs(job_id, column_name, udf_name, udf_version, where_text, status, request_json,
@@ -13,14 +15,14 @@ public sealed partial class CheckpointStore
             VALUES($id, $column, $udf, $version, $where, $status, $request, $tableVersion, $created, $pid, $host, $created)
             """,
             ("$id", job.JobId), ("$column", job.Column), ("$udf", job.UdfName), ("$version", job.UdfVersion),
-            ("$where", job.Where), ("$status", job.Status.ToString()), ("$request", job.RequestJson),
+            ("$where", job.Where), ("$status", job.Status.ToString()), ("$request", JsonSerializer.Serialize(job.Request)),
             ("$tableVersion", job.TableVersion), ("$created", Time(job.CreatedAt)),
             ("$pid", Environment.ProcessId), ("$host", Environment.MachineName));
         command.ExecuteNonQuery();
-    }
+    });
 
     /// <summary>Marks a job running in this process (a fresh start or a resume) with its plan's totals.</summary>
-    public void StartRun(string jobId, long tableVersion, long rowsPlanned, int fragmentsPlanned, string udfVersion)
+    public void StartRun(string jobId, long tableVersion, long rowsPlanned, int fragmentsPlanned, string udfVersion) => Guarded(() =>
     {
         using var command = Command("""
             UPDATE jobs SET status = 'Running', table_version = $v, rows_planned = $rows, fragments_planned = $frags,
@@ -32,17 +34,17 @@ public sealed partial class CheckpointStore
             ("$udfVersion", udfVersion), ("$pid", Environment.ProcessId), ("$host", Environment.MachineName),
             ("$now", Time(DateTimeOffset.UtcNow)));
         command.ExecuteNonQuery();
-    }
+    });
 
-    public void FinishJob(string jobId, JobStatus status, string? error)
+    public void FinishJob(string jobId, JobStatus status, string? error) => Guarded(() =>
     {
         using var command = Command(
             "UPDATE jobs SET status = $status, error = $error, ended_at = $now, heartbeat_at = $now WHERE job_id = $id",
             ("$id", jobId), ("$status", status.ToString()), ("$error", error), ("$now", Time(DateTimeOffset.UtcNow)));
         command.ExecuteNonQuery();
-    }
+    });
 
-    public void RecordCommit(string jobId, int fragments, long rows, int retries)
+    public void RecordCommit(string jobId, int fragments, long rows, int retries) => Guarded(() =>
     {
         using var command = Command("""
             UPDATE jobs SET fragments_committed = fragments_committed + $frags, rows_committed = rows_committed + $rows,
@@ -51,11 +53,11 @@ public sealed partial class CheckpointStore
             """,
             ("$id", jobId), ("$frags", fragments), ("$rows", rows), ("$retries", retries), ("$now", Time(DateTimeOffset.UtcNow)));
         command.ExecuteNonQuery();
-    }
+    });
 
-    public JobRecord? GetJob(string jobId) => QueryJobs("WHERE job_id = $id", ("$id", jobId)).FirstOrDefault();
+    public JobRecord? GetJob(string jobId) => Guarded(() => QueryJobs("WHERE job_id = $id", ("$id", jobId)).FirstOrDefault());
 
-    public IReadOnlyList<JobRecord> ListJobs() => QueryJobs("ORDER BY created_at");
+    public IReadOnlyList<JobRecord> ListJobs() => Guarded(() => QueryJobs("ORDER BY created_at"));
 
     private List<JobRecord> QueryJobs(string tail, params (string, object?)[] args)
     {
@@ -88,7 +90,7 @@ public sealed partial class CheckpointStore
                 UdfVersion = reader.GetString(3),
                 Where = reader.IsDBNull(4) ? null : reader.GetString(4),
                 Status = status,
-                RequestJson = reader.GetString(6),
+                Request = ReadRequest(reader.GetString(6), reader.GetString(1), reader.IsDBNull(4) ? null : reader.GetString(4)),
                 TableVersion = reader.GetInt64(7),
                 CreatedAt = ParseTime(reader.GetValue(8))!.Value,
                 EndedAt = ParseTime(reader.GetValue(9)),
@@ -112,5 +114,21 @@ public sealed partial class CheckpointStore
             });
         }
         return result.Select(job => job with { Workers = WorkersOf(job) }).ToList();
+    }
+
+    /// <summary>
+    /// The stored request; one that cannot be read (damaged, or from a build that wrote another shape)
+    /// falls back to the job's column and filter, kept in their own columns, so listing jobs never fails on it.
+    /// </summary>
+    private static BackfillRequest ReadRequest(string json, string column, string? where)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<BackfillRequest>(json) ?? new BackfillRequest { Column = column, Where = where };
+        }
+        catch (JsonException)
+        {
+            return new BackfillRequest { Column = column, Where = where };
+        }
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class CheckpointStore
     /// is live: one IMMEDIATE transaction reads and writes, so two callers cannot both win. Returns null
     /// when taken, else the live holder.
     /// </summary>
-    internal LeaseHolder? TryTakeLease(string resource, string jobId, string column, string holder, TimeSpan expiry)
+    internal LeaseHolder? TryTakeLease(string resource, string jobId, string column, string holder, TimeSpan expiry) => Guarded(() =>
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
         var now = Now();
@@ -40,7 +40,7 @@ public sealed partial class CheckpointStore
         }
         transaction.Commit();
         return null;
-    }
+    });
 
     /// <summary>Pushes a held lease's expiry forward; false when it is no longer this holder's (taken over after expiring).</summary>
     internal bool RenewLease(string resource, string holder, TimeSpan expiry)

@@ -6,7 +6,7 @@ namespace Geneva.Core.Checkpoints;
 public sealed partial class CheckpointStore
 {
     /// <summary>Records a receipt, its row errors and the job's counters in one transaction: the checkpoint.</summary>
-    public void Record(string jobId, CheckpointReceipt receipt)
+    public void Record(string jobId, CheckpointReceipt receipt) => Guarded(() =>
     {
         using var transaction = _connection.BeginTransaction();
         using (var insert = Command("""
@@ -42,10 +42,10 @@ public sealed partial class CheckpointStore
             update.ExecuteNonQuery();
         }
         transaction.Commit();
-    }
+    });
 
     /// <summary>Records errors that end a job without a checkpoint (a row that failed the job).</summary>
-    public void RecordErrors(IReadOnlyList<RowError> errors)
+    public void RecordErrors(IReadOnlyList<RowError> errors) => Guarded(() =>
     {
         using var transaction = _connection.BeginTransaction();
         foreach (var error in errors)
@@ -56,7 +56,7 @@ public sealed partial class CheckpointStore
             update.ExecuteNonQuery();
         }
         transaction.Commit();
-    }
+    });
 
     private void InsertRowError(RowError error, SqliteTransaction transaction)
     {
@@ -71,15 +71,28 @@ public sealed partial class CheckpointStore
         insert.ExecuteNonQuery();
     }
 
-    public IReadOnlyList<CheckpointReceipt> ForFragment(string fragmentKey) =>
-        QueryReceipts("WHERE fragment_key = $key ORDER BY row_start", ("$key", fragmentKey));
+    public IReadOnlyList<CheckpointReceipt> ForFragment(string fragmentKey) => Guarded(() =>
+        QueryReceipts("WHERE fragment_key = $key ORDER BY row_start", ("$key", fragmentKey)));
 
     /// <summary>Every checkpoint of a job in the order they were made: the adaptive sizer's ramp.</summary>
-    public IReadOnlyList<CheckpointReceipt> ForJob(string jobId) =>
-        QueryReceipts("WHERE job_id = $job ORDER BY created_at, rowid", ("$job", jobId));
+    public IReadOnlyList<CheckpointReceipt> ForJob(string jobId) => Guarded(() =>
+        QueryReceipts("WHERE job_id = $job ORDER BY created_at, rowid", ("$job", jobId)));
+
+    /// <summary>Every checkpoint file a receipt names (relative to the table).</summary>
+    internal IReadOnlyList<string> ReceiptFiles() => Guarded(() =>
+    {
+        using var command = Command("SELECT DISTINCT file FROM checkpoints");
+        using var reader = command.ExecuteReader();
+        var result = new List<string>();
+        while (reader.Read())
+        {
+            result.Add(reader.GetString(0));
+        }
+        return result;
+    });
 
     /// <summary>The smallest device batch size any UDF instance of the job fell back to, so a resumed run starts there.</summary>
-    public int? LearnedBatchSize(string jobId)
+    public int? LearnedBatchSize(string jobId) => Guarded<int?>(() =>
     {
         if (_missingColumns.Contains("batch_size"))
         {
@@ -87,7 +100,7 @@ public sealed partial class CheckpointStore
         }
         using var command = Command("SELECT MIN(batch_size) FROM checkpoints WHERE job_id = $job", ("$job", jobId));
         return command.ExecuteScalar() is long n ? (int)n : null;
-    }
+    });
 
     private List<CheckpointReceipt> QueryReceipts(string tail, params (string, object?)[] args)
     {
@@ -106,10 +119,10 @@ public sealed partial class CheckpointStore
         return result;
     }
 
-    public IReadOnlyList<RowError> ListErrors(string? jobId)
+    public IReadOnlyList<RowError> ListErrors(string? jobId) => Guarded(() =>
     {
         using var command = Command(
-            "SELECT job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at, row_key FROM row_errors " +
+            $"SELECT job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at, {Column("row_key", "NULL")} FROM row_errors " +
             (jobId is null ? "" : "WHERE job_id = $job ") + "ORDER BY id",
             ("$job", jobId));
         using var reader = command.ExecuteReader();
@@ -121,5 +134,5 @@ public sealed partial class CheckpointStore
                 reader.IsDBNull(8) ? null : reader.GetString(8)));
         }
         return result;
-    }
+    });
 }

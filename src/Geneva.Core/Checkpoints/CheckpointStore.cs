@@ -1,4 +1,5 @@
 using System.Globalization;
+using Geneva.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Geneva.Core.Checkpoints;
@@ -34,7 +35,7 @@ public sealed partial class CheckpointStore : IDisposable
         CREATE TABLE IF NOT EXISTS row_errors(
             id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL,
             row_offset INTEGER NOT NULL, attempt INTEGER NOT NULL, error_type TEXT NOT NULL,
-            message TEXT NOT NULL, action TEXT NOT NULL, created_at TEXT NOT NULL);
+            message TEXT NOT NULL, action TEXT NOT NULL, created_at TEXT NOT NULL, row_key TEXT);
         CREATE TABLE IF NOT EXISTS leases(
             resource TEXT PRIMARY KEY, job_id TEXT NOT NULL, column_name TEXT NOT NULL, holder TEXT NOT NULL,
             acquired_at INTEGER NOT NULL, heartbeat_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
@@ -72,28 +73,38 @@ public sealed partial class CheckpointStore : IDisposable
 
     public static string PathFor(string tablePath) => Path.Combine(tablePath, Folder, "geneva.db");
 
-    public static CheckpointStore Open(string tablePath)
+    public static CheckpointStore Open(string tablePath) => Open(tablePath, TimeSpan.FromSeconds(30));
+
+    /// <param name="busyTimeout">How long a write waits for another process's lock before failing with DatabaseBusy.</param>
+    internal static CheckpointStore Open(string tablePath, TimeSpan busyTimeout)
     {
         var path = PathFor(tablePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        }
+        catch (IOException e)
+        {
+            throw StoreErrors.Map(e, path);
+        }
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Pooling = false,
-            DefaultTimeout = 30,
+            DefaultTimeout = Math.Max(1, (int)busyTimeout.TotalSeconds),
         }.ToString());
         try
         {
             connection.Open();
-            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;");
-            Execute(connection, Schema);
+            Execute(connection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds};");
+            // One transaction, so a reader that opens the new file meanwhile sees every table or none.
+            Execute(connection, "BEGIN IMMEDIATE;" + Schema + "COMMIT;");
             AddMissingColumns(connection);
         }
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
-                $"The checkpoint database '{path}' cannot be opened: {e.Message}", path, e);
+            throw StoreErrors.Map(e, path);
         }
         return new CheckpointStore(connection, path, tablePath);
     }
@@ -111,10 +122,7 @@ public sealed partial class CheckpointStore : IDisposable
         var path = PathFor(tablePath);
         if (!File.Exists(path))
         {
-            var memory = new SqliteConnection("Data Source=:memory:");
-            memory.Open();
-            Execute(memory, Schema);
-            return new CheckpointStore(memory, path, tablePath);
+            return Empty(path, tablePath);
         }
         var immutable = !File.Exists(path + "-wal");
         while (true)
@@ -130,6 +138,12 @@ public sealed partial class CheckpointStore : IDisposable
             {
                 connection.Open();
                 Execute(connection, "PRAGMA busy_timeout=30000;");
+                if (!HasSchema(connection))
+                {
+                    // A writer has just created the file and not yet its tables: nothing is recorded yet.
+                    connection.Dispose();
+                    return Empty(path, tablePath);
+                }
                 var store = new CheckpointStore(connection, path, tablePath);
                 store.FindMissingColumns();
                 return store;
@@ -143,10 +157,25 @@ public sealed partial class CheckpointStore : IDisposable
             catch (SqliteException e)
             {
                 connection.Dispose();
-                throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
-                    $"The checkpoint database '{path}' cannot be opened: {e.Message}", path, e);
+                throw StoreErrors.Map(e, path);
             }
         }
+    }
+
+    /// <summary>An empty database in memory, for reading a table that has none (yet).</summary>
+    private static CheckpointStore Empty(string path, string tablePath)
+    {
+        var memory = new SqliteConnection("Data Source=:memory:");
+        memory.Open();
+        Execute(memory, Schema);
+        return new CheckpointStore(memory, path, tablePath);
+    }
+
+    private static bool HasSchema(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'jobs'";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
     private void FindMissingColumns()
@@ -194,6 +223,25 @@ public sealed partial class CheckpointStore : IDisposable
         }
         return command;
     }
+
+    /// <summary>Runs a store operation, turning SQLite failures (busy, full, corrupt) into GenevaExceptions.</summary>
+    private T Guarded<T>(Func<T> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (SqliteException e)
+        {
+            throw StoreErrors.Map(e, DatabasePath);
+        }
+    }
+
+    private void Guarded(Action operation) => Guarded(() =>
+    {
+        operation();
+        return true;
+    });
 
     private bool HasTable(string table)
     {

@@ -10,11 +10,13 @@ namespace Geneva.Core.Checkpoints;
 /// renewed by a heartbeat every <see cref="LeaseOptions.Heartbeat"/> on a pool thread (with its own
 /// connection), released on dispose. A holder that stops heartbeating (killed, crashed, frozen)
 /// loses the lease after <see cref="LeaseOptions.Expiry"/>; its job then shows as interrupted and
-/// may be resumed elsewhere.
+/// may be resumed elsewhere. Releasing it ends the job's run, so the table's orphaned checkpoint and
+/// temporary files are collected then (<see cref="CheckpointFiles.CollectOrphans"/>).
 /// </summary>
 public sealed class JobLease : IDisposable
 {
     private readonly CheckpointStore _store;
+    private readonly string _tablePath;
     private readonly string _resource;
     private readonly LeaseOptions _options;
     private readonly CancellationTokenSource _stop = new();
@@ -24,9 +26,11 @@ public sealed class JobLease : IDisposable
     /// <summary>Set by the heartbeat when it found the lease gone: this process stalled past the expiry and another took it.</summary>
     private volatile bool _lost;
 
-    private JobLease(CheckpointStore store, string resource, string jobId, string holder, bool waited, LeaseOptions options)
+    private JobLease(CheckpointStore store, string tablePath, string resource, string jobId, string holder, bool waited,
+        LeaseOptions options)
     {
         _store = store;
+        _tablePath = tablePath;
         _resource = resource;
         _options = options;
         JobId = jobId;
@@ -69,7 +73,7 @@ public sealed class JobLease : IDisposable
                 var other = store.TryTakeLease(resource, jobId, field.Name, holder, options.Expiry);
                 if (other is null)
                 {
-                    return new JobLease(store, resource, jobId, holder, waited, options);
+                    return new JobLease(store, table.Path, resource, jobId, holder, waited, options);
                 }
                 var busy = Busy(other, jobId, table.Path);
                 if (!wait)
@@ -174,6 +178,15 @@ public sealed class JobLease : IDisposable
         }
         _disposed = true;
         StopHeartbeat();
+        try
+        {
+            // The job is over: its files in flight are gone with it, so what nothing refers to is garbage.
+            CheckpointFiles.CollectOrphans(_tablePath, _store, Holder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or GenevaException)
+        {
+            // Best effort: a later job collects what this one could not.
+        }
         try
         {
             _store.ReleaseLease(_resource, Holder);

@@ -1,45 +1,50 @@
+using Geneva.Core.Planning;
+
 namespace Geneva.Core.Checkpoints;
 
-/// <summary>A backfill job as stored in the table's SQLite database.</summary>
+/// <summary>
+/// A backfill job as stored in the table's SQLite database. Read-only to callers (the store and the
+/// engine set it), so a PowerShell user cannot change a job object into something it is not.
+/// </summary>
 public sealed record JobRecord
 {
-    public required string JobId { get; init; }
+    public string JobId { get; internal init; } = "";
     /// <summary>The table the job belongs to, so a job object can be piped to Resume-GenevaBackfill.</summary>
-    public string TablePath { get; init; } = "";
-    public required string Column { get; init; }
-    public required string UdfName { get; init; }
-    public required string UdfVersion { get; init; }
-    public string? Where { get; init; }
-    public JobStatus Status { get; init; }
-    /// <summary>The request (column, filter, settings) as JSON, so Resume can replan it.</summary>
-    public required string RequestJson { get; init; }
-    public long TableVersion { get; init; }
-    public DateTimeOffset CreatedAt { get; init; }
-    public DateTimeOffset? EndedAt { get; init; }
-    public string? Error { get; init; }
-    public long RowsPlanned { get; init; }
-    public int FragmentsPlanned { get; init; }
-    public long RowsCheckpointed { get; init; }
-    public long UdfValuesComputed { get; init; }
-    public int Checkpoints { get; init; }
-    public int FragmentsCommitted { get; init; }
-    public long RowsCommitted { get; init; }
-    public long ErrorCount { get; init; }
-    public double UdfSeconds { get; init; }
-    public double CheckpointSeconds { get; init; }
-    public int CommitRetries { get; init; }
-    public int ProcessId { get; init; }
-    public string? HostName { get; init; }
-    public DateTimeOffset? HeartbeatAt { get; init; }
+    public string TablePath { get; internal init; } = "";
+    public string Column { get; internal init; } = "";
+    public string UdfName { get; internal init; } = "";
+    public string UdfVersion { get; internal init; } = "";
+    public string? Where { get; internal init; }
+    public JobStatus Status { get; internal init; }
+    /// <summary>The request (column, filter, settings) the job was started with, which a resume replans; JSON only in storage.</summary>
+    public BackfillRequest Request { get; internal init; } = new() { Column = "" };
+    public long TableVersion { get; internal init; }
+    public DateTimeOffset CreatedAt { get; internal init; }
+    public DateTimeOffset? EndedAt { get; internal init; }
+    public string? Error { get; internal init; }
+    public long RowsPlanned { get; internal init; }
+    public int FragmentsPlanned { get; internal init; }
+    public long RowsCheckpointed { get; internal init; }
+    public long UdfValuesComputed { get; internal init; }
+    public int Checkpoints { get; internal init; }
+    public int FragmentsCommitted { get; internal init; }
+    public long RowsCommitted { get; internal init; }
+    public long ErrorCount { get; internal init; }
+    public double UdfSeconds { get; internal init; }
+    public double CheckpointSeconds { get; internal init; }
+    public int CommitRetries { get; internal init; }
+    public int ProcessId { get; internal init; }
+    public string? HostName { get; internal init; }
+    public DateTimeOffset? HeartbeatAt { get; internal init; }
 
     /// <summary>When the latest run (the start, or the latest resume) began.</summary>
-    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; internal init; }
 
     /// <summary>Rows checkpointed before the latest run began; RowsPlanned counts that run's rows.</summary>
-    public long RowsBeforeRun { get; init; }
+    public long RowsBeforeRun { get; internal init; }
 
     /// <summary>Per-worker metrics of the latest run.</summary>
-    public IReadOnlyList<WorkerMetrics> Workers { get; init; } = [];
+    public IReadOnlyList<WorkerMetrics> Workers { get; internal init; } = [];
 
     /// <summary>The devices the latest run's UDF instances chose (model UDFs), for example cpu or cuda:0.</summary>
     public string? Device => Workers.Select(w => w.Device).OfType<string>().Distinct().ToList() is { Count: > 0 } devices

@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Geneva.Core.Checkpoints;
 using Geneva.Core.Planning;
 using Geneva.Core.Storage;
-using Geneva.Core.Udfs;
 
 namespace Geneva.Core.Execution;
 
@@ -47,7 +45,7 @@ public sealed class BackfillCoordinator
         var jobId = NewJobId();
         using var lease = JobLease.ForColumn(table, request.Column, jobId, _options.Lease, waitForLease, _options.Cancel, _options.Log);
         table = lease.Waited ? GenevaTable.Open(table.Path) : table;
-        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel);
+        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, jobId);
         store.CreateJob(new JobRecord
         {
             JobId = jobId,
@@ -56,7 +54,7 @@ public sealed class BackfillCoordinator
             UdfVersion = plan.UdfVersion,
             Where = plan.Where,
             Status = JobStatus.Pending,
-            RequestJson = JsonSerializer.Serialize(request),
+            Request = request,
             TableVersion = table.Version,
             CreatedAt = DateTimeOffset.UtcNow,
         });
@@ -77,9 +75,9 @@ public sealed class BackfillCoordinator
         var job = FindResumable(store, jobId, table.Path);
         using var lease = JobLease.ForJob(store, table, job, _options.Lease, waitForLease, _options.Cancel, _options.Log);
         table = lease.Waited ? GenevaTable.Open(table.Path) : table;
-        var request = JsonSerializer.Deserialize<BackfillRequest>(job.RequestJson)!;
+        var request = job.Request;
         request = adjust?.Invoke(request) ?? request;
-        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel);
+        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, job.JobId);
         return Run(store, table, plan, job.JobId);
     }
 

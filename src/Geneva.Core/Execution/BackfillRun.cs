@@ -30,6 +30,9 @@ internal sealed class BackfillRun
     /// <summary>Tasks still running per fragment; a fragment is finished when its count reaches 0.</summary>
     private readonly Dictionary<int, int> _tasksLeft;
 
+    /// <summary>Rows skipped after an error per fragment, from this run's receipts.</summary>
+    private readonly Dictionary<int, long> _skippedByFragment = [];
+
     private UdfSpec _udf;
     private GenevaTable _current;
     private long _rowsDone;
@@ -98,7 +101,7 @@ internal sealed class BackfillRun
     private void RunTasks()
     {
         var tasks = _plan.Fragments.SelectMany(f => f.Tasks.Select(t => new TaskSpec(_jobId, _table.Path, _table.Version,
-            _plan.Column, _udf, _plan.Where, f.FragmentId, f.Mode, f.Key, t.Offset, t.RowCount))).ToList();
+            _plan.Column, _udf, f.Where, f.FragmentId, f.Mode, f.Key, t.Offset, t.RowCount))).ToList();
         var sizing = new Workers.CheckpointSizing(_plan.Settings.MinCheckpointSize, _plan.Settings.MaxCheckpointSize,
             (_options.CheckpointTarget ?? AdaptiveCheckpointSizer.DefaultTarget).TotalSeconds);
         var executor = _options.Executor
@@ -135,7 +138,9 @@ internal sealed class BackfillRun
         _rowsDone += receipt.RowCount;
         _computed += receipt.RowsComputed;
         _errorCount += receipt.Errors.Count;
-        _skipped += receipt.Errors.Count(x => x.Action == "Skip");
+        var skipped = receipt.Errors.Count(x => x.Action == "Skip");
+        _skipped += skipped;
+        _skippedByFragment[receipt.FragmentId] = _skippedByFragment.GetValueOrDefault(receipt.FragmentId) + skipped;
         _checkpoints++;
         CheckSkipLimits(_udf.OnError, _skipped, _plan.RowsToCompute);
         Report(receipt.RowCount, null);
@@ -149,11 +154,20 @@ internal sealed class BackfillRun
         }
     }
 
-    /// <summary>Queues a fragment whose checkpoints tile it for the next commit.</summary>
+    /// <summary>
+    /// Queues a fragment whose checkpoints tile it for the next commit, with the coverage the plan
+    /// worked out for it; a fragment whose values would not change is left as it is.
+    /// </summary>
     private void FragmentDone(PlannedFragment fragment)
     {
-        var provenance = new ColumnProvenance(ProvenanceVersion(fragment), fragment.InputFiles);
-        var files = FragmentCommitter.FilesFromCheckpoints(_table.Path, fragment, _store.ForFragment(fragment.Key),
+        var receipts = _store.ForFragment(fragment.Key);
+        if (Unchanged(fragment, receipts))
+        {
+            Log($"Fragment {fragment.FragmentId}: every row retried failed again; its values and coverage stay as they were.");
+            return;
+        }
+        var provenance = fragment.Outcome ?? new ColumnProvenance(_udf.EffectiveVersion, fragment.InputFiles);
+        var files = FragmentCommitter.FilesFromCheckpoints(_table.Path, fragment, receipts,
             _field.Id, provenance) ?? throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
                 $"Fragment {fragment.FragmentId}'s checkpoints do not cover all its rows after its tasks ran; " +
                 "a checkpoint file may have been removed. Resume the job to recompute it.", fragment.FragmentId);
@@ -250,18 +264,17 @@ internal sealed class BackfillRun
     }
 
     /// <summary>
-    /// The provenance of a committed fragment: the current version, unless a filter recomputed
-    /// only some rows over values of another version (then it is mixed and a plain run redoes it).
+    /// True when committing the fragment would change nothing: its column was complete for this
+    /// version (only skipped rows, which are null, were retried), and every row computed for it
+    /// failed and was skipped again, all in this run (rows an earlier run computed are not known to have).
     /// </summary>
-    private string ProvenanceVersion(PlannedFragment fragment)
+    private bool Unchanged(PlannedFragment fragment, IReadOnlyList<CheckpointReceipt> receipts)
     {
-        if (fragment.Mode != FragmentMode.Filter)
+        if (fragment.Outcome is not { Complete: true } || !fragment.RetriesOnly)
         {
-            return _udf.EffectiveVersion;
+            return false;
         }
-        var old = _table.Manifest.Fragments.First(f => f.Id == fragment.FragmentId).FilesFor(_field.Id);
-        return old.All(f => f.Provenance?.UdfVersion == _udf.EffectiveVersion && f.Provenance.InputFiles.SequenceEqual(fragment.InputFiles))
-            ? _udf.EffectiveVersion
-            : ColumnProvenance.Mixed;
+        var computed = receipts.Sum(r => (long)r.RowsComputed);
+        return computed == _skippedByFragment.GetValueOrDefault(fragment.FragmentId);
     }
 }

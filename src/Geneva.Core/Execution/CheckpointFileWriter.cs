@@ -1,5 +1,6 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
+using Geneva.Core.Storage;
 
 namespace Geneva.Core.Execution;
 
@@ -10,15 +11,15 @@ namespace Geneva.Core.Execution;
 /// one record batch each, on a pool thread while the caller computes the next piece (for a model,
 /// the writes of 256 MB of output per 1M rows hide behind forward passes); each piece's buffers must
 /// stay valid until the next Append returns (a <see cref="Storage.FragmentReader"/> that
-/// <see cref="Storage.FragmentReader.KeepsPreviousRead"/>). Temp name then rename: a task run twice
-/// rewrites the same name harmlessly, and a crash leaves no partial file under that name.
+/// <see cref="Storage.FragmentReader.KeepsPreviousRead"/>). Written as a <see cref="DurableFile"/>:
+/// flushed to disk, renamed into place and its folder flushed before <see cref="Finish"/> returns, so
+/// the file is durable before its receipt exists; a task run twice rewrites the same name harmlessly,
+/// and a crash leaves no partial file under that name.
 /// </summary>
 internal sealed class CheckpointFileWriter : IDisposable
 {
-    private readonly string _final;
-    private readonly string _temp;
     private readonly Schema _schema;
-    private readonly FileStream _file;
+    private readonly DurableFile _file;
     private readonly HashingStream _hashing;
     private readonly ArrowFileWriter _writer;
     private bool _done;
@@ -28,12 +29,9 @@ internal sealed class CheckpointFileWriter : IDisposable
 
     public CheckpointFileWriter(string tablePath, string relativePath, Field field)
     {
-        _final = Path.Combine(tablePath, relativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(_final)!);
-        _temp = _final + $".tmp-{Guid.NewGuid():N}";
         _schema = new Schema([field], null);
-        _file = new FileStream(_temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        _hashing = new HashingStream(_file);
+        _file = new DurableFile(Path.Combine(tablePath, relativePath), 1 << 16);
+        _hashing = new HashingStream(_file.Stream);
         _writer = new ArrowFileWriter(_hashing, _schema, leaveOpen: true);
     }
 
@@ -50,15 +48,21 @@ internal sealed class CheckpointFileWriter : IDisposable
     /// <summary>Ends the file and moves it into place; returns its size and checksum.</summary>
     public (long Bytes, string Checksum) Finish()
     {
-        _writing.GetAwaiter().GetResult();
-        _writer.WriteEnd();
-        _writer.Dispose();
-        _file.Flush();
-        var result = (_file.Length, _hashing.Checksum);
-        _file.Dispose();
-        File.Move(_temp, _final, overwrite: true);
-        _done = true;
-        return result;
+        try
+        {
+            _writing.GetAwaiter().GetResult();
+            _writer.WriteEnd();
+            _writer.Dispose();
+            _file.Stream.Flush();
+            var result = (_file.Stream.Length, _hashing.Checksum);
+            _file.PublishReplacing();
+            _done = true;
+            return result;
+        }
+        catch (IOException e) when (StoreErrors.IsDiskFull(e))
+        {
+            throw StoreErrors.Map(e, _file.Stream.Name);
+        }
     }
 
     public void Dispose()
@@ -77,6 +81,5 @@ internal sealed class CheckpointFileWriter : IDisposable
         }
         _writer.Dispose();
         _file.Dispose();
-        File.Delete(_temp);
     }
 }

@@ -1,3 +1,5 @@
+using Geneva.Core.Storage;
+
 namespace Geneva.Core.Planning;
 
 /// <summary>
@@ -18,4 +20,16 @@ public sealed record PlannedFragment
     public IReadOnlyList<BackfillTask> Tasks { get; internal init; } = [];
     /// <summary>Data files the UDF reads (its provenance once committed).</summary>
     public IReadOnlyList<string> InputFiles { get; internal init; } = [];
+    /// <summary>
+    /// The rows computed here, as a normalized filter, for <see cref="FragmentMode.Filter"/> and
+    /// <see cref="FragmentMode.Remaining"/>: the user's filter, narrowed to rows the current UDF
+    /// version has not computed yet.
+    /// </summary>
+    public string? Where { get; internal init; }
+
+    /// <summary>The provenance the fragment's column carries once this work is committed.</summary>
+    internal ColumnProvenance? Outcome { get; init; }
+
+    /// <summary>The column is complete for the current version here: only skipped rows are computed again.</summary>
+    internal bool RetriesOnly { get; init; }
 }

@@ -172,6 +172,8 @@ internal sealed partial class FragmentWriter : IDisposable
         var fragment = new FragmentEntry(-1, _fragmentRows, entries);
         // Kept computed values: the provenance a backfill of the current UDF version would give them, from the
         // files of this fragment that hold the UDF's inputs (named as the planner names them: distinct, ordinal order).
+        // Coverage stays unknown (Complete null): the rows given a value count as computed by this version, and
+        // the rows left null are computed by the next backfill.
         fragment = fragment with
         {
             Files = entries.Select((entry, i) => _groups[i].Computed is { } computed

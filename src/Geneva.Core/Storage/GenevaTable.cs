@@ -220,7 +220,8 @@ public sealed class GenevaTable
     /// <summary>
     /// Commits a change as the next version. <paramref name="change"/> is applied to the latest
     /// version (not necessarily this one): when another writer commits first, the change is
-    /// re-applied on top of theirs, and it throws CommitConflict itself when it no longer applies.
+    /// re-applied on top of theirs (after a jittered backoff, see <see cref="CommitBackoff"/>), and it
+    /// throws CommitConflict itself when it no longer applies.
     /// </summary>
     public GenevaTable Commit(string operation, string? detail, Func<TableManifest, TableManifest> change) =>
         Commit(operation, detail, change, out _);
@@ -243,6 +244,10 @@ public sealed class GenevaTable
             {
                 attempts = attempt;
                 return new GenevaTable(Path, next);
+            }
+            if (attempt < MaxCommitAttempts)
+            {
+                Thread.Sleep(CommitBackoff.Delay(attempt, Random.Shared));
             }
         }
         throw new GenevaException(GenevaErrorCode.CommitConflict,
@@ -281,7 +286,7 @@ public sealed class GenevaTable
                 int[]? kept = null;
                 if (where is not null)
                 {
-                    var indices = kept = ArrowSelection.Indices(where.EvaluateFilter(batch));
+                    var indices = kept = ArrowSelection.Indices(EvaluateFilter(where, batch, fragment.Id, start));
                     batch = ArrowSelection.Take(Project(batch, fields.Count), indices);
                 }
                 else if (readFields.Count != fields.Count)
@@ -298,6 +303,24 @@ public sealed class GenevaTable
                     yield return includeRowAddress ? RowAddress.Append(batch, fragment.Id, start, kept) : batch;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Evaluates the filter; an error that names a row of the batch (a division by zero) is reported at
+    /// the row's fragment and offset instead, so the message gives the one row number a reader can find.
+    /// </summary>
+    private static bool[] EvaluateFilter(SqlExpression where, RecordBatch batch, int fragmentId, int start)
+    {
+        try
+        {
+            return where.EvaluateFilter(batch);
+        }
+        catch (GenevaException e) when (e.Target is int row && row >= 0 && row < batch.Length)
+        {
+            throw new GenevaException(e.Code,
+                $"The filter failed on fragment {fragmentId}, row {start + row}: " +
+                e.Message.Replace($" at row {row}", "", StringComparison.Ordinal), fragmentId, e);
         }
     }
 

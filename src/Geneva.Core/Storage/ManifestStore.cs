@@ -6,9 +6,9 @@ namespace Geneva.Core.Storage;
 
 /// <summary>
 /// Reads and writes the <c>_versions/</c> folder. A version exists once its file exists, and
-/// the file appears whole (written under a temporary name, flushed, then linked into place
-/// without overwriting), so readers never see a half-written version and two writers of the
-/// same version number cannot both win.
+/// the file appears whole and durable (a <see cref="DurableFile"/> published exclusively: linked
+/// into place without overwriting), so readers never see a half-written version and two writers
+/// of the same version number cannot both win.
 /// </summary>
 internal static class ManifestStore
 {
@@ -84,21 +84,18 @@ internal static class ManifestStore
         }
     }
 
-    /// <summary>Writes a new version; returns false when that version number already exists.</summary>
+    /// <summary>Writes a new version durably (see <see cref="DurableFile"/>); returns false when that version number already exists.</summary>
     public static bool TryCreate(string tablePath, TableManifest manifest)
     {
-        var final = VersionPath(tablePath, manifest.Version);
-        var temp = Path.Combine(tablePath, VersionsFolder, $".tmp-{Guid.NewGuid():N}");
-        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+        try
         {
-            JsonSerializer.Serialize(stream, manifest, s_json);
-            stream.Flush(flushToDisk: true);
+            using var file = new DurableFile(VersionPath(tablePath, manifest.Version));
+            JsonSerializer.Serialize(file.Stream, manifest, s_json);
+            return file.TryPublishExclusive();
         }
-        if (ExclusiveRename.TryMove(temp, final))
+        catch (IOException e) when (StoreErrors.IsDiskFull(e))
         {
-            return true;
+            throw StoreErrors.Map(e, tablePath);
         }
-        File.Delete(temp);
-        return false;
     }
 }

@@ -26,6 +26,12 @@ public static class RowAddress
     /// </summary>
     public static RecordBatch Append(RecordBatch batch, int fragmentId, int start, IReadOnlyList<int>? rows)
     {
+        if (batch.Schema.FieldsList.Any(f => string.Equals(f.Name, ColumnName, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new GenevaException(GenevaErrorCode.InvalidArgument,
+                $"The table has a column named '{ColumnName}', so row addresses cannot be added under that name; " +
+                "leave that column out of the columns read.", ColumnName);
+        }
         var builder = new UInt64Array.Builder().Reserve(batch.Length);
         for (var i = 0; i < batch.Length; i++)
         {

@@ -61,6 +61,10 @@ public abstract class BackfillCmdlet : GenevaCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? CheckpointTimeout { get; set; }
 
+    /// <summary>Also recompute rows that failed and were skipped, in fragments the current UDF version finished.</summary>
+    [Parameter(ParameterSetName = ColumnSet)]
+    public SwitchParameter RetryErrors { get; set; }
+
     /// <summary>The request the Column set's parameters ask for.</summary>
     protected BackfillRequest BuildRequest() => BackfillRequestFields.FromParameters(MyInvocation.BoundParameters);
 }

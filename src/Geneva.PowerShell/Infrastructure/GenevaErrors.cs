@@ -20,9 +20,10 @@ internal static class GenevaErrors
             or GenevaErrorCode.RowPropertyUnreadable or GenevaErrorCode.CsvRowInvalid => ErrorCategory.InvalidData,
         GenevaErrorCode.TypeMismatch => ErrorCategory.InvalidType,
         GenevaErrorCode.ExpressionSyntax => ErrorCategory.ParserError,
-        GenevaErrorCode.UdfLoadFailed => ErrorCategory.ResourceUnavailable,
+        GenevaErrorCode.UdfLoadFailed or GenevaErrorCode.DiskFull or GenevaErrorCode.StorageUnavailable
+            => ErrorCategory.ResourceUnavailable,
         GenevaErrorCode.UdfOutputInvalid => ErrorCategory.InvalidResult,
-        GenevaErrorCode.CommitConflict or GenevaErrorCode.JobBusy => ErrorCategory.ResourceBusy,
+        GenevaErrorCode.CommitConflict or GenevaErrorCode.JobBusy or GenevaErrorCode.DatabaseBusy => ErrorCategory.ResourceBusy,
         GenevaErrorCode.OperationStopped => ErrorCategory.OperationStopped,
         _ => ErrorCategory.InvalidOperation,
     };
