@@ -119,4 +119,15 @@ public sealed class ProcessTaskExecutorTests : TaskExecutorContractTests
         Assert.Contains(Notices, n => n.Contains("output: ") && n.Contains("complaint 105"));
         Assert.Contains(Notices, n => n.Contains("output: ..."));
     }
+
+    [Fact]
+    public void Start_NativeUdfCodeWritesToStandardOutput_ProtocolUnaffected()
+    {
+        using var folder = new TestFolder();
+        var table = WithColumn(folder, "NativeChatter", "int64", rows: 300);
+        var result = Backfill(table, new BackfillRequest { Column = "c", CheckpointSize = 50, MinCheckpointSize = 50 });
+
+        Assert.Equal(JobStatus.Done, result.Status);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => (object?)(i * 2L)), TestData.Column(GenevaTable.Open(table.Path), "c"));
+    }
 }

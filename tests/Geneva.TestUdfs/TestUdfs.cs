@@ -239,3 +239,25 @@ public sealed class VariantTag : IScalarUdf
 {
     public object? Apply(object?[] args) => "variant-A";
 }
+
+/// <summary>
+/// Writes a fake protocol line straight to file descriptor 1 with libc's write(2), as a native
+/// library that prints would (Unix; elsewhere it only returns). Returns id * 2.
+/// </summary>
+[GenevaUdf("int64", InputColumns = ["id"])]
+public sealed partial class NativeChatter : IScalarUdf
+{
+    private static readonly byte[] s_line = System.Text.Encoding.UTF8.GetBytes("{\"type\":\"done\",\"taskNumber\":1}\nnative chatter\n");
+
+    public object? Apply(object?[] args)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            write(1, s_line, s_line.Length);
+        }
+        return (long)args[0]! * 2;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc")]
+    private static partial nint write(int fd, byte[] buffer, nint count);
+}

@@ -41,16 +41,11 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
     /// <summary>Test hook: runs on a pooled worker between its rental and its attachment to the job (tests kill it there).</summary>
     internal Action<WorkerProcess>? AfterRent { get; set; }
 
-    private sealed record InFlight(TaskSpec Original, TaskSpec Sent, int Attempt, WorkerProcess Worker)
-    {
-        public int DoneUpTo { get; set; } = Sent.Offset;
-    }
-
     public IEnumerable<TaskEvent> Run(IReadOnlyList<TaskSpec> tasks, CheckpointSizing sizing, CancellationToken cancel)
     {
         var events = Channel.CreateUnbounded<(WorkerProcess Worker, WorkerMessage? Message)>();
         var pending = new Queue<(TaskSpec Original, TaskSpec Spec, int Attempt)>(tasks.Select(t => (t, t, 1)));
-        var inFlight = new Dictionary<int, InFlight>();
+        var inFlight = new Dictionary<int, InFlightTask>();
         var number = 0;
         var finished = false;
         int? learnedBatchSize = null;
@@ -167,7 +162,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
                     spec = spec with { Udf = spec.Udf with { BatchSize = size } };
                 }
                 var n = ++number;
-                inFlight[n] = new InFlight(original, spec, attempt, worker);
+                inFlight[n] = new InFlightTask(original, spec, attempt, worker);
                 worker.Send(new WorkerMessage { Type = WorkerMessage.Task, TaskNumber = n, Spec = spec, Sizing = sizing });
             }
         }

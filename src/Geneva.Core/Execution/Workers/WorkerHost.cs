@@ -60,7 +60,7 @@ public sealed class WorkerHost
     {
         var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         var input = new StreamReader(Console.OpenStandardInput(), encoding);
-        var output = new StreamWriter(Console.OpenStandardOutput(), encoding);
+        var output = new StreamWriter(ProtocolOutput.Take(), encoding);
         var host = new WorkerHost(input, output, instances, instanceThreadInit);
         host._stdout = new ConsoleOutputForwarder(line => host.SendOutput("stdout", line));
         host._stderr = new ConsoleOutputForwarder(line => host.SendOutput("stderr", line));
