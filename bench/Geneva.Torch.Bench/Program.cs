@@ -14,6 +14,7 @@ using Geneva.Core.Planning;
 using Geneva.Core.Storage;
 using Geneva.Core.Udfs;
 using Geneva.Torch;
+using Geneva.Torch.Launch;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;

@@ -39,4 +39,19 @@ public enum GenevaErrorCode
     /// <summary>The table's storage cannot be read or written (an I/O or permission failure).</summary>
     StorageUnavailable,
     OperationStopped,
+
+    /// <summary>A property of an input row could not be read (its getter threw).</summary>
+    RowPropertyUnreadable,
+
+    /// <summary>A row of an imported CSV file is malformed (more or fewer fields than the header).</summary>
+    CsvRowInvalid,
+
+    /// <summary>Rows to append give values for a column bound to a UDF, which backfills fill.</summary>
+    ComputedColumnValue,
+
+    /// <summary>A file to read (to import) does not exist.</summary>
+    FileNotFound,
+
+    /// <summary>A UDF's file (assembly, model) has other bytes than when the UDF was bound.</summary>
+    UdfChanged,
 }

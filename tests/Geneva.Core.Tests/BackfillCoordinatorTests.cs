@@ -48,6 +48,81 @@ public class BackfillCoordinatorTests
     }
 
     [Fact]
+    public void Start_AgainAfterUdfReturnedNulls_PlansNothingAndCommitsNoVersion()
+    {
+        using var folder = new TestFolder();
+        var table = WithColumn(folder, "StringLength", text: i => i % 10 == 0 ? null : "abc");
+        var first = new BackfillCoordinator().Start(table, new BackfillRequest { Column = "len" });
+        Assert.Equal(250, TestData.Column(GenevaTable.Open(table.Path), "len").Count(v => v is null));
+        // A null the current version computed counts as computed.
+        var plan = BackfillCoordinator.Plan(GenevaTable.Open(table.Path), new BackfillRequest { Column = "len" });
+        Assert.Empty(plan.Fragments);
+        var again = new BackfillCoordinator().Start(GenevaTable.Open(table.Path), new BackfillRequest { Column = "len" });
+        Assert.Equal((JobStatus.Done, 0L, 0), (again.Status, again.UdfValuesComputed, again.FragmentsCommitted));
+        Assert.Equal(first.TableVersion, again.TableVersion);
+        Assert.Equal(first.TableVersion, GenevaTable.Open(table.Path).Version);
+    }
+
+    [Fact]
+    public void Start_AgainAfterSkippedRows_RetriesThemOnlyWithRetryErrors()
+    {
+        using var folder = new TestFolder();
+        var table = WithColumn(folder, "BoomUntilFixed", "twice", "int64", text: i => i is 5 or 1500 or 2400 ? "boom" : "ok");
+        BoomUntilFixed.Fixed = false;
+        try
+        {
+            var first = new BackfillCoordinator().Start(table, new BackfillRequest { Column = "twice" });
+            Assert.Equal(3, first.ErrorCount);
+
+            // A plain run leaves the skipped rows alone: nothing planned, no version, no duplicate errors.
+            var plain = new BackfillCoordinator().Start(GenevaTable.Open(table.Path), new BackfillRequest { Column = "twice" });
+            Assert.Equal((0L, 0L, first.TableVersion), (plain.UdfValuesComputed, plain.ErrorCount, plain.TableVersion));
+
+            // Retrying rows that fail again changes nothing, so it commits nothing either.
+            var retry = new BackfillRequest { Column = "twice", RetryErrors = true };
+            var plan = BackfillCoordinator.Plan(GenevaTable.Open(table.Path), retry);
+            Assert.Equal((3, 3L), (plan.FragmentCount, plan.RowsToCompute));
+            Assert.All(plan.Fragments, f => Assert.Equal(FragmentMode.Nulls, f.Mode));
+            var failedAgain = new BackfillCoordinator().Start(GenevaTable.Open(table.Path), retry);
+            Assert.Equal((3L, 3L, 0), (failedAgain.UdfValuesComputed, failedAgain.ErrorCount, failedAgain.FragmentsCommitted));
+            Assert.Equal(first.TableVersion, GenevaTable.Open(table.Path).Version);
+
+            BoomUntilFixed.Fixed = true;
+            var fixedRun = new BackfillCoordinator().Start(GenevaTable.Open(table.Path), retry);
+            Assert.Equal((3L, 0L, 3), (fixedRun.UdfValuesComputed, fixedRun.ErrorCount, fixedRun.FragmentsCommitted));
+            Assert.Equal(Enumerable.Range(0, 2500).Select(i => (object?)(i * 2L)), TestData.Column(GenevaTable.Open(table.Path), "twice"));
+            Assert.Empty(BackfillCoordinator.Plan(GenevaTable.Open(table.Path), retry).Fragments);
+        }
+        finally
+        {
+            BoomUntilFixed.Fixed = false;
+        }
+    }
+
+    [Fact]
+    public void Start_RetryErrorsOverAMostlyFilledFragment_MakesAHandfulOfCheckpoints()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), 10_000, rowsPerFragment: 5000, batchRows: 256,
+                text: i => i is >= 4990 and <= 5010 ? "boom" : "ok")
+            .AddColumn("twice", "int64", TestData.Udf("BoomUntilFixed"));
+        BoomUntilFixed.Fixed = false;
+        try
+        {
+            new BackfillCoordinator().Start(table, new BackfillRequest { Column = "twice" });
+            BoomUntilFixed.Fixed = true;
+            var result = new BackfillCoordinator().Start(GenevaTable.Open(table.Path), new BackfillRequest { Column = "twice", RetryErrors = true });
+            Assert.Equal(21, result.UdfValuesComputed);
+            Assert.InRange(result.Checkpoints, 2, 4);
+            Assert.DoesNotContain(null, TestData.Column(GenevaTable.Open(table.Path), "twice"));
+        }
+        finally
+        {
+            BoomUntilFixed.Fixed = false;
+        }
+    }
+
+    [Fact]
     public void Start_AfterAppend_ComputesOnlyNewFragment()
     {
         using var folder = new TestFolder();

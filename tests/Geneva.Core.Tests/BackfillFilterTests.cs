@@ -56,9 +56,13 @@ public class BackfillFilterTests
         Assert.Equal(3, result.UdfValuesComputed);
         var values = TestData.Column(GenevaTable.Open(table.Path), "c");
         Assert.Equal([0L, 100L, 200L, 30L], values.Take(4));
-        // The fragment now mixes versions, so a plain run recomputes it whole; the untouched ones too.
+        // The filtered rows are the new version's, so a plain run computes the fragment's other rows; the untouched
+        // fragments hold the old version's values and are recomputed whole.
         var plan = BackfillCoordinator.Plan(GenevaTable.Open(table.Path), new BackfillRequest { Column = "c" });
-        Assert.All(plan.Fragments, f => Assert.Equal(FragmentMode.Stale, f.Mode));
+        Assert.Equal([FragmentMode.Remaining, FragmentMode.Stale, FragmentMode.Stale], plan.Fragments.Select(f => f.Mode));
+        Assert.Equal(997, plan.Fragments[0].RowsToCompute);
+        new BackfillCoordinator().Start(GenevaTable.Open(table.Path), new BackfillRequest { Column = "c" });
+        Assert.Equal(Enumerable.Range(0, 2500).Select(i => (object?)(i * 100L)), TestData.Column(GenevaTable.Open(table.Path), "c"));
     }
 
     [Fact]
@@ -139,6 +143,121 @@ public class BackfillFilterTests
         Assert.Contains(result.Warnings, w => w.Contains("Fragment 2 changed"));
         var values = TestData.Column(GenevaTable.Open(table.Path), "c");
         Assert.Equal(2000, values.Count(v => v is not null));
+    }
+
+    private static List<int> CheckpointSizes(GenevaTable table, string jobId)
+    {
+        using var store = CheckpointStore.Open(table.Path);
+        return store.ForJob(jobId).Select(c => c.RowCount).ToList();
+    }
+
+    [Fact]
+    public void Start_SparseWhere_MakesAHandfulOfCheckpoints()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), 10_000, rowsPerFragment: 5000, batchRows: 256)
+            .AddColumn("c", "int64", Expression("id * 10"));
+        var result = new BackfillCoordinator().Start(table, new BackfillRequest { Column = "c", Where = "id >= 4990 and id <= 5010" });
+        Assert.Equal(21, result.UdfValuesComputed);
+        // Rows that do not match are copied inside the checkpoints that compute; they never make their own.
+        Assert.InRange(result.Checkpoints, 2, 4);
+        Assert.Equal(10_000, CheckpointSizes(table, result.JobId).Sum());
+        var values = TestData.Column(GenevaTable.Open(table.Path), "c");
+        Assert.Equal(Enumerable.Range(0, 10_000).Select(i => i is >= 4990 and <= 5010 ? (object?)(i * 10L) : null), values);
+    }
+
+    [Fact]
+    public void Start_PlainRunAfterWideFilter_ComputesTheFewRemainingRowsInAHandfulOfCheckpoints()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), 10_000, rowsPerFragment: 5000, batchRows: 256)
+            .AddColumn("c", "int64", Expression("id * 10"));
+        new BackfillCoordinator().Start(table, new BackfillRequest { Column = "c", Where = "id < 4990 or id > 5010" });
+        var plan = BackfillCoordinator.Plan(GenevaTable.Open(table.Path), new BackfillRequest { Column = "c" });
+        Assert.All(plan.Fragments, f => Assert.Equal(FragmentMode.Remaining, f.Mode));
+        Assert.Equal(21, plan.RowsToCompute);
+        var result = new BackfillCoordinator().Start(GenevaTable.Open(table.Path), new BackfillRequest { Column = "c" });
+        Assert.Equal(21, result.UdfValuesComputed);
+        Assert.InRange(result.Checkpoints, 2, 4);
+        Assert.Equal(Enumerable.Range(0, 10_000).Select(i => (object?)(i * 10L)), TestData.Column(GenevaTable.Open(table.Path), "c"));
+        Assert.Empty(BackfillCoordinator.Plan(GenevaTable.Open(table.Path), new BackfillRequest { Column = "c" }).Fragments);
+    }
+
+    [Fact]
+    public void Start_SparseWhereWithSmallCheckpointSize_MergesTasksWithoutMatches()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), 10_000, rowsPerFragment: 5000, batchRows: 256)
+            .AddColumn("c", "int64", Expression("id * 10"));
+        var request = new BackfillRequest { Column = "c", Where = "id >= 4990 and id <= 5010", CheckpointSize = 500 };
+        var plan = BackfillCoordinator.Plan(table, request);
+        // One task per fragment: the grid cells without a match join the cell that has them.
+        Assert.Equal([(0, 0, 5000), (1, 0, 5000)], plan.Tasks.Select(t => (t.FragmentId, t.Offset, t.RowCount)));
+        var result = new BackfillCoordinator().Start(table, request);
+        Assert.InRange(result.Checkpoints, 2, 4);
+    }
+
+    [Fact]
+    public void Start_WhereWithNumFrags_CoversOneMoreFragmentEachRun()
+    {
+        using var folder = new TestFolder();
+        var table = Table(folder);
+        var request = new BackfillRequest { Column = "c", Where = "id >= 0", NumFrags = 1 };
+        for (var run = 0; run < 3; run++)
+        {
+            var current = GenevaTable.Open(table.Path);
+            var plan = BackfillCoordinator.Plan(current, request);
+            Assert.Equal([run], plan.Fragments.Select(f => f.FragmentId));
+            Assert.Equal(1, new BackfillCoordinator().Start(current, request).FragmentsCommitted);
+        }
+        var last = BackfillCoordinator.Plan(GenevaTable.Open(table.Path), request);
+        Assert.Empty(last.Fragments);
+        Assert.Equal(3, last.SkippedFragments);
+        // The same filter spelled differently is the same filter.
+        Assert.Empty(BackfillCoordinator.Plan(GenevaTable.Open(table.Path), request with { Where = "(id>=0)" }).Fragments);
+        Assert.Equal(Enumerable.Range(0, 2500).Select(i => (object?)(i * 10L)), TestData.Column(GenevaTable.Open(table.Path), "c"));
+    }
+
+    [Fact]
+    public void Resume_FilteredJobAfterACommit_DoesNotRedoCommittedFragments()
+    {
+        using var folder = new TestFolder();
+        var table = Table(folder);
+        var crashing = new BackfillCoordinator(new BackfillRunOptions
+        {
+            Progress = new InlineProgress(p =>
+            {
+                if (p.Event?.StartsWith("committed", StringComparison.Ordinal) == true)
+                {
+                    throw new IOException("crash after the first commit");
+                }
+            }),
+        });
+        Assert.Throws<IOException>(() => crashing.Start(table, new BackfillRequest { Column = "c", Where = "id % 2 = 0", CommitGranularity = 1 }));
+        var resumed = new BackfillCoordinator().Resume(table.Path, null);
+        Assert.Equal(JobStatus.Done, resumed.Status);
+        Assert.Equal(750, resumed.UdfValuesComputed);
+        Assert.Equal(2, resumed.FragmentsCommitted);
+        var values = TestData.Column(GenevaTable.Open(table.Path), "c");
+        Assert.Equal(Enumerable.Range(0, 2500).Select(i => i % 2 == 0 ? (object?)(i * 10L) : null), values);
+    }
+
+    [Fact]
+    public void Plan_FilterColumnChangedSinceTheFilteredRun_ComputesItsMatchesAgain()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), 2500, rowsPerFragment: 1000, batchRows: 256)
+            .AddColumn("k", "int64", Expression("id % 3"))
+            .AddColumn("c", "int64", Expression("id * 10"));
+        new BackfillCoordinator().Start(table, new BackfillRequest { Column = "k" });
+        new BackfillCoordinator().Start(GenevaTable.Open(table.Path), new BackfillRequest { Column = "c", Where = "k = 0" });
+        Assert.Empty(BackfillCoordinator.Plan(GenevaTable.Open(table.Path), new BackfillRequest { Column = "c", Where = "k = 0" }).Fragments);
+        // k is recomputed by another version: which rows match k = 0 may have changed, so the filter no longer counts as done.
+        GenevaTable.Open(table.Path).SetBinding("k", Expression("id % 3 + 0"));
+        new BackfillCoordinator().Start(GenevaTable.Open(table.Path), new BackfillRequest { Column = "k" });
+        var plan = BackfillCoordinator.Plan(GenevaTable.Open(table.Path), new BackfillRequest { Column = "c", Where = "k = 0" });
+        Assert.Equal(3, plan.FragmentCount);
+        Assert.Equal(834, plan.RowsToCompute);
     }
 
     [Fact]

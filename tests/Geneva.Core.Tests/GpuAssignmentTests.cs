@@ -1,4 +1,5 @@
 using Geneva.Core.Execution.Workers;
+using Geneva.Torch.Launch;
 
 namespace Geneva.Core.Tests;
 

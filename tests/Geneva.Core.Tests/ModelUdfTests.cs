@@ -7,6 +7,7 @@ using Geneva.Core.Execution.Workers;
 using Geneva.Core.Planning;
 using Geneva.Core.Storage;
 using Geneva.Core.Udfs;
+using Geneva.Torch.Launch;
 
 namespace Geneva.Core.Tests;
 
@@ -34,7 +35,7 @@ public class ModelUdfTests
         Name = Path.GetFileNameWithoutExtension(file),
         Kind = UdfKind.Model,
         Source = Path.Combine(s_models, file),
-        SourceHash = "test",
+        SourceHash = UdfSourceHash.OfFiles(Path.Combine(s_models, file)),
         InputColumns = [input],
         OutputType = output,
         Batched = true,
@@ -271,7 +272,7 @@ public class ModelUdfTests
     [Fact]
     public void StartInfo_OldLibStdCxxAndNoPrivateRuntime_SaysWhatIsMissingAndHowToFixIt()
     {
-        if (!TorchWorkerLauncher.NeedsPrivateRuntime())
+        if (!LinuxTorchRuntime.NeedsPrivateRuntime())
         {
             // This system's libstdc++ is new enough: there is nothing to be missing, and the worker starts directly.
             Assert.EndsWith("dotnet", new TorchWorkerLauncher(s_workerDll, "/nonexistent").StartInfo(1).FileName);
@@ -279,8 +280,8 @@ public class ModelUdfTests
         }
         var e = Assert.Throws<GenevaException>(() => new TorchWorkerLauncher(s_workerDll, "/nonexistent/runtime").StartInfo(1));
         Assert.Equal(GenevaErrorCode.UdfLoadFailed, e.Code);
-        Assert.Contains(TorchWorkerLauncher.RequiredSymbol, e.Message);
-        Assert.Contains(TorchWorkerLauncher.HighestGlibcxx()!, e.Message);
+        Assert.Contains(LinuxTorchRuntime.RequiredSymbol, e.Message);
+        Assert.Contains(LinuxTorchRuntime.HighestGlibcxx()!, e.Message);
         Assert.Contains("-Task TorchRuntime", e.Message);
     }
 }

@@ -33,7 +33,7 @@ public sealed class TestFolder : IDisposable
 public static class TestData
 {
     /// <summary>The private runtime model workers start on where the system libstdc++ is too old (build.ps1 installs it).</summary>
-    public static string TorchRuntime => Environment.GetEnvironmentVariable(Execution.Workers.TorchWorkerLauncher.RuntimeVariable)
+    public static string TorchRuntime => Environment.GetEnvironmentVariable(Geneva.Torch.Launch.TorchWorkerLauncher.RuntimeVariable)
         ?? System.IO.Path.GetFullPath(System.IO.Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "module", "bin", "torch", "torch-runtime"));
 
     /// <summary>The repository root and the build configuration the tests were built in.</summary>
@@ -117,6 +117,20 @@ public static class TestData
     public static string TestUdfsPath => typeof(Geneva.TestUdfs.StringLength).Assembly.Location;
 
     public static UdfSpec Udf(string typeName) => DotNetUdfLoader.Describe(TestUdfsPath, typeName);
+
+    /// <summary>
+    /// Writes the test UDF assembly to <paramref name="path"/> with <see cref="Geneva.TestUdfs.VariantTag"/>
+    /// returning "variant-" + <paramref name="variant"/> (one letter): a rebuild with other behaviour.
+    /// </summary>
+    public static void WriteUdfVariant(string path, char variant)
+    {
+        var bytes = File.ReadAllBytes(TestUdfsPath);
+        var tag = System.Text.Encoding.Unicode.GetBytes("variant-A");
+        var at = bytes.AsSpan().IndexOf(tag);
+        Assert.True(at >= 0, "VariantTag's literal is in the assembly");
+        System.Text.Encoding.Unicode.GetBytes(variant.ToString()).CopyTo(bytes, at + tag.Length - 2);
+        File.WriteAllBytes(path, bytes);
+    }
 
     /// <summary>All values of one column, in row order, as .NET objects.</summary>
     public static List<object?> Column(GenevaTable table, string column)

@@ -8,6 +8,7 @@ using Geneva.Core.Execution.Workers;
 using Geneva.Core.Planning;
 using Geneva.Core.Storage;
 using Geneva.Core.Udfs;
+using Geneva.Torch.Launch;
 
 namespace Geneva.Core.Tests;
 

@@ -27,6 +27,16 @@ Describe 'Get-GenevaBackfillPlan' {
             Should -Throw -ErrorId 'ColumnNotBound,Geneva.PowerShell.Cmdlets.GetGenevaBackfillPlanCommand'
     }
 
+    It 'names the cmdlet that helps in the error record, not in the engine message' {
+        Add-GenevaColumn -Table $t -Name plain2 -Type int32
+        try { Get-GenevaBackfillPlan -Table $t -Column plain2 -ErrorAction Stop; throw 'no error' }
+        catch {
+            $_.Exception.Message | Should -Not -Match 'Set-GenevaColumn'
+            $_.ErrorDetails.RecommendedAction | Should -Match 'Set-GenevaColumn'
+            "$_" | Should -Match 'not bound to a UDF.*Set-GenevaColumn'
+        }
+    }
+
     It 'round-trips through JSON and CliXml and still starts' {
         $u = Join-Path $TestDrive 'json'
         Copy-Item $t $u -Recurse
@@ -135,6 +145,65 @@ Describe 'Start-GenevaBackfill' {
         $r = Start-GenevaBackfill -Table $t -Column f
         $r.ErrorCount | Should -Be 1
         (Read-GenevaTable $t -Where 'f is null').id | Should -Be 7
+    }
+
+    It 'skips a row whose output cannot be stored as the column type with -OnError Skip' {
+        $t = New-TestTable -Rows 20 -PerFragment 20
+        $body = { param($id) if ($id -eq 7) { 'seven' } else { $id } }
+        Add-GenevaColumn -Table $t -Name g -Udf (New-GenevaUdf -Name g -ScriptBlock $body -OutputType int64 -OnError Skip)
+        $r = Start-GenevaBackfill -Table $t -Column g
+        $r.Status | Should -Be 'Done'
+        $r.ErrorCount | Should -Be 1
+        (Read-GenevaTable $t -Where 'g is null').id | Should -Be 7
+        $e = Get-GenevaBackfillError -Table $t
+        ($e.RowOffset, $e.Action) | Should -Be @(6, 'Skip')
+        $e.Message | Should -Match "returned 'seven'"
+    }
+
+    It 'plans nothing for a finished column and retries skipped rows only with -RetryErrors' {
+        $t = New-TestTable -Rows 20 -PerFragment 10
+        $flag = Join-Path $TestDrive "fixed-$(Get-Random)"
+        $text = "param(`$id) if (`$id -eq 7 -and -not (Test-Path '$flag')) { throw 'seven is bad' }; if (`$id -eq 3) { `$null } else { `$id }"
+        Add-GenevaColumn -Table $t -Name h -Udf (New-GenevaUdf -Name h -ScriptBlock ([scriptblock]::Create($text)) -OutputType int64 -OnError Skip)
+        (Start-GenevaBackfill -Table $t -Column h).ErrorCount | Should -Be 1
+        $version = (Get-GenevaTable $t).Version
+
+        (Get-GenevaBackfillPlan -Table $t -Column h).FragmentCount | Should -Be 0
+        $again = Start-GenevaBackfill -Table $t -Column h
+        ($again.Status, $again.UdfValuesComputed, $again.ErrorCount) | Should -Be @('Done', 0, 0)
+        (Get-GenevaTable $t).Version | Should -Be $version
+        @(Get-GenevaBackfillError -Table $t).Count | Should -Be 1
+
+        New-Item -ItemType File -Path $flag | Out-Null
+        $plan = Get-GenevaBackfillPlan -Table $t -Column h -RetryErrors
+        ($plan.FragmentCount, $plan.RowsToCompute) | Should -Be @(1, 2) -Because 'row 7 was skipped and row 3 is null'
+        $retry = Start-GenevaBackfill -Table $t -Column h -RetryErrors
+        ($retry.UdfValuesComputed, $retry.ErrorCount) | Should -Be @(2, 0)
+        (Read-GenevaTable $t -Where 'h is null').id | Should -Be 3
+    }
+
+    It 'makes progress with -Where and -NumFrags: each run covers the next fragment' {
+        $t = New-TestTable -Rows 30 -PerFragment 10
+        Add-GenevaColumn -Table $t -Name w -Udf (New-GenevaUdf -Name w -Expression 'id * 2' -OutputType int64)
+        foreach ($expected in 0, 1, 2) {
+            $plan = Get-GenevaBackfillPlan -Table $t -Column w -Where 'id >= 0' -NumFrags 1
+            $plan.Fragments.FragmentId | Should -Be $expected
+            ($plan | Start-GenevaBackfill).FragmentsCommitted | Should -Be 1
+        }
+        (Get-GenevaBackfillPlan -Table $t -Column w -Where 'id >= 0' -NumFrags 1).FragmentCount | Should -Be 0
+        (Read-GenevaTable $t -Where 'w is null').Count | Should -Be 0
+    }
+
+    It 'computes in worker processes only the rows a sparse filter left, in a handful of checkpoints' {
+        $t = New-TestTable -Rows 3000 -PerFragment 1500
+        Add-GenevaColumn -Table $t -Name v -Udf (New-GenevaUdf -Name v -Expression 'id * 2' -OutputType int64)
+        $first = Start-GenevaBackfill -Table $t -Column v -Where 'id < 1490 or id > 1510' -Concurrency 1
+        $first.UdfValuesComputed | Should -Be 2979
+        $rest = Start-GenevaBackfill -Table $t -Column v -Concurrency 1
+        $rest.UdfValuesComputed | Should -Be 21
+        $rest.Checkpoints | Should -BeLessOrEqual 4 -Because 'rows that are only copied never make a checkpoint of their own'
+        (Read-GenevaTable $t | Where-Object { $_.v -ne 2 * $_.id }).Count | Should -Be 0
+        (Start-GenevaBackfill -Table $t -Column v).UdfValuesComputed | Should -Be 0
     }
 
     It 'retries a transient failure with the RetryTransient policy' {

@@ -62,7 +62,7 @@ Describe 'Format views' {
     It 'shows columns as a table' {
         $text = (Get-GenevaTable $table).Columns | Format-Text
         $text | Should -Match 'Id\s+Name\s+Type\s+Udf\s+UdfKind\s+InputColumns'
-        $text | Should -Match "tlen\s+int32\s+tlen@$($udf.EffectiveVersion)\s+expression\s+text"
+        $text | Should -Match "tlen\s+int32\s+tlen\s+expression\s+text"
     }
 
     It 'shows a UDF without the raw error policy record' {
@@ -100,8 +100,8 @@ Describe 'Format views' {
 
     It 'lists jobs with rows checkpointed of planned' {
         $text = Get-GenevaJob $table | Format-Text
-        $text | Should -Match 'JobId\s+Column\s+Status\s+Rows\s+Rows/s\s+ETA\s+Checkpoints\s+Errors\s+StartedAt'
-        $text | Should -Match "$($result.JobId)\s+tlen\s+Done\s+30/30\s+[\d,]+\s+\d+\s+0\s+\d{4}-"
+        $text | Should -Match 'JobId\s+Column\s+Status\s+Rows\s+Errors\s+StartedAt'
+        $text | Should -Match "$($result.JobId)\s+tlen\s+Done\s+30/30\s+0\s+\d\d-\d\d "
     }
 
     It 'lists a job''s workers with their current checkpoint size' {
@@ -112,8 +112,8 @@ Describe 'Format views' {
 
     It 'lists row errors with the short exception type' {
         $text = Get-GenevaBackfillError $table | Format-Text
-        $text | Should -Match 'Fragment\s+RowOffset\s+Attempt\s+Action\s+ErrorType\s+Message'
-        $text | Should -Match 'Skip\s+IOException\s+no sevens: row 7'
+        $text | Should -Match 'Fragment\s+RowOffset\s+Action\s+Key\s+Message'
+        $text | Should -Match 'Skip\s.*IOException: no sevens: row 7'
     }
 
     It 'lists versions' {

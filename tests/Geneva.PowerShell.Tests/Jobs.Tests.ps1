@@ -175,6 +175,49 @@ Describe 'Worker processes' {
         $job.RowsCheckpointed | Should -Be 60
     }
 
+    It 'keeps the type, message and stack of a UDF''s exception in the error record' {
+        $t = New-TestTable -Rows 20 -PerFragment 20
+        Add-GenevaRow -Table $t -InputObject ([pscustomobject]@{ id = 21; text = 'boom' })
+        Add-GenevaColumn -Table $t -Name f -Udf (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName FailOnBoom)
+        $err = try { Start-GenevaBackfill -Table $t -Column f -ErrorAction Stop } catch { $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'UdfFailed,Geneva.PowerShell.Cmdlets.StartGenevaBackfillCommand'
+        $inner = $err.Exception.InnerException
+        $inner.TypeName | Should -Be 'System.InvalidOperationException'
+        $inner.Message | Should -Be 'boom row'
+        $inner.StackTrace | Should -Match 'Geneva\.TestUdfs\.FailOnBoom\.Apply'
+
+        Add-GenevaColumn -Table $t -Name s -Udf (New-GenevaUdf -Name s -OutputType int32 -ScriptBlock { param($text) if ($text -eq 'boom') { throw [System.IO.IOException]'disk gone' }; 1 })
+        $err = try { Start-GenevaBackfill -Table $t -Column s -ErrorAction Stop } catch { $_ }
+        $err.Exception.InnerException.TypeName | Should -Be 'System.IO.IOException'
+        $err.Exception.InnerException.Message | Should -Be 'disk gone'
+    }
+
+    It 'keeps what a UDF writes to the console out of the worker protocol and shows it as verbose output' {
+        $t = New-TestTable -Rows 300 -PerFragment 100
+        Add-GenevaColumn -Table $t -Name c -Udf (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName ConsoleChatter)
+        $out = Start-GenevaBackfill -Table $t -Column c -CheckpointSize 50 -MinCheckpointSize 50 -Verbose 4>&1
+        ($out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Status | Should -Be 'Done'
+        $verbose = ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+        $verbose | Should -Match 'output: \.*chatter 205'
+        $verbose | Should -Match 'error output: complaint 105'
+        Assert-Doubled $t c 300
+
+        $udf = New-GenevaUdf -Name s -OutputType int64 -ScriptBlock {
+            param($id)
+            [Console]::Write('.')
+            if ($id % 100 -eq 7) { [Console]::WriteLine("scriptblock chatter $id"); [Console]::WriteLine('{"type":"done","taskNumber":1}') }
+            Write-Host "host line $id"
+            $id * 2
+        }
+        Add-GenevaColumn -Table $t -Name s -Udf $udf
+        $out = Start-GenevaBackfill -Table $t -Column s -CheckpointSize 50 -MinCheckpointSize 50 -Verbose 4>&1
+        ($out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Status | Should -Be 'Done'
+        $verbose = ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+        $verbose | Should -Match 'output: \.*scriptblock chatter 207'
+        $verbose | Should -Match 'output: \.?host line 250'
+        Assert-Doubled $t s 300
+    }
+
     It 'runs -Concurrency x -IntraApplierConcurrency UDF instances, capped to the machine with a warning' {
         $t = New-TestTable -Rows 400 -PerFragment 50
         Add-SleepyColumn $t d

@@ -51,7 +51,7 @@ Describe 'Model UDFs (a TorchSharp module class with a weights file)' {
             Sort-Object LastWriteTime -Descending | Select-Object -First 1 -ExpandProperty FullName
         $script:weights = Join-Path $TestDrive 'weights'
         $runtime = $env:GENEVA_TORCH_RUNTIME ?? (Join-Path $PSScriptRoot '../../module/bin/torch/torch-runtime')
-        $info = [Geneva.Core.Execution.Workers.TorchWorkerLauncher]::HostStartInfo($runtime)
+        $info = [Geneva.Torch.Launch.TorchWorkerLauncher]::HostStartInfo($runtime)
         $info.ArgumentList.Add($modelsDll)
         $info.ArgumentList.Add($weights)
         $info.RedirectStandardOutput = $true

@@ -25,7 +25,10 @@ Describe 'New-GenevaUdf' {
         $a = New-GenevaUdf -Name f -ScriptBlock { param($x) $x } -OutputType utf8
         $b = New-GenevaUdf -Name f -ScriptBlock { param($x) "$x!" } -OutputType utf8
         $a.EffectiveVersion | Should -Not -Be $b.EffectiveVersion
-        (New-GenevaUdf -Name f -ScriptBlock { param($x) $x } -OutputType utf8 -Version v1).EffectiveVersion | Should -Be 'v1'
+        # An explicit version is a label: the hash of the UDF's bytes (here its text) stays part of it.
+        $v1 = (New-GenevaUdf -Name f -ScriptBlock { param($x) $x } -OutputType utf8 -Version v1).EffectiveVersion
+        $v1 | Should -Match '^v1\+[0-9a-f]{8}$'
+        (New-GenevaUdf -Name f -ScriptBlock { param($x) "$x?" } -OutputType utf8 -Version v1).EffectiveVersion | Should -Not -Be $v1
     }
 
     It 'rejects a bad error-rule regex when the UDF is defined' {
@@ -82,5 +85,47 @@ Describe 'Add-GenevaColumn and Set-GenevaColumn' {
         $line = "Read-GenevaTable -Table '$t' -Column te"
         $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
         $result.CompletionMatches.CompletionText | Should -Be @('text')
+    }
+}
+
+Describe 'A .NET UDF rebuilt in place' {
+    BeforeAll {
+        $script:core = [Geneva.Core.Udfs.IScalarUdf].Assembly.Location
+        # Compiles a tiny UDF class returning $Tag to $Path, as a user's rebuild would (the session does not load it).
+        function Build-TagUdf([string] $Path, [string] $Tag) {
+            New-Item -ItemType Directory (Split-Path $Path) -Force | Out-Null
+            Remove-Item -LiteralPath $Path -ErrorAction Ignore
+            $source = 'using Geneva.Core.Udfs; [GenevaUdf("utf8", InputColumns = new[] { "id" })] ' +
+                "public sealed class RebuiltTag : IScalarUdf { public object Apply(object[] args) => ""$Tag""; }"
+            Add-Type -TypeDefinition $source -OutputAssembly $Path -ReferencedAssemblies $core, 'netstandard', 'System.Runtime'
+        }
+    }
+
+    It 'is a new version: rebinding it and backfilling gives the new outputs, on the same pooled worker too' {
+        $dll = Join-Path $TestDrive 'rebuilt/Tags.dll'
+        $t = New-TestTable -Rows 100 -PerFragment 50
+        Build-TagUdf $dll 'old'
+        $old = New-GenevaUdf -AssemblyPath $dll -TypeName RebuiltTag
+        Add-GenevaColumn -Table $t -Name tag -Udf $old
+        (Start-GenevaBackfill -Table $t -Column tag -Concurrency 1).Status | Should -Be 'Done'
+        @((Read-GenevaTable $t).tag | Select-Object -Unique) | Should -Be @('old')
+
+        Build-TagUdf $dll 'new'
+        $new = New-GenevaUdf -AssemblyPath $dll -TypeName RebuiltTag
+        $new.EffectiveVersion | Should -Not -Be $old.EffectiveVersion
+        Set-GenevaColumn -Table $t -Name tag -Udf $new
+        (Start-GenevaBackfill -Table $t -Column tag -Concurrency 1).Status | Should -Be 'Done'
+        @((Read-GenevaTable $t).tag | Select-Object -Unique) | Should -Be @('new')
+    }
+
+    It 'refuses to run a bound UDF whose assembly changed after binding, naming the change' {
+        $dll = Join-Path $TestDrive 'changed/Tags.dll'
+        $t = New-TestTable -Rows 20 -PerFragment 20
+        Build-TagUdf $dll 'before'
+        Add-GenevaColumn -Table $t -Name tag -Udf (New-GenevaUdf -AssemblyPath $dll -TypeName RebuiltTag)
+        Build-TagUdf $dll 'after'
+        { Start-GenevaBackfill -Table $t -Column tag -Concurrency 1 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UdfChanged,Geneva.PowerShell.Cmdlets.StartGenevaBackfillCommand' -ExpectedMessage '*changed after*'
+        @((Read-GenevaTable $t).tag | Where-Object { $null -ne $_ }).Count | Should -Be 0
     }
 }

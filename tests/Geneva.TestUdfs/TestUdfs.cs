@@ -189,3 +189,75 @@ public sealed class HangOnPoison : IScalarUdf
         return ((string?)args[0])?.Length;
     }
 }
+
+/// <summary>Throws an exception with an inner one, to check that both reach the caller.</summary>
+[GenevaUdf("int64", InputColumns = ["id"])]
+public sealed class FailWithInner : IScalarUdf
+{
+    public object? Apply(object?[] args) =>
+        throw new ApplicationException("outer failure", new FileNotFoundException("no such file"));
+}
+
+/// <summary>
+/// Writes to the console as careless UDF code does: a dot per row without a newline, a line now
+/// and then on stdout and stderr, and a line that looks like a worker protocol message. Returns id * 2.
+/// </summary>
+[GenevaUdf("int64", InputColumns = ["id"])]
+public sealed class ConsoleChatter : IScalarUdf
+{
+    public object? Apply(object?[] args)
+    {
+        var id = (long)args[0]!;
+        Console.Write('.');
+        if (id % 100 == 5)
+        {
+            Console.WriteLine($"chatter {id}");
+            Console.Error.WriteLine($"complaint {id}");
+            Console.Out.WriteLine("{\"type\":\"done\",\"taskNumber\":1}");
+            Console.Out.Flush();
+        }
+        return id * 2;
+    }
+}
+
+/// <summary>Throws for the value "boom" until a test sets <see cref="Fixed"/>: a failure that a later retry gets past.</summary>
+[GenevaUdf("int64", InputColumns = ["id", "text"], OnError = "Skip")]
+public sealed class BoomUntilFixed : IScalarUdf
+{
+    public static volatile bool Fixed;
+
+    public object? Apply(object?[] args) =>
+        !Fixed && (string?)args[1] == "boom" ? throw new InvalidOperationException("boom row") : (long)args[0]! * 2;
+}
+
+/// <summary>
+/// Returns a fixed tag per row. Tests make a second build of this assembly by patching the tag's
+/// text in a copy ("variant-A" to "variant-B"), as a rebuild with new behaviour at the same path.
+/// </summary>
+[GenevaUdf("utf8", InputColumns = ["id"])]
+public sealed class VariantTag : IScalarUdf
+{
+    public object? Apply(object?[] args) => "variant-A";
+}
+
+/// <summary>
+/// Writes a fake protocol line straight to file descriptor 1 with libc's write(2), as a native
+/// library that prints would (Unix; elsewhere it only returns). Returns id * 2.
+/// </summary>
+[GenevaUdf("int64", InputColumns = ["id"])]
+public sealed partial class NativeChatter : IScalarUdf
+{
+    private static readonly byte[] s_line = System.Text.Encoding.UTF8.GetBytes("{\"type\":\"done\",\"taskNumber\":1}\nnative chatter\n");
+
+    public object? Apply(object?[] args)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            write(1, s_line, s_line.Length);
+        }
+        return (long)args[0]! * 2;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc")]
+    private static partial nint write(int fd, byte[] buffer, nint count);
+}

@@ -61,11 +61,12 @@ public sealed partial class CheckpointStore
     private void InsertRowError(RowError error, SqliteTransaction transaction)
     {
         using var insert = Command("""
-            INSERT INTO row_errors(job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at)
-            VALUES($job, $fragment, $row, $attempt, $type, $message, $action, $at)
+            INSERT INTO row_errors(job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at, row_key)
+            VALUES($job, $fragment, $row, $attempt, $type, $message, $action, $at, $key)
             """,
             ("$job", error.JobId), ("$fragment", error.FragmentId), ("$row", error.RowOffset), ("$attempt", error.Attempt),
-            ("$type", error.ErrorType), ("$message", error.Message), ("$action", error.Action), ("$at", Time(error.At)));
+            ("$type", error.ErrorType), ("$message", error.Message), ("$action", error.Action), ("$at", Time(error.At)),
+            ("$key", error.Key));
         insert.Transaction = transaction;
         insert.ExecuteNonQuery();
     }
@@ -121,7 +122,7 @@ public sealed partial class CheckpointStore
     public IReadOnlyList<RowError> ListErrors(string? jobId) => Guarded(() =>
     {
         using var command = Command(
-            "SELECT job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at FROM row_errors " +
+            $"SELECT job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at, {Column("row_key", "NULL")} FROM row_errors " +
             (jobId is null ? "" : "WHERE job_id = $job ") + "ORDER BY id",
             ("$job", jobId));
         using var reader = command.ExecuteReader();
@@ -129,7 +130,8 @@ public sealed partial class CheckpointStore
         while (reader.Read())
         {
             result.Add(new RowError(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3),
-                reader.GetString(4), reader.GetString(5), reader.GetString(6), ParseTime(reader.GetValue(7))!.Value));
+                reader.GetString(4), reader.GetString(5), reader.GetString(6), ParseTime(reader.GetValue(7))!.Value,
+                reader.IsDBNull(8) ? null : reader.GetString(8)));
         }
         return result;
     });

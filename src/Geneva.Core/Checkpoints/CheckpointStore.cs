@@ -35,7 +35,7 @@ public sealed partial class CheckpointStore : IDisposable
         CREATE TABLE IF NOT EXISTS row_errors(
             id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL,
             row_offset INTEGER NOT NULL, attempt INTEGER NOT NULL, error_type TEXT NOT NULL,
-            message TEXT NOT NULL, action TEXT NOT NULL, created_at TEXT NOT NULL);
+            message TEXT NOT NULL, action TEXT NOT NULL, created_at TEXT NOT NULL, row_key TEXT);
         CREATE TABLE IF NOT EXISTS leases(
             resource TEXT PRIMARY KEY, job_id TEXT NOT NULL, column_name TEXT NOT NULL, holder TEXT NOT NULL,
             acquired_at INTEGER NOT NULL, heartbeat_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
@@ -51,6 +51,8 @@ public sealed partial class CheckpointStore : IDisposable
         ("checkpoints", "worker", "TEXT"),
         ("checkpoints", "device", "TEXT"),
         ("checkpoints", "batch_size", "INTEGER"),
+        // A row error's key (its UDF input values, rendered); null in older rows.
+        ("row_errors", "row_key", "TEXT"),
     ];
 
     private readonly SqliteConnection _connection;
@@ -95,7 +97,8 @@ public sealed partial class CheckpointStore : IDisposable
         {
             connection.Open();
             Execute(connection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds};");
-            Execute(connection, Schema);
+            // One transaction, so a reader that opens the new file meanwhile sees every table or none.
+            Execute(connection, "BEGIN IMMEDIATE;" + Schema + "COMMIT;");
             AddMissingColumns(connection);
         }
         catch (SqliteException e)
@@ -135,13 +138,13 @@ public sealed partial class CheckpointStore : IDisposable
             {
                 connection.Open();
                 Execute(connection, "PRAGMA busy_timeout=30000;");
-                var store = new CheckpointStore(connection, path, tablePath);
-                if (!store.HasTable("jobs"))
+                if (!HasSchema(connection))
                 {
-                    // Created a moment ago by a writer that has not committed its schema yet: nothing to read.
-                    store.Dispose();
+                    // A writer has just created the file and not yet its tables: nothing is recorded yet.
+                    connection.Dispose();
                     return Empty(path, tablePath);
                 }
+                var store = new CheckpointStore(connection, path, tablePath);
                 store.FindMissingColumns();
                 return store;
             }
@@ -159,13 +162,20 @@ public sealed partial class CheckpointStore : IDisposable
         }
     }
 
-    /// <summary>A store with the schema and no rows, in memory: what reading a table without a database sees.</summary>
+    /// <summary>An empty database in memory, for reading a table that has none (yet).</summary>
     private static CheckpointStore Empty(string path, string tablePath)
     {
         var memory = new SqliteConnection("Data Source=:memory:");
         memory.Open();
         Execute(memory, Schema);
         return new CheckpointStore(memory, path, tablePath);
+    }
+
+    private static bool HasSchema(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'jobs'";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
     private void FindMissingColumns()

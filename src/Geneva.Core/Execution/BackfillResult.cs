@@ -3,22 +3,23 @@ using Geneva.Core.Checkpoints;
 namespace Geneva.Core.Execution;
 
 /// <summary>What a backfill run did.</summary>
+/// <remarks>Setters are internal: PowerShell treats a public init accessor as a setter, and output is read-only to callers.</remarks>
 public sealed record BackfillResult
 {
-    public required string JobId { get; init; }
-    public required string TablePath { get; init; }
-    public required string Column { get; init; }
-    public required JobStatus Status { get; init; }
-    public required long TableVersion { get; init; }
-    public long RowsPlanned { get; init; }
-    public long RowsCheckpointed { get; init; }
-    public long UdfValuesComputed { get; init; }
-    public int Checkpoints { get; init; }
-    public int FragmentsCommitted { get; init; }
-    public int FragmentsDeferred { get; init; }
-    public long ErrorCount { get; init; }
-    public int CommitRetries { get; init; }
-    public TimeSpan Elapsed { get; init; }
+    public string JobId { get; internal init; } = "";
+    public string TablePath { get; internal init; } = "";
+    public string Column { get; internal init; } = "";
+    public JobStatus Status { get; internal init; }
+    public long TableVersion { get; internal init; }
+    public long RowsPlanned { get; internal init; }
+    public long RowsCheckpointed { get; internal init; }
+    public long UdfValuesComputed { get; internal init; }
+    public int Checkpoints { get; internal init; }
+    public int FragmentsCommitted { get; internal init; }
+    public int FragmentsDeferred { get; internal init; }
+    public long ErrorCount { get; internal init; }
+    public int CommitRetries { get; internal init; }
+    public TimeSpan Elapsed { get; internal init; }
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? RowsCheckpointed / Elapsed.TotalSeconds : 0;
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public IReadOnlyList<string> Warnings { get; internal init; } = [];
 }

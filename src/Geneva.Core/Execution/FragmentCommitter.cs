@@ -53,8 +53,10 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
                     continue;
                 }
                 var now = fragments[index];
+                var reads = planned.Where is null ? watched
+                    : watched.Concat(Expressions.SqlExpression.Parse(planned.Where).Columns.Select(pinned.Manifest.GetField)).Distinct().ToList();
                 var changed = now.RowCount != before.RowCount ||
-                    !BackfillPlanner.FilesOf(now, watched).SequenceEqual(BackfillPlanner.FilesOf(before, watched)) ||
+                    !BackfillPlanner.FilesOf(now, reads).SequenceEqual(BackfillPlanner.FilesOf(before, reads)) ||
                     !BackfillPlanner.FilesOf(now, [field]).SequenceEqual(BackfillPlanner.FilesOf(before, [field]));
                 if (changed)
                 {

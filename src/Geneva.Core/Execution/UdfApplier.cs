@@ -9,8 +9,10 @@ namespace Geneva.Core.Execution;
 /// <summary>
 /// Calls one UDF instance on a batch under its error policy. Scalar UDFs fail, retry or skip
 /// per row; batch UDFs retry per call, and Skip bisects a failing batch until the failing rows
-/// are isolated, so only they become null. Output is checked for type and length: a UDF that
-/// returns the wrong shape fails the job whatever the policy, since retrying cannot fix it.
+/// are isolated, so only they become null. A scalar UDF's value that cannot be stored as the
+/// output type is that row's error, handled by the policy like a throwing call. A batch output of
+/// the wrong type or length is a broken contract, not a row's error: it fails the job whatever
+/// the policy, since retrying or skipping cannot fix it.
 /// </summary>
 public sealed class UdfApplier : IDisposable
 {
@@ -69,23 +71,29 @@ public sealed class UdfApplier : IDisposable
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 var action = Spec.OnError.Decide(e, attempt, out var rule);
-                var first = rowOffset(baseRow);
+                // An expression names the row it failed on (batch-relative); errors then point at that row.
+                var failing = FailingRow(e, input.Length);
+                var first = rowOffset(baseRow + (failing ?? 0));
+                var key = RowKey.Render(input, failing ?? 0);
                 switch (action)
                 {
                     case ErrorAction.Retry:
-                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Retry"));
+                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Retry", key, failing));
                         _sleep(rule!.DelayBeforeAttempt(attempt, _random), cancel);
                         continue;
                     case ErrorAction.Skip when input.Length == 1:
-                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Skip"));
+                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Skip", key, failing));
                         return ArrowValues.Build(_outputType, new object?[1]);
                     case ErrorAction.Skip:
                         return Bisect(udf, input, baseRow, jobId, fragmentId, rowOffset, errors, cancel);
                     default:
-                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Fail"));
+                        errors.Add(Error(jobId, fragmentId, first, attempt, e, "Fail", key, failing));
+                        var rows = failing is not null || input.Length == 1
+                            ? $"row {first}"
+                            : $"rows {first}..{rowOffset(baseRow + input.Length - 1)}";
                         throw new UdfFailedException(
-                            $"UDF '{Spec.Name}' failed on fragment {fragmentId}, rows {first}..{rowOffset(baseRow + input.Length - 1)}" +
-                            $" (attempt {attempt}): {e.Message}", fragmentId, e, errors.ToList());
+                            $"UDF '{Spec.Name}' failed on fragment {fragmentId}, {rows} (attempt {attempt}): {Unplaced(e.Message, failing)}",
+                            fragmentId, e, errors.ToList());
                 }
             }
             Validate(output, input.Length, fragmentId, rowOffset(baseRow));
@@ -117,56 +125,105 @@ public sealed class UdfApplier : IDisposable
         var args = new object?[columns.Length];
         for (var row = 0; row < input.Length; row++)
         {
-            for (var c = 0; c < columns.Length; c++)
-            {
-                args[c] = ArrowValues.GetValue(columns[c], row);
-            }
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    values[row] = udf.Apply(args);
-                    break;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    var action = Spec.OnError.Decide(e, attempt, out var rule);
-                    var offset = rowOffset(row);
-                    if (action == ErrorAction.Retry)
-                    {
-                        errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Retry"));
-                        _sleep(rule!.DelayBeforeAttempt(attempt, _random), cancel);
-                        cancel.ThrowIfCancellationRequested();
-                        continue;
-                    }
-                    if (action == ErrorAction.Skip)
-                    {
-                        errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Skip"));
-                        values[row] = null;
-                        break;
-                    }
-                    errors.Add(Error(jobId, fragmentId, offset, attempt, e, "Fail"));
-                    throw new UdfFailedException(
-                        $"UDF '{Spec.Name}' failed on fragment {fragmentId}, row {offset} (attempt {attempt}): {e.Message}",
-                        fragmentId, e, errors.ToList());
-                }
-            }
+            values[row] = CallRow(udf, input, columns, args, row, null, jobId, fragmentId, rowOffset, errors, cancel);
             if ((row & 1023) == 1023)
             {
                 cancel.ThrowIfCancellationRequested();
             }
         }
+        while (true)
+        {
+            try
+            {
+                return ArrowValues.Build(_outputType, values);
+            }
+            catch (GenevaException e) when (e.Code == GenevaErrorCode.TypeMismatch && e.Target is int row && row < values.Length)
+            {
+                // A value that cannot be stored as the column's type is that row's error, under the
+                // policy like a throwing call: Skip nulls it, Retry calls the UDF again, Fail fails.
+                var invalid = NotConvertible(values[row], fragmentId, rowOffset(row), e);
+                values[row] = CallRow(udf, input, columns, args, row, invalid, jobId, fragmentId, rowOffset, errors, cancel);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Calls the UDF for one row under the error policy. When <paramref name="firstFailure"/> is
+    /// given, the first attempt already failed with it (its output could not be converted), and
+    /// later attempts check their output before it counts.
+    /// </summary>
+    private object? CallRow(IScalarUdf udf, RecordBatch input, IArrowArray[] columns, object?[] args, int row, Exception? firstFailure,
+        string jobId, int fragmentId, Func<int, int> rowOffset, List<RowError> errors, CancellationToken cancel)
+    {
+        for (var c = 0; c < columns.Length; c++)
+        {
+            args[c] = ArrowValues.GetValue(columns[c], row);
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            Exception failure;
+            if (attempt == 1 && firstFailure is not null)
+            {
+                failure = firstFailure;
+            }
+            else
+            {
+                try
+                {
+                    var value = udf.Apply(args);
+                    if (firstFailure is not null)
+                    {
+                        CheckConvertible(value, fragmentId, rowOffset(row));
+                    }
+                    return value;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failure = e;
+                }
+            }
+            var action = Spec.OnError.Decide(failure, attempt, out var rule);
+            var offset = rowOffset(row);
+            var key = RowKey.Render(input, row);
+            switch (action)
+            {
+                case ErrorAction.Retry:
+                    errors.Add(Error(jobId, fragmentId, offset, attempt, failure, "Retry", key));
+                    _sleep(rule!.DelayBeforeAttempt(attempt, _random), cancel);
+                    cancel.ThrowIfCancellationRequested();
+                    continue;
+                case ErrorAction.Skip:
+                    errors.Add(Error(jobId, fragmentId, offset, attempt, failure, "Skip", key));
+                    return null;
+                default:
+                    errors.Add(Error(jobId, fragmentId, offset, attempt, failure, "Fail", key));
+                    throw new UdfFailedException(failure is GenevaException { Code: GenevaErrorCode.UdfOutputInvalid }
+                            ? $"{failure.Message} (attempt {attempt})"
+                            : $"UDF '{Spec.Name}' failed on fragment {fragmentId}, row {offset} (attempt {attempt}): {failure.Message}",
+                        fragmentId, failure, errors.ToList());
+            }
+        }
+    }
+
+    private void CheckConvertible(object? value, int fragmentId, int offset)
+    {
         try
         {
-            return ArrowValues.Build(_outputType, values);
+            ArrowValues.Build(_outputType, [value]);
         }
         catch (GenevaException e) when (e.Code == GenevaErrorCode.TypeMismatch)
         {
-            var offset = e.Target is int row ? rowOffset(row) : -1;
-            throw new GenevaException(GenevaErrorCode.UdfOutputInvalid,
-                $"UDF '{Spec.Name}' returned a value that is not {_outputTypeName} on fragment {fragmentId}, row {offset}: {e.Message}",
-                fragmentId, e);
+            throw NotConvertible(value, fragmentId, offset, e);
         }
+    }
+
+    /// <summary>A row's output that cannot be stored as the output type; its inner exception is the conversion's (FormatException, ...).</summary>
+    private GenevaException NotConvertible(object? value, int fragmentId, int offset, GenevaException conversion)
+    {
+        var cause = conversion.InnerException ?? conversion;
+        return new GenevaException(GenevaErrorCode.UdfOutputInvalid,
+            $"UDF '{Spec.Name}' returned '{value}' ({value?.GetType().Name}), which is not {_outputTypeName}, " +
+            $"on fragment {fragmentId}, row {offset}: {Unplaced(cause.Message, conversion.Target as int?)}", fragmentId, cause);
     }
 
     private void Validate(IArrowArray output, int expectedLength, int fragmentId, int firstRow)
@@ -198,9 +255,21 @@ public sealed class UdfApplier : IDisposable
         }
     }
 
-    private static RowError Error(string jobId, int fragmentId, int offset, int attempt, Exception e, string action) =>
-        new(jobId, fragmentId, offset, attempt, Innermost(e).GetType().FullName ?? "Exception", Innermost(e).Message, action,
-            DateTimeOffset.UtcNow);
+    private static RowError Error(string jobId, int fragmentId, int offset, int attempt, Exception e, string action,
+        string key, int? batchRow = null) =>
+        new(jobId, fragmentId, offset, attempt, Innermost(e).GetType().FullName ?? "Exception",
+            Unplaced(Innermost(e).Message, batchRow), action, DateTimeOffset.UtcNow, key);
+
+    /// <summary>The batch-relative row an engine error names (expression kernels, value conversion), if any.</summary>
+    private static int? FailingRow(Exception e, int rows) =>
+        Innermost(e) is GenevaException { Target: int row } && row >= 0 && row < rows ? row : null;
+
+    /// <summary>
+    /// An engine message without its batch-relative " at row N": the caller names the row by its
+    /// fragment offset, so the message gives one row number, not two that disagree.
+    /// </summary>
+    private static string Unplaced(string message, int? batchRow) =>
+        batchRow is { } row ? message.Replace($" at row {row}", "", StringComparison.Ordinal) : message;
 
     private static Exception Innermost(Exception e)
     {

@@ -4,22 +4,23 @@ namespace Geneva.Core.Planning;
 /// What a backfill would do: a plain, serializable object (JSON, CliXml) that a run can be
 /// started from. Fragments with no matching row and fragments already done are not listed.
 /// </summary>
+/// <remarks>Setters are internal: PowerShell treats a public init accessor as a setter, and output is read-only to callers.</remarks>
 public sealed record BackfillPlan
 {
-    public required string TablePath { get; init; }
-    public required string TableId { get; init; }
-    public required long TableVersion { get; init; }
-    public required string Column { get; init; }
-    public string? Where { get; init; }
-    public required string UdfName { get; init; }
-    public required string UdfVersion { get; init; }
-    public required BackfillRequest Request { get; init; }
-    public required BackfillSettings Settings { get; init; }
-    public required IReadOnlyList<PlannedFragment> Fragments { get; init; }
-    public required IReadOnlyList<string> Warnings { get; init; }
+    public string TablePath { get; internal init; } = "";
+    public string TableId { get; internal init; } = "";
+    public long TableVersion { get; internal init; }
+    public string Column { get; internal init; } = "";
+    public string? Where { get; internal init; }
+    public string UdfName { get; internal init; } = "";
+    public string UdfVersion { get; internal init; } = "";
+    public BackfillRequest Request { get; internal init; } = null!;
+    public BackfillSettings Settings { get; internal init; } = null!;
+    public IReadOnlyList<PlannedFragment> Fragments { get; internal init; } = [];
+    public IReadOnlyList<string> Warnings { get; internal init; } = [];
     /// <summary>Fragments left for a later run by NumFrags.</summary>
-    public int DeferredFragments { get; init; }
-    public int SkippedFragments { get; init; }
+    public int DeferredFragments { get; internal init; }
+    public int SkippedFragments { get; internal init; }
 
     public IReadOnlyList<BackfillTask> Tasks => Fragments.SelectMany(f => f.Tasks).ToList();
     public int TaskCount => Fragments.Sum(f => f.Tasks.Count);

@@ -26,4 +26,10 @@ public sealed record BackfillRequest
 
     /// <summary>Seconds a worker with work may go without a checkpoint before it counts as hung.</summary>
     public int? CheckpointTimeout { get; init; }
+
+    /// <summary>
+    /// Also recompute rows that failed and were skipped (they are null) in fragments the current
+    /// UDF version finished; without it a finished fragment plans nothing.
+    /// </summary>
+    public bool RetryErrors { get; init; }
 }

@@ -6,6 +6,7 @@ namespace Geneva.Core.Planning;
 /// The settings in force for one backfill, after precedence (backfill &gt; UDF &gt; defaults) and
 /// Geneva's rules: max defaults to and is capped by the checkpoint size; min above max is lowered.
 /// </summary>
+/// <remarks>Setters are internal: PowerShell treats a public init accessor as a setter, and output is read-only to callers.</remarks>
 public sealed record BackfillSettings
 {
     /// <summary>
@@ -24,21 +25,21 @@ public sealed record BackfillSettings
     /// </summary>
     public const int DefaultCheckpointTimeoutSeconds = 900;
 
-    public int CheckpointSize { get; init; } = DefaultCheckpointSize;
+    public int CheckpointSize { get; internal init; } = DefaultCheckpointSize;
 
-    public int MinCheckpointSize { get; init; } = 1;
+    public int MinCheckpointSize { get; internal init; } = 1;
 
-    public int MaxCheckpointSize { get; init; } = DefaultCheckpointSize;
+    public int MaxCheckpointSize { get; internal init; } = DefaultCheckpointSize;
 
-    public int CommitGranularity { get; init; } = DefaultCommitGranularity;
+    public int CommitGranularity { get; internal init; } = DefaultCommitGranularity;
 
-    public int? NumFrags { get; init; }
+    public int? NumFrags { get; internal init; }
 
-    public int Concurrency { get; init; } = DefaultConcurrency;
+    public int Concurrency { get; internal init; } = DefaultConcurrency;
 
-    public int IntraApplierConcurrency { get; init; } = 1;
+    public int IntraApplierConcurrency { get; internal init; } = 1;
 
-    public int CheckpointTimeout { get; init; } = DefaultCheckpointTimeoutSeconds;
+    public int CheckpointTimeout { get; internal init; } = DefaultCheckpointTimeoutSeconds;
 
     public static BackfillSettings Resolve(BackfillRequest request, UdfSpec udf, ICollection<string> warnings)
     {

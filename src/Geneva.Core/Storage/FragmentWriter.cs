@@ -5,29 +5,64 @@ namespace Geneva.Core.Storage;
 
 /// <summary>
 /// Turns a stream of record batches of any sizes into fragments of at most MaxRowsPerFragment
-/// rows, one data file each, with record batches of exactly BatchRows rows (the last may be short).
-/// Fragments get ids only when committed, so they carry id -1 here.
+/// rows, with record batches of exactly BatchRows rows (the last may be short). A fragment is one
+/// data file, except that values kept for computed columns (<see cref="TableWriteOptions.KeepComputedValues"/>)
+/// get a file per column, with the provenance of a backfill's output, so the next backfill keeps them.
+/// Fragments get ids only when committed, so they carry id -1 here. Disposed before
+/// <see cref="Complete"/>, it deletes the files it wrote: a failed write leaves nothing behind.
 /// </summary>
-internal sealed class FragmentWriter : IDisposable
+internal sealed partial class FragmentWriter : IDisposable
 {
     private readonly string _tablePath;
     private readonly TableWriteOptions _options;
     private readonly Schema _schema;
     private readonly IReadOnlyList<int> _fieldIds;
+    /// <summary>Column groups written to one file each: the plain columns first (if any), then one per kept computed column.</summary>
+    private readonly List<FileGroup> _groups = [];
+    /// <summary>Batch column indices of computed columns whose values are refused unless null.</summary>
+    private readonly List<(int Column, ComputedColumn Computed)> _refused = [];
     private readonly List<FragmentEntry> _written = [];
     private readonly List<RecordBatch> _pending = [];
     private int _pendingRows;
-    private DataFileWriter? _file;
-    private string? _filePath;
     private int _fragmentRows;
+    private bool _completed;
 
-    public FragmentWriter(string tablePath, Schema schema, IReadOnlyList<int> fieldIds, TableWriteOptions options)
+    public FragmentWriter(string tablePath, Schema schema, IReadOnlyList<int> fieldIds, TableWriteOptions options,
+        IReadOnlyList<ComputedColumn>? computed = null)
     {
         options.Validate();
         _tablePath = tablePath;
         _schema = schema;
         _fieldIds = fieldIds;
         _options = options;
+        var plain = new List<int>();
+        for (var c = 0; c < fieldIds.Count; c++)
+        {
+            var bound = computed?.FirstOrDefault(x => x.FieldId == fieldIds[c]);
+            if (bound is null)
+            {
+                plain.Add(c);
+            }
+            else if (options.KeepComputedValues)
+            {
+                _groups.Add(new FileGroup([c], bound));
+            }
+            else
+            {
+                _refused.Add((c, bound));
+                plain.Add(c);
+            }
+        }
+        if (plain.Count > 0)
+        {
+            _groups.Insert(0, new FileGroup(plain, null));
+        }
+        foreach (var group in _groups)
+        {
+            group.Schema = group.Columns.Count == schema.FieldsList.Count
+                ? schema
+                : new Schema(group.Columns.Select(c => schema.FieldsList[c]), null);
+        }
     }
 
     public long BytesWritten { get; private set; }
@@ -36,6 +71,16 @@ internal sealed class FragmentWriter : IDisposable
 
     public void Add(RecordBatch batch)
     {
+        foreach (var (column, computed) in _refused)
+        {
+            var values = batch.Column(column);
+            if (values.NullCount < values.Length)
+            {
+                throw new GenevaException(GenevaErrorCode.ComputedColumnValue,
+                    $"Column '{computed.Name}' is computed by UDF '{computed.UdfName}', so backfills fill it, but the new rows " +
+                    "give it values. Leave the column out of the rows (or null), or ask to keep the values as computed.", computed.Name);
+            }
+        }
         var offset = 0;
         while (offset < batch.Length)
         {
@@ -60,6 +105,7 @@ internal sealed class FragmentWriter : IDisposable
     {
         FlushBatch();
         FinishFragment();
+        _completed = true;
         return _written;
     }
 
@@ -93,12 +139,17 @@ internal sealed class FragmentWriter : IDisposable
             }
             batch = new RecordBatch(_schema, columns, _pendingRows);
         }
-        if (_file is null)
+        foreach (var group in _groups)
         {
-            _filePath = DataFileWriter.NewDataFileName();
-            _file = new DataFileWriter(_tablePath, _filePath, _schema);
+            if (group.File is null)
+            {
+                group.Path = DataFileWriter.NewDataFileName();
+                group.File = new DataFileWriter(_tablePath, group.Path, group.Schema);
+            }
+            group.File.Write(group.Columns.Count == batch.ColumnCount
+                ? batch
+                : new RecordBatch(group.Schema, group.Columns.Select(batch.Column), batch.Length));
         }
-        _file.Write(batch);
         _fragmentRows += _pendingRows;
         _pending.Clear();
         _pendingRows = 0;
@@ -106,18 +157,60 @@ internal sealed class FragmentWriter : IDisposable
 
     private void FinishFragment()
     {
-        if (_file is null)
+        if (_fragmentRows == 0)
         {
             return;
         }
-        BytesWritten += _file.Finish(durable: true);
-        _file = null;
-        var entry = new DataFileEntry(_filePath!, _fieldIds, 0, _fragmentRows, _options.BatchRows);
-        _written.Add(new FragmentEntry(-1, _fragmentRows, [entry]));
+        var entries = new List<DataFileEntry>();
+        foreach (var group in _groups)
+        {
+            BytesWritten += group.File!.Finish(durable: true);
+            group.File = null;
+            entries.Add(new DataFileEntry(group.Path!, group.Columns.Select(c => _fieldIds[c]).ToList(), 0, _fragmentRows,
+                _options.BatchRows));
+        }
+        var fragment = new FragmentEntry(-1, _fragmentRows, entries);
+        // Kept computed values: the provenance a backfill of the current UDF version would give them, from the
+        // files of this fragment that hold the UDF's inputs (named as the planner names them: distinct, ordinal order).
+        // Coverage stays unknown (Complete null): the rows given a value count as computed by this version, and
+        // the rows left null are computed by the next backfill.
+        fragment = fragment with
+        {
+            Files = entries.Select((entry, i) => _groups[i].Computed is { } computed
+                ? entry with
+                {
+                    Provenance = new ColumnProvenance(computed.UdfVersion, computed.InputFieldIds
+                        .SelectMany(id => fragment.FilesFor(id)).Select(f => f.Path).Distinct()
+                        .OrderBy(p => p, StringComparer.Ordinal).ToList()),
+                }
+                : entry).ToList(),
+        };
+        _written.Add(fragment);
         _fragmentRows = 0;
     }
 
-    public void Dispose() => _file?.Dispose();
+    public void Dispose()
+    {
+        foreach (var group in _groups)
+        {
+            group.File?.Dispose();
+        }
+        if (_completed)
+        {
+            return;
+        }
+        foreach (var file in _written.SelectMany(f => f.Files))
+        {
+            try
+            {
+                File.Delete(Path.Combine(_tablePath, file.Path));
+            }
+            catch (IOException)
+            {
+                // Not referenced by any manifest: at worst an orphan file, never a wrong table.
+            }
+        }
+    }
 
     /// <summary>Checks a batch against the table's columns; the batch's columns must be a subset.</summary>
     public static void CheckSchema(Schema batchSchema, IReadOnlyList<SchemaField> fields, string tablePath)

@@ -95,12 +95,13 @@ public sealed class GenevaTable
     }
 
     private static IReadOnlyList<FragmentEntry> WriteFragments(string tablePath, Schema schema,
-        IReadOnlyList<SchemaField> fields, IEnumerable<RecordBatch> batches, TableWriteOptions options)
+        IReadOnlyList<SchemaField> fields, IEnumerable<RecordBatch> batches, TableWriteOptions options,
+        IReadOnlyList<ComputedColumn>? computed = null)
     {
         FragmentWriter.CheckSchema(schema, fields, tablePath);
         var ids = schema.FieldsList.Select(f => fields.First(x =>
             string.Equals(x.Name, f.Name, StringComparison.OrdinalIgnoreCase)).Id).ToList();
-        using var writer = new FragmentWriter(tablePath, schema, ids, options);
+        using var writer = new FragmentWriter(tablePath, schema, ids, options, computed);
         foreach (var batch in batches)
         {
             if (!SameSchema(batch.Schema, schema))
@@ -121,10 +122,14 @@ public sealed class GenevaTable
     private static List<FragmentEntry> Number(IReadOnlyList<FragmentEntry> fragments, int firstId) =>
         fragments.Select((f, i) => f with { Id = firstId + i }).ToList();
 
-    /// <summary>Appends rows as new fragments. Columns the batches lack are null in the new rows.</summary>
+    /// <summary>
+    /// Appends rows as new fragments. Columns the batches lack are null in the new rows. Values for
+    /// computed columns are refused unless <see cref="TableWriteOptions.KeepComputedValues"/>.
+    /// </summary>
     public GenevaTable Append(Schema schema, IEnumerable<RecordBatch> batches, TableWriteOptions? options = null)
     {
-        var fragments = WriteFragments(Path, schema, Manifest.Fields, batches, options ?? new TableWriteOptions());
+        var fragments = WriteFragments(Path, schema, Manifest.Fields, batches, options ?? new TableWriteOptions(),
+            ComputedColumn.Of(Manifest));
         if (fragments.Count == 0)
         {
             return this;
@@ -158,7 +163,7 @@ public sealed class GenevaTable
             if (latest.FindField(name) is not null)
             {
                 throw new GenevaException(GenevaErrorCode.ColumnExists,
-                    $"Column '{name}' already exists in table '{Path}'. Use Set-GenevaColumn to rebind it.", name);
+                    $"Column '{name}' already exists in table '{Path}'; rebind it instead.", name);
             }
             if (udf is not null)
             {
@@ -260,7 +265,9 @@ public sealed class GenevaTable
     /// Reads rows in fragment order. Each batch handed out is owned by the caller only until the
     /// next one is produced; copy what must outlive that.
     /// </summary>
-    public IEnumerable<RecordBatch> Scan(IReadOnlyList<string>? columns = null, SqlExpression? where = null, long? first = null)
+    /// <param name="includeRowAddress">Append each row's address as a last <see cref="RowAddress.ColumnName"/> column (uint64).</param>
+    public IEnumerable<RecordBatch> Scan(IReadOnlyList<string>? columns = null, SqlExpression? where = null, long? first = null,
+        bool includeRowAddress = false)
     {
         var fields = columns is null || columns.Count == 0
             ? Manifest.Fields.ToList()
@@ -276,9 +283,10 @@ public sealed class GenevaTable
             {
                 var length = Math.Min(grid, fragment.RowCount - start);
                 var batch = reader.Read(readFields, start, length);
+                int[]? kept = null;
                 if (where is not null)
                 {
-                    var indices = ArrowSelection.Indices(where.EvaluateFilter(batch));
+                    var indices = kept = ArrowSelection.Indices(EvaluateFilter(where, batch, fragment.Id, start));
                     batch = ArrowSelection.Take(Project(batch, fields.Count), indices);
                 }
                 else if (readFields.Count != fields.Count)
@@ -292,9 +300,27 @@ public sealed class GenevaTable
                 remaining -= batch.Length;
                 if (batch.Length > 0)
                 {
-                    yield return batch;
+                    yield return includeRowAddress ? RowAddress.Append(batch, fragment.Id, start, kept) : batch;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Evaluates the filter; an error that names a row of the batch (a division by zero) is reported at
+    /// the row's fragment and offset instead, so the message gives the one row number a reader can find.
+    /// </summary>
+    private static bool[] EvaluateFilter(SqlExpression where, RecordBatch batch, int fragmentId, int start)
+    {
+        try
+        {
+            return where.EvaluateFilter(batch);
+        }
+        catch (GenevaException e) when (e.Target is int row && row >= 0 && row < batch.Length)
+        {
+            throw new GenevaException(e.Code,
+                $"The filter failed on fragment {fragmentId}, row {start + row}: " +
+                e.Message.Replace($" at row {row}", "", StringComparison.Ordinal), fragmentId, e);
         }
     }
 

@@ -7,8 +7,10 @@ using Geneva.Core.Arrow;
 namespace Geneva.Core.Storage;
 
 /// <summary>
-/// Reads rows to create a table from: CSV (through CsvHelper; a first pass infers each column's
-/// type, a second streams batches, so memory stays bounded) or an Arrow IPC file or stream.
+/// Reads rows to create a table from: CSV (through CsvHelper; a first pass checks every row and
+/// infers each column's type, a second streams batches, so memory stays bounded) or an Arrow IPC
+/// file or stream. A CSV row with more or fewer fields than the header is an error naming its line,
+/// found by the first pass, before anything is written.
 /// </summary>
 public static class TableImport
 {
@@ -18,7 +20,7 @@ public static class TableImport
     {
         if (!File.Exists(path))
         {
-            throw new GenevaException(GenevaErrorCode.InvalidArgument, $"The file '{path}' does not exist.", path);
+            throw new GenevaException(GenevaErrorCode.FileNotFound, $"The file '{path}' does not exist.", path);
         }
         var extension = Path.GetExtension(path).ToLowerInvariant();
         return extension is ".arrow" or ".feather" or ".ipc" or ".arrows" ? ReadArrow(path) : ReadCsv(path);
@@ -72,14 +74,30 @@ public static class TableImport
         }
     }
 
+    // Line numbers count every line of the file, those inside quoted fields too, as an editor shows them.
     private static CsvReader OpenCsv(string path) =>
-        CsvReader.FromFile(path, new CsvReaderOptions { HasHeader = true, FormatProvider = CultureInfo.InvariantCulture },
-            FileOptions.SequentialScan);
+        CsvReader.FromFile(path, new CsvReaderOptions
+        {
+            HasHeader = true,
+            FormatProvider = CultureInfo.InvariantCulture,
+            TrackLineNumbers = true,
+        }, FileOptions.SequentialScan);
+
+    /// <summary>Checks that the current row has as many fields as the header: a ragged row would shift or drop values.</summary>
+    private static void CheckFieldCount(CsvReader csv, int headerFields, string path)
+    {
+        if (csv.FieldCount != headerFields)
+        {
+            throw new GenevaException(GenevaErrorCode.CsvRowInvalid,
+                $"'{path}', line {csv.LineNumber}: the row has {csv.FieldCount} field{(csv.FieldCount == 1 ? "" : "s")} " +
+                $"but the header has {headerFields}. Quote fields that contain the separator or a line break.", path);
+        }
+    }
 
     private static (Schema, IEnumerable<RecordBatch>) ReadCsv(string path)
     {
         string[] header;
-        var kinds = new List<ColumnKind>();
+        var kinds = new List<CsvColumnKind>();
         using (var csv = OpenCsv(path))
         {
             csv.ReadHeader();
@@ -88,12 +106,13 @@ public static class TableImport
                 throw new GenevaException(GenevaErrorCode.InvalidArgument, $"'{path}' has no header row.", path);
             }
             header = [.. csv.Headers];
-            kinds.AddRange(header.Select(_ => ColumnKind.Unknown));
+            kinds.AddRange(header.Select(_ => CsvColumnKind.Unknown));
             while (csv.Read())
             {
+                CheckFieldCount(csv, header.Length, path);
                 for (var c = 0; c < header.Length; c++)
                 {
-                    kinds[c] = Widen(kinds[c], c < csv.FieldCount ? csv.GetStringOrNull(c) : null);
+                    kinds[c] = Widen(kinds[c], csv.GetStringOrNull(c));
                 }
             }
         }
@@ -101,36 +120,34 @@ public static class TableImport
         return (schema, CsvBatches(path, schema, kinds));
     }
 
-    private enum ColumnKind { Unknown, Bool, Int, Float, Text }
-
-    private static ColumnKind Widen(ColumnKind kind, string? value)
+    private static CsvColumnKind Widen(CsvColumnKind kind, string? value)
     {
-        if (string.IsNullOrEmpty(value) || kind == ColumnKind.Text)
+        if (string.IsNullOrEmpty(value) || kind == CsvColumnKind.Text)
         {
             return kind;
         }
-        var seen = long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? ColumnKind.Int
-            : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? ColumnKind.Float
-            : bool.TryParse(value, out _) ? ColumnKind.Bool
-            : ColumnKind.Text;
+        var seen = long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? CsvColumnKind.Int
+            : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? CsvColumnKind.Float
+            : bool.TryParse(value, out _) ? CsvColumnKind.Bool
+            : CsvColumnKind.Text;
         return (kind, seen) switch
         {
-            (ColumnKind.Unknown, _) => seen,
-            (ColumnKind.Int, ColumnKind.Float) or (ColumnKind.Float, ColumnKind.Int) => ColumnKind.Float,
+            (CsvColumnKind.Unknown, _) => seen,
+            (CsvColumnKind.Int, CsvColumnKind.Float) or (CsvColumnKind.Float, CsvColumnKind.Int) => CsvColumnKind.Float,
             _ when kind == seen => kind,
-            _ => ColumnKind.Text,
+            _ => CsvColumnKind.Text,
         };
     }
 
-    private static string TypeName(ColumnKind kind) => kind switch
+    private static string TypeName(CsvColumnKind kind) => kind switch
     {
-        ColumnKind.Bool => "bool",
-        ColumnKind.Int => "int64",
-        ColumnKind.Float => "float64",
+        CsvColumnKind.Bool => "bool",
+        CsvColumnKind.Int => "int64",
+        CsvColumnKind.Float => "float64",
         _ => "utf8",
     };
 
-    private static IEnumerable<RecordBatch> CsvBatches(string path, Schema schema, IReadOnlyList<ColumnKind> kinds)
+    private static IEnumerable<RecordBatch> CsvBatches(string path, Schema schema, IReadOnlyList<CsvColumnKind> kinds)
     {
         using var csv = OpenCsv(path);
         csv.ReadHeader();
@@ -138,10 +155,12 @@ public static class TableImport
         var rows = 0;
         while (csv.Read())
         {
+            // The file may have changed since the first pass.
+            CheckFieldCount(csv, columns.Length, path);
             for (var c = 0; c < columns.Length; c++)
             {
-                var text = c < csv.FieldCount ? csv.GetStringOrNull(c) : null;
-                columns[c].Add(string.IsNullOrEmpty(text) && kinds[c] != ColumnKind.Text ? null : text);
+                var text = csv.GetStringOrNull(c);
+                columns[c].Add(string.IsNullOrEmpty(text) && kinds[c] != CsvColumnKind.Text ? null : text);
             }
             if (++rows == BatchRows)
             {

@@ -12,6 +12,14 @@ public sealed record TableWriteOptions
 
     public int BatchRows { get; init; } = DefaultBatchRows;
 
+    /// <summary>
+    /// Keep values the rows give for computed columns as if the column's current UDF version had computed
+    /// them from the rows' inputs: the next backfill computes only the rows left null, and a new UDF
+    /// version recomputes them all. When false (the default), a non-null value for a computed column
+    /// is refused with <see cref="GenevaErrorCode.ComputedColumnValue"/>, since a backfill would replace it.
+    /// </summary>
+    public bool KeepComputedValues { get; init; }
+
     public void Validate()
     {
         if (MaxRowsPerFragment < 1)

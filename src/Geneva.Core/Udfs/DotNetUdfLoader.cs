@@ -1,39 +1,25 @@
 using System.Globalization;
 using System.Reflection;
-using System.Security.Cryptography;
 using Geneva.Core.Arrow;
 
 namespace Geneva.Core.Udfs;
 
 /// <summary>
-/// Finds UDF classes in an assembly file and describes them as <see cref="UdfSpec"/>s. A UDF
+/// Describes UDF classes of an assembly file as <see cref="UdfSpec"/>s (from metadata: the session never
+/// loads UDF code) and, in workers, loads them (<see cref="UdfAssemblies"/>). A UDF
 /// class has <see cref="GenevaUdfAttribute"/> and implements <see cref="IBatchUdf"/>,
 /// <see cref="IScalarUdf"/>, or has one public typed instance method named <c>Apply</c>
 /// whose parameter names are its input columns.
 /// </summary>
 public static class DotNetUdfLoader
 {
-    public static Assembly LoadAssembly(string assemblyPath)
-    {
-        var full = Path.GetFullPath(assemblyPath);
-        if (!File.Exists(full))
-        {
-            throw new GenevaException(GenevaErrorCode.UdfLoadFailed, $"UDF assembly '{full}' does not exist.", full);
-        }
-        try
-        {
-            return Assembly.LoadFrom(full);
-        }
-        catch (Exception e) when (e is BadImageFormatException or FileLoadException)
-        {
-            throw new GenevaException(GenevaErrorCode.UdfLoadFailed,
-                $"'{full}' is not a loadable .NET assembly: {e.Message}", full, e);
-        }
-    }
+    /// <summary>Loads a UDF or module assembly in this process (workers only), in its own collectible context.</summary>
+    public static Assembly LoadAssembly(string assemblyPath, string? expectedHash = null) => UdfAssemblies.Load(assemblyPath, expectedHash);
 
-    public static Type FindType(string assemblyPath, string? typeName)
+    /// <summary>The UDF class of a bound spec, from the assembly bytes it was bound with (else <see cref="GenevaErrorCode.UdfChanged"/>).</summary>
+    public static Type FindType(UdfSpec spec)
     {
-        var assembly = LoadAssembly(assemblyPath);
+        var assembly = LoadAssembly(spec.Source, spec.SourceHash);
         Type[] types;
         try
         {
@@ -42,9 +28,17 @@ public static class DotNetUdfLoader
         catch (ReflectionTypeLoadException e)
         {
             throw new GenevaException(GenevaErrorCode.UdfLoadFailed,
-                $"Types in '{assemblyPath}' could not be loaded: {e.LoaderExceptions.FirstOrDefault()?.Message}", assemblyPath, e);
+                $"Types in '{spec.Source}' could not be loaded: {e.LoaderExceptions.FirstOrDefault()?.Message}", spec.Source, e);
         }
-        var udfs = types.Where(t => t.GetCustomAttribute<GenevaUdfAttribute>() is not null).ToList();
+        return types.FirstOrDefault(t => t.FullName == spec.TypeName && t.GetCustomAttribute<GenevaUdfAttribute>() is not null)
+            ?? throw new GenevaException(GenevaErrorCode.UdfLoadFailed,
+                $"'{spec.Source}' has no UDF class named '{spec.TypeName}'.", spec.TypeName);
+    }
+
+    /// <summary>The UDF class <paramref name="typeName"/> (full or simple name), or the only one, from the assembly's metadata.</summary>
+    private static UdfClassMetadata FindClass(string assemblyPath, string? typeName)
+    {
+        var udfs = UdfAssemblyReader.ReadUdfClasses(assemblyPath);
         if (typeName is not null)
         {
             return udfs.FirstOrDefault(t => t.FullName == typeName || t.Name == typeName)
@@ -63,19 +57,23 @@ public static class DotNetUdfLoader
         };
     }
 
-    /// <summary>Describes the UDF class; explicit input columns win over the attribute and parameter names.</summary>
+    /// <summary>
+    /// Describes the UDF class from the assembly's metadata, without loading it into this process, and
+    /// hashes the assembly's bytes into the spec. Explicit input columns win over the attribute and parameter names.
+    /// </summary>
     public static UdfSpec Describe(string assemblyPath, string? typeName, string? name = null,
         IReadOnlyList<string>? inputColumns = null)
     {
         var full = Path.GetFullPath(assemblyPath);
-        var type = FindType(full, typeName);
-        var attribute = type.GetCustomAttribute<GenevaUdfAttribute>()!;
-        var batched = typeof(IBatchUdf).IsAssignableFrom(type);
-        IReadOnlyList<string>? inputs = inputColumns is { Count: > 0 } ? inputColumns : attribute.InputColumns;
+        if (!File.Exists(full))
+        {
+            throw new GenevaException(GenevaErrorCode.UdfLoadFailed, $"UDF assembly '{full}' does not exist.", full);
+        }
+        var type = FindClass(full, typeName);
+        IReadOnlyList<string>? inputs = inputColumns is { Count: > 0 } ? inputColumns : type.InputColumns;
         if (inputs is null || inputs.Count == 0)
         {
-            var method = TypedApply(type);
-            inputs = method?.GetParameters().Select(p => p.Name!).ToList();
+            inputs = type.ApplyParameters;
         }
         if (inputs is null || inputs.Count == 0)
         {
@@ -83,24 +81,23 @@ public static class DotNetUdfLoader
                 $"UDF class '{type.FullName}' does not say which columns it reads: set InputColumns in [GenevaUdf] " +
                 "or give -InputColumn.", type.FullName);
         }
-        ArrowTypeNames.Parse(attribute.OutputType);
         var spec = new UdfSpec
         {
-            Name = name ?? attribute.Name ?? type.Name,
+            Name = name ?? type.UdfName ?? type.Name,
             Kind = UdfKind.DotNet,
             Source = full,
             TypeName = type.FullName,
-            SourceHash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(full)))[..16],
+            SourceHash = UdfSourceHash.OfFiles(full),
             InputColumns = inputs,
-            OutputType = ArrowTypeNames.Format(ArrowTypeNames.Parse(attribute.OutputType)),
-            Batched = batched,
-            Version = attribute.Version,
-            CheckpointSize = attribute.CheckpointSize > 0 ? attribute.CheckpointSize : null,
-            MinCheckpointSize = attribute.MinCheckpointSize > 0 ? attribute.MinCheckpointSize : null,
-            MaxCheckpointSize = attribute.MaxCheckpointSize > 0 ? attribute.MaxCheckpointSize : null,
-            NumCpus = attribute.NumCpus,
-            NumGpus = attribute.NumGpus,
-            OnError = ErrorPolicy.FromName(attribute.OnError),
+            OutputType = ArrowTypeNames.Format(ArrowTypeNames.Parse(type.OutputType)),
+            Batched = type.Batched,
+            Version = type.Version,
+            CheckpointSize = type.CheckpointSize > 0 ? type.CheckpointSize : null,
+            MinCheckpointSize = type.MinCheckpointSize > 0 ? type.MinCheckpointSize : null,
+            MaxCheckpointSize = type.MaxCheckpointSize > 0 ? type.MaxCheckpointSize : null,
+            NumCpus = type.NumCpus,
+            NumGpus = type.NumGpus,
+            OnError = ErrorPolicy.FromName(type.OnError),
         };
         return spec;
     }

@@ -1,6 +1,5 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Apache.Arrow.Types;
 using Geneva.Core.Arrow;
@@ -59,7 +58,7 @@ public static partial class ModelUdfDescriber
             Name = name ?? Path.GetFileNameWithoutExtension(full),
             Kind = UdfKind.Model,
             Source = full,
-            SourceHash = Hash(full, assembly),
+            SourceHash = assembly is null ? UdfSourceHash.OfFiles(full) : UdfSourceHash.OfFiles(full, assembly),
             TypeName = typeName,
             ModuleAssembly = assembly,
             InputColumns = inputColumns,
@@ -68,22 +67,6 @@ public static partial class ModelUdfDescriber
             Device = device ?? "auto",
             BatchSize = batchSize ?? DefaultBatchSize,
         };
-    }
-
-    /// <summary>SHA-256 of the files' bytes one after the other, streamed: weights can be gigabytes.</summary>
-    private static string Hash(string model, string? assembly)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 20];
-        foreach (var path in assembly is null ? [model] : new[] { model, assembly })
-        {
-            using var file = File.OpenRead(path);
-            for (int read; (read = file.Read(buffer)) > 0;)
-            {
-                sha.AppendData(buffer, 0, read);
-            }
-        }
-        return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
     }
 
     /// <summary>The full name of the public class <paramref name="typeName"/> (full or simple name) in the assembly's metadata.</summary>

@@ -57,8 +57,15 @@ public sealed record UdfSpec
     /// <summary>Model UDFs: rows per forward pass (a checkpoint is cut into such batches).</summary>
     public int? BatchSize { get; init; }
 
-    /// <summary>The version used in checkpoint identity and column provenance.</summary>
-    public string EffectiveVersion => Version ?? DefinitionHash;
+    /// <summary>
+    /// The version used in checkpoint identity and column provenance: the hash of the definition, or
+    /// an explicit <see cref="Version"/> with the hash of the UDF's bytes after a '+' (v1+3f2a9c1d), so a
+    /// rebuilt assembly, a retrained model or an edited scriptblock is a new version under any label.
+    /// </summary>
+    public string EffectiveVersion => Version is null ? DefinitionHash : $"{Version}+{ContentHash[..8]}";
+
+    /// <summary>The hash of the UDF's bytes: <see cref="SourceHash"/> for files, else of <see cref="Source"/>'s text.</summary>
+    public string ContentHash => Kind is UdfKind.DotNet or UdfKind.Model && SourceHash is not null ? SourceHash : UdfSourceHash.OfText(Source);
 
     /// <summary>SHA-256 (hex, 16 chars) of what decides the output: kind, source, inputs, output type.</summary>
     public string DefinitionHash

@@ -5,7 +5,10 @@ using Geneva.PowerShell.Output;
 
 namespace Geneva.PowerShell.Cmdlets;
 
-/// <summary>Appends piped rows as new fragments in one new version. Computed columns stay null until backfilled.</summary>
+/// <summary>
+/// Appends piped rows as new fragments in one new version. Computed columns stay null until backfilled;
+/// a value given for one is an error, or with -Force is kept as if the column's UDF had computed it.
+/// </summary>
 [Cmdlet(VerbsCommon.Add, "GenevaRow", SupportsShouldProcess = true)]
 [OutputType(typeof(GenevaTableInfo))]
 public sealed class AddGenevaRowCommand : GenevaCmdlet
@@ -26,6 +29,10 @@ public sealed class AddGenevaRowCommand : GenevaCmdlet
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Keep values given for computed columns as if the column's current UDF version had computed them.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     protected override void BeginProcessing() => Guard(() =>
     {
@@ -50,7 +57,11 @@ public sealed class AddGenevaRowCommand : GenevaCmdlet
         Guard(() =>
         {
             var (schema, batches) = _rows.Complete();
-            var table = _table!.Append(schema, batches, new TableWriteOptions { MaxRowsPerFragment = MaxRowsPerFragment });
+            var table = _table!.Append(schema, batches, new TableWriteOptions
+            {
+                MaxRowsPerFragment = MaxRowsPerFragment,
+                KeepComputedValues = Force,
+            });
             WriteVerbose($"Appended {_rows.Count} row(s) to '{Table}' as version {table.Version}.");
             if (PassThru)
             {

@@ -11,13 +11,18 @@ namespace Geneva.PowerShell.Cmdlets;
 [OutputType(typeof(BackfillPlan))]
 public sealed class GetGenevaBackfillPlanCommand : BackfillCmdlet
 {
+    /// <summary>Cancelled by Ctrl+C: planning reads every fragment's filter or column values.</summary>
+    private readonly CancellationTokenSource _stop = new();
+
     protected override void ProcessRecord() => Guard(() =>
     {
-        var plan = BackfillCoordinator.Plan(GenevaTable.Open(Table), BuildRequest());
+        var plan = BackfillCoordinator.Plan(GenevaTable.Open(Table), BuildRequest(), _stop.Token);
         foreach (var warning in plan.Warnings)
         {
             WriteWarning(warning);
         }
         WriteObject(plan);
     });
+
+    protected override void StopProcessing() => _stop.Cancel();
 }

@@ -23,9 +23,12 @@ public sealed class NewGenevaTableCommand : GenevaCmdlet
     [Parameter(ParameterSetName = PipelineSet, ValueFromPipeline = true)]
     public PSObject? InputObject { get; set; }
 
-    /// <summary>Column types for piped rows, e.g. @{ id = 'int32'; emb = 'fixed_size_list&lt;float32&gt;[3]' }.</summary>
+    /// <summary>
+    /// Column types for piped rows, e.g. @{ id = 'int32'; emb = 'fixed_size_list&lt;float32&gt;[3]' }; with no rows
+    /// piped, the columns of the new, empty table (in the dictionary's order: use [ordered]@{} to choose it).
+    /// </summary>
     [Parameter(ParameterSetName = PipelineSet)]
-    public Hashtable? Schema { get; set; }
+    public IDictionary? Schema { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = FileSet)]
     public string From { get; set; } = "";
@@ -68,8 +71,9 @@ public sealed class NewGenevaTableCommand : GenevaCmdlet
                 (schema, batches) = _rows.Complete();
                 if (schema.FieldsList.Count == 0)
                 {
-                    throw new GenevaException(GenevaErrorCode.InvalidArgument,
-                        "No rows were piped in, so the table's columns are unknown. Pipe rows, or use -From.", path);
+                    schema = Schema is { Count: > 0 } ? RowConversion.DeclaredSchema(Schema)
+                        : throw new GenevaException(GenevaErrorCode.InvalidArgument,
+                            "No rows were piped in, so the table's columns are unknown. Pipe rows, give -Schema, or use -From.", path);
                 }
             }
             var table = GenevaTable.Create(path, schema, batches, new TableWriteOptions { MaxRowsPerFragment = MaxRowsPerFragment });

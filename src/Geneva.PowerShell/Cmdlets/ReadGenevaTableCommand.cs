@@ -33,11 +33,15 @@ public sealed class ReadGenevaTableCommand : GenevaCmdlet
     [Parameter]
     public SwitchParameter AsArrow { get; set; }
 
+    /// <summary>Adds each row's address, Lance's _rowaddr (uint64: fragment id &lt;&lt; 32 | row offset), as a last column.</summary>
+    [Parameter]
+    public SwitchParameter IncludeRowAddress { get; set; }
+
     protected override void ProcessRecord() => Guard(() =>
     {
         var table = GenevaTable.Open(Table, Version);
         var where = BackfillPlanner.ParseFilter(table, Where);
-        foreach (var batch in table.Scan(Column, where, First))
+        foreach (var batch in table.Scan(Column, where, First, IncludeRowAddress))
         {
             if (AsArrow)
             {

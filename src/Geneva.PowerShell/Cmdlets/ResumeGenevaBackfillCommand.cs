@@ -54,14 +54,10 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
         }
         var path = ResolvePath(Table);
         var jobId = JobId;
-        var (concurrency, intra, timeout, wait) = (Concurrency, IntraApplierConcurrency, CheckpointTimeout, Wait.IsPresent);
+        var adjust = BackfillRequestFields.RunTimeOverrides(MyInvocation.BoundParameters);
+        var wait = Wait.IsPresent;
         var launch = new BackfillLaunch(path, $"Resume-GenevaBackfill -Table '{path}'" + (jobId is null ? "" : $" -JobId '{jobId}'"),
-            coordinator => coordinator.Resume(path, jobId, request => request with
-            {
-                Concurrency = concurrency ?? request.Concurrency,
-                IntraApplierConcurrency = intra ?? request.IntraApplierConcurrency,
-                CheckpointTimeout = timeout ?? request.CheckpointTimeout,
-            }, wait), ConcurrencyGiven: concurrency is not null);
+            coordinator => coordinator.Resume(path, jobId, adjust, wait), ConcurrencyGiven: Concurrency is not null);
         if (AsJob)
         {
             BackfillJobs.Start(this, launch, $"Resume {jobId ?? Path.GetFileName(path)}");

@@ -19,6 +19,7 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
     private const string PlanSet = "Plan";
     private ForegroundBackfill? _run;
 
+    /// <summary>A plan from Get-GenevaBackfillPlan, live or read back (Import-Clixml, ConvertFrom-Json).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PlanSet)]
     public PSObject? Plan { get; set; }
 
@@ -35,6 +36,8 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
         var (path, version, request) = ParameterSetName == PlanSet
             ? PlanArgument.Read(Plan!)
             : (Table, (long?)null, BuildRequest());
+        // The plan's filter, NumFrags and checkpoint sizes stay; workers and timeout may be given for this run.
+        request = BackfillRequestFields.RunTimeOverrides(MyInvocation.BoundParameters)(request);
         path = ResolvePath(path);
         if (!ShouldProcess(path, $"Backfill column '{request.Column}'" + (request.Where is null ? "" : $" where {request.Where}")))
         {

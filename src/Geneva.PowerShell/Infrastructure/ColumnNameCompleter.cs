@@ -2,7 +2,6 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using Geneva.Core.Storage;
-using Geneva.PowerShell.Output;
 
 namespace Geneva.PowerShell.Infrastructure;
 
@@ -12,13 +11,8 @@ public sealed class ColumnNameCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var tableArg = fakeBoundParameters["Table"];
-        var path = (tableArg is PSObject ps ? ps.BaseObject : tableArg) switch
-        {
-            string s => s,
-            GenevaTableInfo t => t.Path,
-            _ => null,
-        };
+        // Whatever -Table accepts: a path, a table object, a plan, a job record.
+        var path = TableArgumentAttribute.PathOf(fakeBoundParameters["Table"]);
         if (path is null)
         {
             return [];

@@ -17,28 +17,18 @@ internal static class PlanArgument
         {
             return (live.TablePath, live.TableVersion, live.Request);
         }
-        object? Get(PSObject o, string name) => o.Properties[name]?.Value is { } v ? (v is PSObject p && p.BaseObject is not PSCustomObject ? p.BaseObject : v) : null;
-        int? Int(PSObject o, string name) => Get(o, name) is { } v ? Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture) : null;
-        var path = Get(plan, "TablePath")?.ToString();
-        var version = Get(plan, "TableVersion");
-        if (path is null || version is null || Get(plan, "Request") is not { } requestValue)
+        var path = plan.Properties["TablePath"]?.Value?.ToString();
+        var version = plan.Properties["TableVersion"]?.Value;
+        if (path is null || version is null || plan.Properties["Request"]?.Value is not { } requestValue)
         {
             throw new GenevaException(GenevaErrorCode.InvalidArgument,
                 "The -Plan object is not a Geneva backfill plan (it needs TablePath, TableVersion and Request).", plan);
         }
-        var request = PSObject.AsPSObject(requestValue);
-        return (path, Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture), new BackfillRequest
+        var request = BackfillRequestFields.FromProperties(PSObject.AsPSObject(requestValue));
+        if (string.IsNullOrEmpty(request.Column))
         {
-            Column = Get(request, "Column")?.ToString() ?? throw new GenevaException(GenevaErrorCode.InvalidArgument,
-                "The -Plan object's Request has no Column.", plan),
-            Where = Get(request, "Where")?.ToString(),
-            NumFrags = Int(request, "NumFrags"),
-            CheckpointSize = Int(request, "CheckpointSize"),
-            MinCheckpointSize = Int(request, "MinCheckpointSize"),
-            MaxCheckpointSize = Int(request, "MaxCheckpointSize"),
-            CommitGranularity = Int(request, "CommitGranularity"),
-            Concurrency = Int(request, "Concurrency"),
-            IntraApplierConcurrency = Int(request, "IntraApplierConcurrency"),
-        });
+            throw new GenevaException(GenevaErrorCode.InvalidArgument, "The -Plan object's Request has no Column.", plan);
+        }
+        return (path, LanguagePrimitives.ConvertTo<long>(version), request);
     }
 }

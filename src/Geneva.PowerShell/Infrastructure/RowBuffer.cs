@@ -5,8 +5,9 @@ namespace Geneva.PowerShell.Infrastructure;
 
 /// <summary>
 /// Collects piped rows into Arrow batches of <see cref="BatchRows"/> rows as they arrive, so a
-/// large pipeline is held as compact columns rather than as PSObjects. The schema is fixed by
-/// the first batch (or by the table's known column types).
+/// large pipeline is held as compact columns rather than as PSObjects. Column types are set by the
+/// first batch that has the column (or by the table's known column types); a column that first
+/// appears in a later batch is added, null in the rows before it.
 /// </summary>
 internal sealed class RowBuffer
 {
@@ -22,7 +23,7 @@ internal sealed class RowBuffer
 
     public void Add(PSObject row)
     {
-        _pending.Add(RowConversion.Properties(row));
+        _pending.Add(RowConversion.Properties(row, Count + 1));
         Count++;
         if (_pending.Count == BatchRows)
         {
@@ -36,8 +37,16 @@ internal sealed class RowBuffer
         {
             return;
         }
-        _schema ??= RowConversion.InferSchema(_pending, KnownTypes);
-        _batches.Add(RowConversion.ToBatch(_schema, _pending));
+        var schema = RowConversion.InferSchema(_pending, KnownTypes, _schema);
+        if (_schema is not null && schema.FieldsList.Count > _schema.FieldsList.Count)
+        {
+            for (var i = 0; i < _batches.Count; i++)
+            {
+                _batches[i] = RowConversion.Widen(_batches[i], schema);
+            }
+        }
+        _schema = schema;
+        _batches.Add(RowConversion.ToBatch(_schema, _pending, Count - _pending.Count + 1));
         _pending.Clear();
     }
 

@@ -13,7 +13,12 @@ namespace Geneva.PowerShell.Infrastructure;
 /// </summary>
 internal static class RowConversion
 {
-    public static IReadOnlyList<KeyValuePair<string, object?>> Properties(object row)
+    /// <summary>
+    /// The row's properties, read now. A getter that throws (a ScriptProperty, a .NET property) is an
+    /// error naming the row's 1-based <paramref name="position"/> in the input and the property: a null
+    /// in its place would import a value the source never had.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, object?>> Properties(object row, long position)
     {
         var value = row is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : row;
         if (value is IDictionary dictionary)
@@ -21,22 +26,40 @@ internal static class RowConversion
             return dictionary.Keys.Cast<object>().Select(k => new KeyValuePair<string, object?>(k.ToString()!, dictionary[k])).ToList();
         }
         var wrapped = PSObject.AsPSObject(row);
-        return wrapped.Properties
-            .Where(p => p.IsGettable && p.MemberType is PSMemberTypes.NoteProperty or PSMemberTypes.Property or PSMemberTypes.AliasProperty or PSMemberTypes.ScriptProperty)
-            .Select(p => new KeyValuePair<string, object?>(p.Name, SafeValue(p)))
-            .ToList();
+        var result = new List<KeyValuePair<string, object?>>();
+        foreach (var p in wrapped.Properties)
+        {
+            if (p.IsGettable && p.MemberType is PSMemberTypes.NoteProperty or PSMemberTypes.Property or PSMemberTypes.AliasProperty
+                    or PSMemberTypes.ScriptProperty)
+            {
+                result.Add(new KeyValuePair<string, object?>(p.Name, Read(p, row, position)));
+            }
+        }
+        return result;
     }
 
-    private static object? SafeValue(PSPropertyInfo p)
+    private static object? Read(PSPropertyInfo p, object row, long position)
     {
         try
         {
             return p.Value;
         }
-        catch (GetValueException)
+        catch (GetValueException e)
         {
-            return null;
+            var cause = e.InnerException is { } inner ? Innermost(inner) : e;
+            throw new GenevaException(GenevaErrorCode.RowPropertyUnreadable,
+                $"Input row {position}: property '{p.Name}' could not be read: {cause.Message}", row, e);
         }
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e is System.Reflection.TargetInvocationException or GetValueException or MethodInvocationException
+               && e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+        return e is IContainsErrorRecord { ErrorRecord.Exception: { } recorded } && !ReferenceEquals(recorded, e) ? recorded : e;
     }
 
     /// <summary>Infers an Arrow type name for a value, or null when it says nothing (null).</summary>
@@ -67,12 +90,20 @@ internal static class RowConversion
         };
     }
 
-    /// <summary>Column names in first-seen order and their types, from known types or the rows' values.</summary>
+    /// <summary>
+    /// Column names in first-seen order and their types, from known types or the rows' values: the
+    /// columns of <paramref name="existing"/> first, unchanged, then the names the rows add.
+    /// </summary>
     public static Schema InferSchema(IReadOnlyList<IReadOnlyList<KeyValuePair<string, object?>>> rows,
-        IReadOnlyDictionary<string, string>? known)
+        IReadOnlyDictionary<string, string>? known, Schema? existing = null)
     {
         var names = new List<string>();
         var types = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var field in existing?.FieldsList ?? [])
+        {
+            names.Add(field.Name);
+            types[field.Name] = ArrowTypeNames.Format(field.DataType);
+        }
         foreach (var row in rows)
         {
             foreach (var (name, value) in row)
@@ -93,7 +124,23 @@ internal static class RowConversion
         return builder.Build();
     }
 
-    public static RecordBatch ToBatch(Schema schema, IReadOnlyList<IReadOnlyList<KeyValuePair<string, object?>>> rows)
+    /// <summary>The columns a -Schema dictionary declares (name to Arrow type name), in its order.</summary>
+    public static Schema DeclaredSchema(IDictionary types)
+    {
+        var builder = new Schema.Builder();
+        foreach (DictionaryEntry entry in types)
+        {
+            var name = entry.Key.ToString()!;
+            var type = PSValues.Unwrap(entry.Value)?.ToString()
+                ?? throw new GenevaException(GenevaErrorCode.InvalidArgument, $"Column '{name}' has no type in -Schema.", name);
+            builder.Field(new Field(name, ArrowTypeNames.Parse(type), true));
+        }
+        return builder.Build();
+    }
+
+    /// <param name="firstPosition">The 1-based position in the input of the first row, for error messages.</param>
+    public static RecordBatch ToBatch(Schema schema, IReadOnlyList<IReadOnlyList<KeyValuePair<string, object?>>> rows,
+        long firstPosition)
     {
         var columns = new IArrowArray[schema.FieldsList.Count];
         for (var c = 0; c < columns.Length; c++)
@@ -117,10 +164,25 @@ internal static class RowConversion
             }
             catch (GenevaException e) when (e.Code == GenevaErrorCode.TypeMismatch)
             {
-                throw new GenevaException(GenevaErrorCode.TypeMismatch, $"Column '{name}': {e.Message}", name, e);
+                // The conversion names the row in this batch; the user knows it by its place in the input.
+                var message = e.Target is int row
+                    ? $"Input row {firstPosition + row}, column '{name}': " + e.Message.Replace($" at row {row}", "", StringComparison.Ordinal)
+                    : $"Column '{name}': {e.Message}";
+                throw new GenevaException(GenevaErrorCode.TypeMismatch, message, name, e);
             }
         }
         return new RecordBatch(schema, columns, rows.Count);
+    }
+
+    /// <summary><paramref name="batch"/> with null columns for the fields of <paramref name="wider"/> it lacks (its fields come first).</summary>
+    public static RecordBatch Widen(RecordBatch batch, Schema wider)
+    {
+        var columns = Enumerable.Range(0, batch.ColumnCount).Select(batch.Column).ToList();
+        for (var c = batch.ColumnCount; c < wider.FieldsList.Count; c++)
+        {
+            columns.Add(ArrowValues.Build(wider.FieldsList[c].DataType, new object?[batch.Length]));
+        }
+        return new RecordBatch(wider, columns, batch.Length);
     }
 
     public static PSObject ToPSObject(RecordBatch batch, int row)

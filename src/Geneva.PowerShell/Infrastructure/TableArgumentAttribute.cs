@@ -15,6 +15,14 @@ public sealed class TableArgumentAttribute : ArgumentTransformationAttribute
 {
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
+        var path = PathOf(inputData) ?? throw new ArgumentTransformationMetadataException(
+            $"Cannot use a {(inputData is PSObject ps ? ps.BaseObject : inputData)?.GetType().Name ?? "null"} as a table: give a table path or a Geneva table object.");
+        return engineIntrinsics.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    }
+
+    /// <summary>The table path an argument names, as given (not resolved), or null when it names none.</summary>
+    internal static string? PathOf(object? inputData)
+    {
         var value = inputData is PSObject ps ? ps.BaseObject : inputData;
         string? path = value switch
         {
@@ -31,11 +39,6 @@ public sealed class TableArgumentAttribute : ArgumentTransformationAttribute
             var obj = PSObject.AsPSObject(inputData);
             path = (obj.Properties["TablePath"]?.Value ?? obj.Properties["Path"]?.Value)?.ToString();
         }
-        if (path is null)
-        {
-            throw new ArgumentTransformationMetadataException(
-                $"Cannot use a {value?.GetType().Name ?? "null"} as a table: give a table path or a Geneva table object.");
-        }
-        return engineIntrinsics.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        return path;
     }
 }

@@ -78,6 +78,12 @@ public sealed class GenevaBackfillJob : Job2
             _status = $"{result.Status}: {result.RowsCheckpointed:N0} rows in {result.Elapsed.TotalSeconds:N1} s";
             final = result.Status == Core.Checkpoints.JobStatus.Stopped ? JobState.Stopped : JobState.Completed;
         }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Stopped while planning, before a job was recorded: nothing ran, nothing to resume.
+            _status = "Stopped while planning.";
+            final = JobState.Stopped;
+        }
         catch (Exception e)
         {
             // Never an unhandled exception on a background thread: every failure is the job's error record.

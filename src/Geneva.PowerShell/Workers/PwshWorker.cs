@@ -6,14 +6,16 @@ namespace Geneva.PowerShell.Workers;
 /// <summary>
 /// Entry point of a pwsh-hosted worker process (started by <see cref="PwshWorkerLauncher"/>) for
 /// scriptblock UDFs: each UDF instance thread gets its own runspace, so instances run in parallel
-/// and a scriptblock's variables never leak between them.
+/// and a scriptblock's variables never leak between them. What a scriptblock writes to the console
+/// ([Console]::Write) or shows (Write-Host, warnings) reaches the job as worker output, never the
+/// protocol stream.
 /// </summary>
 public static class PwshWorker
 {
     public static int Run(int instances) =>
-        new WorkerHost(Console.In, Console.Out, instances, () =>
+        WorkerHost.ForConsole(instances, () =>
         {
-            var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+            var runspace = RunspaceFactory.CreateRunspace(new WorkerPSHost(), InitialSessionState.CreateDefault2());
             runspace.Open();
             Runspace.DefaultRunspace = runspace;
         }).Run();

@@ -1,6 +1,7 @@
 using Geneva.Core.Execution.Workers;
 using Geneva.Core.Planning;
 using Geneva.Core.Udfs;
+using Geneva.Torch.Launch;
 
 namespace Geneva.PowerShell.Workers;
 

@@ -12,10 +12,5 @@ public interface IWorkerLauncher
     /// Identifies a launch for <see cref="WorkerPool"/>: workers with equal keys are interchangeable.
     /// Null: never pool (for example, workers that each get their own GPUs).
     /// </summary>
-    string? PoolKey(int instances)
-    {
-        var info = StartInfo(instances);
-        var environment = info.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}");
-        return string.Join("\n", new[] { info.FileName, string.Join(" ", info.ArgumentList) }.Concat(environment));
-    }
+    string? PoolKey(int instances) => WorkerLaunchKey.Of(StartInfo(instances));
 }

@@ -22,6 +22,7 @@ public sealed class InProcessTaskExecutor(Action<TimeSpan, CancellationToken>? s
             yield break;
         }
         var first = tasks[0];
+        UdfSourceHash.Verify(first.Udf);
         var table = GenevaTable.Open(first.TablePath, first.TableVersion);
         var where = string.IsNullOrWhiteSpace(first.Where) ? null : SqlExpression.Parse(first.Where);
         Sizer = new AdaptiveCheckpointSizer(sizing.Min, sizing.Max, TimeSpan.FromSeconds(sizing.TargetSeconds));

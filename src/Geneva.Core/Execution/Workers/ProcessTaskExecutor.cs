@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Threading.Channels;
 
 namespace Geneva.Core.Execution.Workers;
@@ -38,18 +36,16 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
     /// <summary>Process ids of the workers running now (tests kill one to prove recovery).</summary>
     public IReadOnlyList<int> WorkerProcessIds => _live.Select(w => w.ProcessId).ToList();
 
-    private readonly List<Worker> _live = [];
+    private readonly List<WorkerProcess> _live = [];
 
-    private sealed record InFlight(TaskSpec Original, TaskSpec Sent, int Attempt, Worker Worker)
-    {
-        public int DoneUpTo { get; set; } = Sent.Offset;
-    }
+    /// <summary>Test hook: runs on a pooled worker between its rental and its attachment to the job (tests kill it there).</summary>
+    internal Action<WorkerProcess>? AfterRent { get; set; }
 
     public IEnumerable<TaskEvent> Run(IReadOnlyList<TaskSpec> tasks, CheckpointSizing sizing, CancellationToken cancel)
     {
-        var events = Channel.CreateUnbounded<(Worker Worker, WorkerMessage? Message)>();
+        var events = Channel.CreateUnbounded<(WorkerProcess Worker, WorkerMessage? Message)>();
         var pending = new Queue<(TaskSpec Original, TaskSpec Spec, int Attempt)>(tasks.Select(t => (t, t, 1)));
-        var inFlight = new Dictionary<int, InFlight>();
+        var inFlight = new Dictionary<int, InFlightTask>();
         var number = 0;
         var finished = false;
         int? learnedBatchSize = null;
@@ -59,14 +55,15 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             var key = _pool is null ? null : _launcher.PoolKey(_instancesPerWorker);
             for (var i = 0; i < count && pending.Count > 0; i++)
             {
-                if (key is not null && _pool!.TryRent(key) is Worker warm)
+                if (key is not null && _pool!.TryRent(key) is WorkerProcess warm)
                 {
+                    AfterRent?.Invoke(warm);
                     warm.Attach(events.Writer);
                     _live.Add(warm);
                     yield return new ExecutorNotice($"Reusing idle worker process {warm.ProcessId}.");
                     continue;
                 }
-                _live.Add(Worker.Start(_launcher.StartInfo(_instancesPerWorker), events.Writer, key));
+                _live.Add(WorkerProcess.Start(_launcher.StartInfo(_instancesPerWorker), events.Writer, key));
             }
             foreach (var worker in _live)
             {
@@ -74,7 +71,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             }
             // Wake at least this often to look for hung workers.
             var poll = TimeSpan.FromMilliseconds(Math.Clamp(_checkpointTimeout.TotalMilliseconds / 4, 50, 1000));
-            Task<(Worker, WorkerMessage?)>? read = null;
+            Task<(WorkerProcess, WorkerMessage?)>? read = null;
             while (pending.Count > 0 || inFlight.Count > 0)
             {
                 read ??= events.Reader.ReadAsync(cancel).AsTask();
@@ -95,6 +92,10 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
                 }
                 switch (message.Type)
                 {
+                    case WorkerMessage.Output:
+                        yield return new ExecutorNotice(
+                            $"Worker {worker.ProcessId} {(message.Stream == "stderr" ? "error output" : "output")}: {message.Message}");
+                        break;
                     case WorkerMessage.Hello:
                         yield return new ExecutorNotice($"Worker {message.Worker} started with {_instancesPerWorker} UDF instance(s).");
                         break;
@@ -151,7 +152,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             }
         }
 
-        void Fill(Worker worker)
+        void Fill(WorkerProcess worker)
         {
             while (pending.Count > 0 && inFlight.Values.Count(t => t.Worker == worker) < _instancesPerWorker && !worker.Exited)
             {
@@ -161,12 +162,12 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
                     spec = spec with { Udf = spec.Udf with { BatchSize = size } };
                 }
                 var n = ++number;
-                inFlight[n] = new InFlight(original, spec, attempt, worker);
+                inFlight[n] = new InFlightTask(original, spec, attempt, worker);
                 worker.Send(new WorkerMessage { Type = WorkerMessage.Task, TaskNumber = n, Spec = spec, Sizing = sizing });
             }
         }
 
-        IEnumerable<TaskEvent> WorkerExited(Worker worker)
+        IEnumerable<TaskEvent> WorkerExited(WorkerProcess worker)
         {
             _live.Remove(worker);
             var lost = inFlight.Where(p => p.Value.Worker == worker).ToList();
@@ -198,176 +199,29 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
             }
             if (pending.Count > 0)
             {
-                var replacement = Worker.Start(_launcher.StartInfo(_instancesPerWorker), events.Writer, worker.PoolKey);
+                var replacement = WorkerProcess.Start(_launcher.StartInfo(_instancesPerWorker), events.Writer, worker.PoolKey);
                 _live.Add(replacement);
                 Fill(replacement);
             }
         }
     }
 
+    /// <summary>
+    /// The exception a worker's failure ends the job with, shaped as in this process: a UDF failure's
+    /// inner exception is the UDF's own (type, message, stack, inner, as <see cref="WorkerException"/>s);
+    /// any other failure carries the worker's exception whole as its inner exception.
+    /// </summary>
     private static GenevaException Failure(WorkerMessage message, TaskSpec? task)
     {
         var code = Enum.TryParse<GenevaErrorCode>(message.ErrorCode, out var c) ? c : GenevaErrorCode.UdfFailed;
         var text = message.Message ?? "The worker reported a failure.";
-        return message.Errors is { Count: > 0 } errors
-            ? new UdfFailedException(text, task?.FragmentId ?? -1, new GenevaException(code, text), errors)
-            : new GenevaException(code, text, task?.FragmentId);
-    }
-
-    /// <summary>One worker process: a writer to its stdin, a thread turning its stdout lines into events.</summary>
-    private sealed class Worker : IPooledWorker
-    {
-        // Where its messages go: the running job's channel, or nowhere while it idles in a pool.
-        private volatile ChannelWriter<(Worker, WorkerMessage?)>? _sink;
-
-        public string? PoolKey { get; private init; }
-
-        public void Attach(ChannelWriter<(Worker, WorkerMessage?)>? sink) => _sink = sink;
-
-        private readonly Process _process;
-        private readonly StringBuilder _errors = new();
-
-        private Worker(Process process)
+        var remote = message.Exception;
+        if (message.Errors is { Count: > 0 } errors)
         {
-            _process = process;
-            ProcessId = process.Id;
+            var inner = remote is not null && remote.TypeName == typeof(UdfFailedException).FullName ? remote.Inner : remote;
+            return new UdfFailedException(text, task?.FragmentId ?? -1,
+                inner?.ToException() ?? (Exception)new GenevaException(code, text), errors);
         }
-
-        public int ProcessId { get; }
-
-        public bool Exited { get; private set; }
-
-        private long _lastHeard = Environment.TickCount64;
-        private TimeSpan? _killedAsHungAfter;
-
-        /// <summary>Time since the worker last sent a message or was sent a task.</summary>
-        public TimeSpan SilentFor => TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastHeard));
-
-        private void Heard() => Interlocked.Exchange(ref _lastHeard, Environment.TickCount64);
-
-        public string EndDescription => _killedAsHungAfter is { } after
-            ? $"was killed as hung (no checkpoint for {after.TotalSeconds:N0} s)"
-            : $"exited (code {ExitCode})";
-
-        public void KillAsHung(TimeSpan after)
-        {
-            if (_killedAsHungAfter is not null || Exited)
-            {
-                return;
-            }
-            _killedAsHungAfter = after;
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone; its reader thread reports the exit.
-            }
-        }
-
-        public int ExitCode => Exited ? _process.ExitCode : 0;
-
-        public string ErrorTail
-        {
-            get
-            {
-                lock (_errors)
-                {
-                    var text = _errors.ToString().Trim();
-                    return text.Length == 0 ? "" : "Its error output ended: " + text[Math.Max(0, text.Length - 600)..];
-                }
-            }
-        }
-
-        public static Worker Start(ProcessStartInfo info, ChannelWriter<(Worker, WorkerMessage?)> events, string? poolKey)
-        {
-            info.RedirectStandardInput = true;
-            info.RedirectStandardOutput = true;
-            info.RedirectStandardError = true;
-            info.UseShellExecute = false;
-            var process = Process.Start(info) ?? throw new GenevaException(GenevaErrorCode.UdfLoadFailed,
-                $"Could not start a worker process ({info.FileName}).", info.FileName);
-            var worker = new Worker(process) { PoolKey = poolKey };
-            worker.Attach(events);
-            process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is null)
-                {
-                    return;
-                }
-                lock (worker._errors)
-                {
-                    worker._errors.AppendLine(e.Data);
-                    if (worker._errors.Length > 8192)
-                    {
-                        worker._errors.Remove(0, worker._errors.Length - 4096);
-                    }
-                }
-            };
-            process.BeginErrorReadLine();
-            new Thread(() =>
-            {
-                try
-                {
-                    while (process.StandardOutput.ReadLine() is { } line)
-                    {
-                        if (WorkerMessage.TryParse(line) is { } message)
-                        {
-                            worker.Heard();
-                            worker._sink?.TryWrite((worker, message));
-                        }
-                    }
-                }
-                catch (IOException)
-                {
-                }
-                process.WaitForExit();
-                worker.Exited = true;
-                worker._sink?.TryWrite((worker, null));
-            })
-            { IsBackground = true, Name = $"geneva-worker-{process.Id}" }.Start();
-            return worker;
-        }
-
-        public void Send(WorkerMessage message)
-        {
-            Heard();
-            try
-            {
-                _process.StandardInput.WriteLine(message.ToLine());
-                _process.StandardInput.Flush();
-            }
-            catch (IOException)
-            {
-                // It died; its reader thread reports the exit and its tasks are re-sent.
-            }
-        }
-
-        /// <summary>Kills the worker, or asks it to exit and kills it only if it does not within a few seconds.</summary>
-        public void Stop(bool graceful)
-        {
-            if (Exited)
-            {
-                return;
-            }
-            if (!graceful)
-            {
-                _process.Kill(entireProcessTree: true);
-                return;
-            }
-            Send(new WorkerMessage { Type = WorkerMessage.Shutdown });
-            try
-            {
-                _process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-            }
-            if (!_process.WaitForExit(TimeSpan.FromSeconds(3)))
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
+        return new GenevaException(code, text, task?.FragmentId, remote?.ToException());
     }
 }

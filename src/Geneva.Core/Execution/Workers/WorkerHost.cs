@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Geneva.Core.Expressions;
 using Geneva.Core.Storage;
 using Geneva.Core.Udfs;
@@ -21,6 +22,10 @@ public sealed class WorkerHost
     private readonly string _name = $"{Environment.MachineName}:{Environment.ProcessId}";
     private readonly ConcurrentDictionary<string, AdaptiveCheckpointSizer> _sizers = new();
 
+    // Console.Out and Console.Error of a console worker (ForConsole); null when the streams were given.
+    private ConsoleOutputForwarder? _stdout;
+    private ConsoleOutputForwarder? _stderr;
+
     /// <param name="instanceThreadInit">Runs first on each instance thread (pwsh gives each its own runspace).</param>
     public WorkerHost(TextReader input, TextWriter output, int instances, Action? instanceThreadInit = null)
     {
@@ -41,8 +46,32 @@ public sealed class WorkerHost
                 instances = n;
             }
         }
-        return new WorkerHost(Console.In, Console.Out, instances).Run();
+        return ForConsole(instances).Run();
     }
+
+    /// <summary>
+    /// A worker on this process's stdin and stdout. It takes both as private streams before any UDF
+    /// loads, and points Console.In at nothing and Console.Out and Console.Error at forwarders that
+    /// send what UDF code writes as <see cref="WorkerMessage.Output"/> messages: the protocol never
+    /// shares a stream with UDF code, so a UDF that prints can neither corrupt nor fake a message.
+    /// </summary>
+    /// <param name="instanceThreadInit">Runs first on each instance thread (pwsh gives each its own runspace).</param>
+    public static WorkerHost ForConsole(int instances, Action? instanceThreadInit = null)
+    {
+        var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        var input = new StreamReader(Console.OpenStandardInput(), encoding);
+        var output = new StreamWriter(ProtocolOutput.Take(), encoding);
+        var host = new WorkerHost(input, output, instances, instanceThreadInit);
+        host._stdout = new ConsoleOutputForwarder(line => host.SendOutput("stdout", line));
+        host._stderr = new ConsoleOutputForwarder(line => host.SendOutput("stderr", line));
+        Console.SetIn(TextReader.Null);
+        Console.SetOut(host._stdout);
+        Console.SetError(host._stderr);
+        return host;
+    }
+
+    private void SendOutput(string stream, string line) =>
+        Send(new WorkerMessage { Type = WorkerMessage.Output, Stream = stream, Message = line, Worker = _name });
 
     /// <summary>Runs until shutdown or end of input; returns the process exit code.</summary>
     public int Run()
@@ -81,45 +110,23 @@ public sealed class WorkerHost
     /// <summary>Exit code of a worker whose coordinator went away mid-job.</summary>
     public const int AbandonedExitCode = 3;
 
-    /// <summary>What one instance thread holds between tasks.</summary>
-    private sealed class InstanceState : IDisposable
-    {
-        /// <summary>The runner of the current job and definition (one at a time).</summary>
-        public string? RunnerKey;
-        public TaskRunner? Runner;
-
-        /// <summary>A device-resident UDF instance (a loaded model), kept across jobs of the same definition.</summary>
-        public string? KeptUdfKey;
-        public object? KeptUdf;
-
-        public void DropKeptUdf()
-        {
-            (KeptUdf as IDisposable)?.Dispose();
-            (KeptUdfKey, KeptUdf) = (null, null);
-        }
-
-        public void Dispose()
-        {
-            Runner?.Dispose();
-            DropKeptUdf();
-        }
-    }
-
     private void InstanceLoop(BlockingCollection<WorkerMessage> queue)
     {
         _instanceThreadInit?.Invoke();
-        using var state = new InstanceState();
+        using var state = new WorkerInstanceState();
         foreach (var message in queue.GetConsumingEnumerable())
         {
             RunTask(message, state);
         }
     }
 
-    private void RunTask(WorkerMessage message, InstanceState state)
+    private void RunTask(WorkerMessage message, WorkerInstanceState state)
     {
         var spec = message.Spec!;
         try
         {
+            // A UDF file rebuilt after binding must not run under the old version (cheap: by size and time first).
+            UdfSourceHash.Verify(spec.Udf);
             var runner = Runner(spec, message.Sizing!, state);
             foreach (var receipt in runner.Run(spec, CancellationToken.None))
             {
@@ -143,8 +150,15 @@ public sealed class WorkerHost
                 ErrorCode = code.ToString(),
                 Message = e.Message,
                 Errors = (e as UdfFailedException)?.Errors,
+                Exception = WorkerExceptionInfo.From(e),
                 Worker = _name,
             });
+        }
+        finally
+        {
+            // A task's console output without a final newline (a dot per row) arrives with the task.
+            _stdout?.Flush();
+            _stderr?.Flush();
         }
     }
 
@@ -154,7 +168,7 @@ public sealed class WorkerHost
     /// next job of the same definition, as a pooled worker serves a session's backfills; any other
     /// definition drops it, so a worker holds at most one model per thread. One sizer per process.
     /// </summary>
-    private TaskRunner Runner(TaskSpec spec, CheckpointSizing sizing, InstanceState state)
+    private TaskRunner Runner(TaskSpec spec, CheckpointSizing sizing, WorkerInstanceState state)
     {
         var key = $"{spec.TablePath}|{spec.TableVersion}|{spec.Column}|{spec.Udf.EffectiveVersion}|{spec.Where}";
         if (state.RunnerKey == key)

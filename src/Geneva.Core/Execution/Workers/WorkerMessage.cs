@@ -6,7 +6,8 @@ namespace Geneva.Core.Execution.Workers;
 /// <summary>
 /// One line of the worker protocol, JSON. To a worker: <c>task</c> (a <see cref="TaskSpec"/> and
 /// sizing), <c>shutdown</c>. From a worker: <c>hello</c>, <c>receipt</c> (one durable checkpoint
-/// file), <c>done</c> (a task finished), <c>failed</c> (a task failed: code, message, row errors).
+/// file), <c>done</c> (a task finished), <c>failed</c> (a task failed: code, message, row errors, the exception), <c>output</c> (a line
+/// UDF code wrote to the console: stream and text; never a protocol line).
 /// Plain data only — no handles, pipes or process ids the other side must share — so the same
 /// messages can travel to workers on other machines.
 /// </summary>
@@ -18,6 +19,7 @@ public sealed record WorkerMessage
     public const string Receipt = "receipt";
     public const string Done = "done";
     public const string Failed = "failed";
+    public const string Output = "output";
 
     public required string Type { get; init; }
 
@@ -35,6 +37,12 @@ public sealed record WorkerMessage
     public string? Message { get; init; }
 
     public IReadOnlyList<RowError>? Errors { get; init; }
+
+    /// <summary>A failure's exception: type, message, stack and inner exceptions, rethrown by the coordinator.</summary>
+    public WorkerExceptionInfo? Exception { get; init; }
+
+    /// <summary>Output messages: the console stream UDF code wrote the line to, stdout or stderr.</summary>
+    public string? Stream { get; init; }
 
     /// <summary>Who the worker is (host:pid), for logs and per-worker metrics.</summary>
     public string? Worker { get; init; }

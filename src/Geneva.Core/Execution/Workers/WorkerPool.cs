@@ -98,11 +98,3 @@ public sealed class WorkerPool : IDisposable
         }
     }
 }
-
-/// <summary>What the pool needs of a worker process.</summary>
-internal interface IPooledWorker
-{
-    bool Exited { get; }
-
-    void Stop(bool graceful);
-}

@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using Geneva.Core.Checkpoints;
+using Geneva.Core.Planning;
+using Geneva.Core.Storage;
+using Geneva.Core.Udfs;
+
+namespace Geneva.Core.Execution;
+
+/// <summary>
+/// One run of a backfill job against one pinned version: hands its tasks to the executor,
+/// records every receipt, collects finished fragments and commits them every CommitGranularity
+/// fragments and at the end, and reports progress. Made by <see cref="BackfillCoordinator"/> for
+/// each start or resume and used once; it owns the run's counters, so nothing else mutates them.
+/// </summary>
+internal sealed class BackfillRun
+{
+    private readonly BackfillRunOptions _options;
+    private readonly CheckpointStore _store;
+    private readonly GenevaTable _table;
+    private readonly BackfillPlan _plan;
+    private readonly string _jobId;
+    private readonly SchemaField _field;
+    private readonly FragmentCommitter _committer;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<string> _warnings;
+
+    /// <summary>Finished fragments not yet committed, with the column files they will point at.</summary>
+    private readonly List<(PlannedFragment Fragment, IReadOnlyList<DataFileEntry> Files)> _pending = [];
+
+    /// <summary>Tasks still running per fragment; a fragment is finished when its count reaches 0.</summary>
+    private readonly Dictionary<int, int> _tasksLeft;
+
+    /// <summary>Rows skipped after an error per fragment, from this run's receipts.</summary>
+    private readonly Dictionary<int, long> _skippedByFragment = [];
+
+    private UdfSpec _udf;
+    private GenevaTable _current;
+    private long _rowsDone;
+    private long _computed;
+    private long _errorCount;
+    private long _skipped;
+    private int _checkpoints;
+    private int _committed;
+    private int _retries;
+    private int _lastSize;
+
+    public BackfillRun(BackfillRunOptions options, CheckpointStore store, GenevaTable table, BackfillPlan plan, string jobId)
+    {
+        _options = options;
+        _store = store;
+        _table = table;
+        _plan = plan;
+        _jobId = jobId;
+        _current = table;
+        _warnings = plan.Warnings.ToList();
+        _udf = table.Manifest.FindBinding(plan.Column)!;
+        _field = table.Manifest.GetField(plan.Column);
+        _committer = new FragmentCommitter(table, plan);
+        _tasksLeft = plan.Fragments.ToDictionary(f => f.FragmentId, f => f.Tasks.Count);
+    }
+
+    /// <summary>Runs the plan to the end; a stop returns a Stopped result, a failure is recorded and rethrown.</summary>
+    public BackfillResult Execute()
+    {
+        foreach (var warning in _warnings)
+        {
+            Log(warning);
+        }
+        _store.StartRun(_jobId, _table.Version, _plan.RowsToProcess, _plan.FragmentCount, _plan.UdfVersion);
+        if (_store.LearnedBatchSize(_jobId) is int learned && learned < (_udf.BatchSize ?? int.MaxValue))
+        {
+            // An earlier run of this job ran out of device memory at a larger batch: start where it ended up.
+            _udf = _udf with { BatchSize = learned };
+            Log($"Resuming with {learned} rows per device batch, the size an earlier run fell back to.");
+        }
+        try
+        {
+            RunTasks();
+            CommitPending();
+            _store.FinishJob(_jobId, JobStatus.Done, null);
+            return Result(JobStatus.Done);
+        }
+        catch (OperationCanceledException)
+        {
+            CommitSafely();
+            _store.FinishJob(_jobId, JobStatus.Stopped, "Stopped by the user.");
+            return Result(JobStatus.Stopped);
+        }
+        catch (Exception e)
+        {
+            if (e is UdfFailedException failed)
+            {
+                _store.RecordErrors(failed.Errors.Where(x => x.Action == "Fail").ToList());
+            }
+            CommitSafely();
+            _store.FinishJob(_jobId, JobStatus.Failed, e.Message);
+            throw;
+        }
+    }
+
+    private void RunTasks()
+    {
+        var tasks = _plan.Fragments.SelectMany(f => f.Tasks.Select(t => new TaskSpec(_jobId, _table.Path, _table.Version,
+            _plan.Column, _udf, f.Where, f.FragmentId, f.Mode, f.Key, t.Offset, t.RowCount))).ToList();
+        var sizing = new Workers.CheckpointSizing(_plan.Settings.MinCheckpointSize, _plan.Settings.MaxCheckpointSize,
+            (_options.CheckpointTarget ?? AdaptiveCheckpointSizer.DefaultTarget).TotalSeconds);
+        var executor = _options.Executor
+            ?? (tasks.Count > 0 ? _options.ExecutorFactory?.Invoke(_udf, _plan.Settings) : null)
+            ?? new Workers.InProcessTaskExecutor(_options.Sleep);
+        Report(null, "started");
+
+        // Fragments already fully checkpointed (a crash before their commit) need no task.
+        foreach (var fragment in _plan.Fragments.Where(f => f.Tasks.Count == 0))
+        {
+            FragmentDone(fragment);
+        }
+        foreach (var e in executor.Run(tasks, sizing, _options.Cancel))
+        {
+            switch (e)
+            {
+                case Workers.CheckpointWritten(_, var receipt):
+                    OnCheckpoint(receipt);
+                    break;
+                case Workers.TaskFinished(var task):
+                    OnTaskFinished(task);
+                    break;
+                case Workers.ExecutorNotice(var message):
+                    Log(message);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Records a receipt: from here on its rows count as checkpointed.</summary>
+    private void OnCheckpoint(CheckpointReceipt receipt)
+    {
+        _store.Record(_jobId, receipt);
+        _rowsDone += receipt.RowCount;
+        _computed += receipt.RowsComputed;
+        _errorCount += receipt.Errors.Count;
+        var skipped = receipt.Errors.Count(x => x.Action == "Skip");
+        _skipped += skipped;
+        _skippedByFragment[receipt.FragmentId] = _skippedByFragment.GetValueOrDefault(receipt.FragmentId) + skipped;
+        _checkpoints++;
+        CheckSkipLimits(_udf.OnError, _skipped, _plan.RowsToCompute);
+        Report(receipt.RowCount, null);
+    }
+
+    private void OnTaskFinished(TaskSpec task)
+    {
+        if (--_tasksLeft[task.FragmentId] == 0)
+        {
+            FragmentDone(_plan.Fragments.First(f => f.FragmentId == task.FragmentId));
+        }
+    }
+
+    /// <summary>
+    /// Queues a fragment whose checkpoints tile it for the next commit, with the coverage the plan
+    /// worked out for it; a fragment whose values would not change is left as it is.
+    /// </summary>
+    private void FragmentDone(PlannedFragment fragment)
+    {
+        var receipts = _store.ForFragment(fragment.Key);
+        if (Unchanged(fragment, receipts))
+        {
+            Log($"Fragment {fragment.FragmentId}: every row retried failed again; its values and coverage stay as they were.");
+            return;
+        }
+        var provenance = fragment.Outcome ?? new ColumnProvenance(_udf.EffectiveVersion, fragment.InputFiles);
+        var files = FragmentCommitter.FilesFromCheckpoints(_table.Path, fragment, receipts,
+            _field.Id, provenance) ?? throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
+                $"Fragment {fragment.FragmentId}'s checkpoints do not cover all its rows after its tasks ran; " +
+                "a checkpoint file may have been removed. Resume the job to recompute it.", fragment.FragmentId);
+        _pending.Add((fragment, files));
+        if (_pending.Count >= _plan.Settings.CommitGranularity)
+        {
+            CommitPending();
+        }
+    }
+
+    private void CommitPending()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+        _current = _committer.Commit(_pending);
+        _retries += _committer.Attempts - 1;
+        _committed += _committer.Committed;
+        _store.RecordCommit(_jobId, _committer.Committed, _committer.RowsCommitted, _committer.Attempts - 1);
+        _warnings.AddRange(_committer.Conflicts);
+        foreach (var conflict in _committer.Conflicts)
+        {
+            Log(conflict);
+        }
+        Log($"Committed {_committer.Committed} fragment(s) of '{_plan.Column}' as version {_current.Version}.");
+        _pending.Clear();
+        Report(null, $"committed version {_current.Version}");
+    }
+
+    /// <summary>Commits what finished before a stop or failure; the checkpoints stay, so a resume commits them if this fails.</summary>
+    private void CommitSafely()
+    {
+        try
+        {
+            CommitPending();
+        }
+        catch (GenevaException e)
+        {
+            // Do not hide the original failure.
+            Log($"Could not commit finished fragments: {e.Message}");
+        }
+    }
+
+    private void Report(int? size, string? message)
+    {
+        var seconds = _clock.Elapsed.TotalSeconds;
+        var rate = seconds > 0 ? _rowsDone / seconds : 0;
+        TimeSpan? eta = rate > 0 ? TimeSpan.FromSeconds((_plan.RowsToProcess - _rowsDone) / rate) : null;
+        _lastSize = size ?? _lastSize;
+        _options.Progress?.Report(new BackfillProgress(_jobId, _plan.Column, _plan.RowsToProcess, _rowsDone,
+            _plan.FragmentCount, _committed, rate, eta, _lastSize, message));
+    }
+
+    private void Log(string message) => _options.Log?.Invoke(message);
+
+    private BackfillResult Result(JobStatus status) => new()
+    {
+        JobId = _jobId,
+        TablePath = _table.Path,
+        Column = _plan.Column,
+        Status = status,
+        TableVersion = _current.Version,
+        RowsPlanned = _plan.RowsToProcess,
+        RowsCheckpointed = _rowsDone,
+        UdfValuesComputed = _computed,
+        Checkpoints = _checkpoints,
+        FragmentsCommitted = _committed,
+        FragmentsDeferred = _plan.DeferredFragments,
+        ErrorCount = _errorCount,
+        CommitRetries = _retries,
+        Elapsed = _clock.Elapsed,
+        Warnings = _warnings,
+    };
+
+    /// <summary>
+    /// Fails the job once skipped rows pass MaxSkipCount, or pass MaxSkipFraction of the rows
+    /// this run computes (so the fraction is of the whole job, not of the rows seen so far).
+    /// </summary>
+    private static void CheckSkipLimits(ErrorPolicy policy, long skipped, long rowsToCompute)
+    {
+        if (policy.MaxSkipCount is long max && skipped > max)
+        {
+            throw new GenevaException(GenevaErrorCode.UdfFailed,
+                $"{skipped} rows were skipped after UDF errors, more than MaxSkipCount {max}; the job stops. " +
+                "The job's row errors list them.", skipped);
+        }
+        if (policy.MaxSkipFraction is double fraction && skipped > fraction * rowsToCompute)
+        {
+            throw new GenevaException(GenevaErrorCode.UdfFailed,
+                $"{skipped} of {rowsToCompute} rows were skipped after UDF errors, more than MaxSkipFraction {fraction:P1}; " +
+                "the job stops. The job's row errors list them.", skipped);
+        }
+    }
+
+    /// <summary>
+    /// True when committing the fragment would change nothing: its column was complete for this
+    /// version (only skipped rows, which are null, were retried), and every row computed for it
+    /// failed and was skipped again, all in this run (rows an earlier run computed are not known to have).
+    /// </summary>
+    private bool Unchanged(PlannedFragment fragment, IReadOnlyList<CheckpointReceipt> receipts)
+    {
+        if (fragment.Outcome is not { Complete: true } || !fragment.RetriesOnly)
+        {
+            return false;
+        }
+        var computed = receipts.Sum(r => (long)r.RowsComputed);
+        return computed == _skippedByFragment.GetValueOrDefault(fragment.FragmentId);
+    }
+}
