@@ -171,7 +171,7 @@ internal static class Profiler
             store.CreateJob(new JobRecord
             {
                 JobId = id, Column = "len", UdfName = "strlen", UdfVersion = "1", Status = JobStatus.Running,
-                RequestJson = "{}", TableVersion = 1, CreatedAt = DateTimeOffset.UtcNow,
+                Request = new BackfillRequest { Column = "len" }, TableVersion = 1, CreatedAt = DateTimeOffset.UtcNow,
             });
             for (var i = 0; i < checkpoints; i++)
             {

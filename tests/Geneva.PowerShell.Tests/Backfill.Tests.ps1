@@ -27,6 +27,16 @@ Describe 'Get-GenevaBackfillPlan' {
             Should -Throw -ErrorId 'ColumnNotBound,Geneva.PowerShell.Cmdlets.GetGenevaBackfillPlanCommand'
     }
 
+    It 'names the cmdlet that helps in the error record, not in the engine message' {
+        Add-GenevaColumn -Table $t -Name plain2 -Type int32
+        try { Get-GenevaBackfillPlan -Table $t -Column plain2 -ErrorAction Stop; throw 'no error' }
+        catch {
+            $_.Exception.Message | Should -Not -Match 'Set-GenevaColumn'
+            $_.ErrorDetails.RecommendedAction | Should -Match 'Set-GenevaColumn'
+            "$_" | Should -Match 'not bound to a UDF.*Set-GenevaColumn'
+        }
+    }
+
     It 'round-trips through JSON and CliXml and still starts' {
         $u = Join-Path $TestDrive 'json'
         Copy-Item $t $u -Recurse

@@ -253,13 +253,13 @@ internal sealed class BackfillRun
         {
             throw new GenevaException(GenevaErrorCode.UdfFailed,
                 $"{skipped} rows were skipped after UDF errors, more than MaxSkipCount {max}; the job stops. " +
-                "Get-GenevaBackfillError lists them.", skipped);
+                "The job's row errors list them.", skipped);
         }
         if (policy.MaxSkipFraction is double fraction && skipped > fraction * rowsToCompute)
         {
             throw new GenevaException(GenevaErrorCode.UdfFailed,
                 $"{skipped} of {rowsToCompute} rows were skipped after UDF errors, more than MaxSkipFraction {fraction:P1}; " +
-                "the job stops. Get-GenevaBackfillError lists them.", skipped);
+                "the job stops. The job's row errors list them.", skipped);
         }
     }
 

@@ -28,7 +28,7 @@ public static class BackfillPlanner
         var manifest = table.Manifest;
         var field = manifest.GetField(request.Column);
         var udf = manifest.FindBinding(field.Name) ?? throw new GenevaException(GenevaErrorCode.ColumnNotBound,
-            $"Column '{field.Name}' is not bound to a UDF, so there is nothing to backfill. Bind it with Set-GenevaColumn.",
+            $"Column '{field.Name}' is not bound to a UDF, so there is nothing to backfill. Bind it to a UDF first.",
             field.Name);
         var warnings = new List<string>();
         var settings = BackfillSettings.Resolve(request, udf, warnings);

@@ -163,7 +163,7 @@ public sealed class GenevaTable
             if (latest.FindField(name) is not null)
             {
                 throw new GenevaException(GenevaErrorCode.ColumnExists,
-                    $"Column '{name}' already exists in table '{Path}'. Use Set-GenevaColumn to rebind it.", name);
+                    $"Column '{name}' already exists in table '{Path}'; rebind it instead.", name);
             }
             if (udf is not null)
             {

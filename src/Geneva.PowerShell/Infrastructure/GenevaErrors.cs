@@ -6,8 +6,26 @@ namespace Geneva.PowerShell.Infrastructure;
 /// <summary>The one place engine errors become PowerShell error records: stable ErrorId, category by cause.</summary>
 internal static class GenevaErrors
 {
-    public static ErrorRecord ToErrorRecord(GenevaException e) =>
-        new(e, e.Code.ToString(), Category(e.Code), e.Target);
+    public static ErrorRecord ToErrorRecord(GenevaException e)
+    {
+        var record = new ErrorRecord(e, e.Code.ToString(), Category(e.Code), e.Target);
+        if (RecommendedAction(e.Code) is { } action)
+        {
+            // The engine names no cmdlet; the commands that help come from here.
+            record.ErrorDetails = new ErrorDetails($"{e.Message} {action}") { RecommendedAction = action };
+        }
+        return record;
+    }
+
+    /// <summary>The cmdlet that helps with an engine error, where one does.</summary>
+    public static string? RecommendedAction(GenevaErrorCode code) => code switch
+    {
+        GenevaErrorCode.ColumnNotBound => "Bind it with Set-GenevaColumn.",
+        GenevaErrorCode.ColumnExists => "Set-GenevaColumn rebinds an existing column.",
+        GenevaErrorCode.UdfFailed => "Get-GenevaBackfillError lists the failed rows.",
+        GenevaErrorCode.JobBusy => "Use -Wait to wait for the running job, or Get-GenevaJob to see it.",
+        _ => null,
+    };
 
     public static ErrorCategory Category(GenevaErrorCode code) => code switch
     {
