@@ -51,6 +51,8 @@ Describe 'Model UDFs (a TorchSharp module class with a weights file)' {
             Sort-Object LastWriteTime -Descending | Select-Object -First 1 -ExpandProperty FullName
         $script:weights = Join-Path $TestDrive 'weights'
         $runtime = $env:GENEVA_TORCH_RUNTIME ?? (Join-Path $PSScriptRoot '../../module/bin/torch/torch-runtime')
+        # The module loads Geneva.Torch.Launch when a model backfill starts; this test needs it before that.
+        Add-Type -Path (Join-Path $PSScriptRoot '../../module/bin/Geneva.Torch.Launch.dll')
         $info = [Geneva.Torch.Launch.TorchWorkerLauncher]::HostStartInfo($runtime)
         $info.ArgumentList.Add($modelsDll)
         $info.ArgumentList.Add($weights)

@@ -124,8 +124,11 @@ Describe 'A .NET UDF rebuilt in place' {
         Build-TagUdf $dll 'before'
         Add-GenevaColumn -Table $t -Name tag -Udf (New-GenevaUdf -AssemblyPath $dll -TypeName RebuiltTag)
         Build-TagUdf $dll 'after'
-        { Start-GenevaBackfill -Table $t -Column tag -Concurrency 1 -ErrorAction Stop } |
-            Should -Throw -ErrorId 'UdfChanged,Geneva.PowerShell.Cmdlets.StartGenevaBackfillCommand' -ExpectedMessage '*changed after*'
+        $err = try { Start-GenevaBackfill -Table $t -Column tag -Concurrency 1 -ErrorAction Stop } catch { $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'UdfChanged,Geneva.PowerShell.Cmdlets.StartGenevaBackfillCommand'
+        $err.Exception.Message | Should -BeLike '*changed after*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidData'
+        $err.ErrorDetails.RecommendedAction | Should -BeLike '*Set-GenevaColumn*'
         @((Read-GenevaTable $t).tag | Where-Object { $null -ne $_ }).Count | Should -Be 0
     }
 }

@@ -24,6 +24,7 @@ internal static class GenevaErrors
         GenevaErrorCode.ColumnExists => "Set-GenevaColumn rebinds an existing column.",
         GenevaErrorCode.UdfFailed => "Get-GenevaBackfillError lists the failed rows.",
         GenevaErrorCode.JobBusy => "Use -Wait to wait for the running job, or Get-GenevaJob to see it.",
+        GenevaErrorCode.UdfChanged => "Define the UDF again with New-GenevaUdf and rebind the column with Set-GenevaColumn.",
         _ => null,
     };
 
@@ -35,7 +36,8 @@ internal static class GenevaErrors
             or GenevaErrorCode.JobNotFound or GenevaErrorCode.FileNotFound => ErrorCategory.ObjectNotFound,
         GenevaErrorCode.TableExists or GenevaErrorCode.ColumnExists => ErrorCategory.ResourceExists,
         GenevaErrorCode.ManifestCorrupt or GenevaErrorCode.DataFileCorrupt or GenevaErrorCode.CheckpointCorrupt
-            or GenevaErrorCode.RowPropertyUnreadable or GenevaErrorCode.CsvRowInvalid => ErrorCategory.InvalidData,
+            or GenevaErrorCode.RowPropertyUnreadable or GenevaErrorCode.CsvRowInvalid or GenevaErrorCode.UdfChanged
+            => ErrorCategory.InvalidData,
         GenevaErrorCode.TypeMismatch => ErrorCategory.InvalidType,
         GenevaErrorCode.ExpressionSyntax => ErrorCategory.ParserError,
         GenevaErrorCode.UdfLoadFailed or GenevaErrorCode.DiskFull or GenevaErrorCode.StorageUnavailable

@@ -10,8 +10,10 @@ internal sealed class WorkerProcess : IPooledWorker
     // Where its messages go: the running job's channel, or nowhere while it idles in a pool.
     private volatile ChannelWriter<(WorkerProcess, WorkerMessage?)>? _sink;
 
-    // 1 once its exit has been posted to a sink: exactly once, by the reader thread or by Attach.
-    private int _exitPosted;
+    // Orders attaching a sink against the exit, so the exit is posted exactly once: by the reader
+    // thread if a sink is attached when the process ends, else by the Attach that comes after.
+    private readonly Lock _exitGate = new();
+    private bool _exitPosted;
 
     public string? PoolKey { get; private init; }
 
@@ -22,16 +24,27 @@ internal sealed class WorkerProcess : IPooledWorker
     /// </summary>
     public void Attach(ChannelWriter<(WorkerProcess, WorkerMessage?)>? sink)
     {
-        _sink = sink;
-        PostExitOnce();
+        lock (_exitGate)
+        {
+            _sink = sink;
+            PostExitOnce();
+        }
+    }
+
+    private void MarkExited()
+    {
+        lock (_exitGate)
+        {
+            _exited = true;
+            PostExitOnce();
+        }
     }
 
     private void PostExitOnce()
     {
-        // The reader thread sets _exited then reads _sink; Attach sets _sink then reads _exited (both
-        // volatile), so at least one of them sees both, and the flag keeps it to one post.
-        if (_exited && _sink is { } sink && Interlocked.CompareExchange(ref _exitPosted, 1, 0) == 0)
+        if (_exited && !_exitPosted && _sink is { } sink)
         {
+            _exitPosted = true;
             sink.TryWrite((this, null));
         }
     }
@@ -141,8 +154,7 @@ internal sealed class WorkerProcess : IPooledWorker
             {
             }
             process.WaitForExit();
-            worker._exited = true;
-            worker.PostExitOnce();
+            worker.MarkExited();
         })
         { IsBackground = true, Name = $"geneva-worker-{process.Id}" }.Start();
         return worker;
