@@ -174,7 +174,7 @@ public sealed partial class CheckpointStore : IDisposable
     private static bool HasSchema(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'jobs'";
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'";
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
