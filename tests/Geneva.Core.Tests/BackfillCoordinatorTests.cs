@@ -100,6 +100,41 @@ public class BackfillCoordinatorTests
     }
 
     [Fact]
+    public void Start_RetryErrorsWhereTheUdfReturnsNullAndSkippedRowsFailAgain_CommitsNoVersion()
+    {
+        using var folder = new TestFolder();
+        var table = WithColumn(folder, "QuietOrBoomUntilFixed", "twice", "int64",
+            text: i => i % 10 == 0 ? "quiet" : i is 5 or 1505 ? "boom" : "ok");
+        QuietOrBoomUntilFixed.Fixed = false;
+        try
+        {
+            var first = new BackfillCoordinator().Start(table, new BackfillRequest { Column = "twice" });
+            Assert.Equal(2, first.ErrorCount);
+
+            // The null rows (250 the UDF returned null for, 2 skipped) are computed again; none gets a value,
+            // so no fragment changes and no version is committed, however often the retry runs.
+            var retry = new BackfillRequest { Column = "twice", RetryErrors = true };
+            for (var run = 0; run < 2; run++)
+            {
+                var again = new BackfillCoordinator().Start(GenevaTable.Open(table.Path), retry);
+                Assert.Equal((252L, 0), (again.UdfValuesComputed, again.FragmentsCommitted));
+                Assert.Equal(first.TableVersion, GenevaTable.Open(table.Path).Version);
+            }
+
+            QuietOrBoomUntilFixed.Fixed = true;
+            var fixedRun = new BackfillCoordinator().Start(GenevaTable.Open(table.Path), retry);
+            Assert.Equal(2, fixedRun.FragmentsCommitted);
+            var values = TestData.Column(GenevaTable.Open(table.Path), "twice");
+            Assert.Equal((object?)10L, values[5]);
+            Assert.Null(values[10]);
+        }
+        finally
+        {
+            QuietOrBoomUntilFixed.Fixed = false;
+        }
+    }
+
+    [Fact]
     public void Start_RetryErrorsOverAMostlyFilledFragment_MakesAHandfulOfCheckpoints()
     {
         using var folder = new TestFolder();

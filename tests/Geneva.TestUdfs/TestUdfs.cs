@@ -261,3 +261,17 @@ public sealed partial class NativeChatter : IScalarUdf
     [System.Runtime.InteropServices.LibraryImport("libc")]
     private static partial nint write(int fd, byte[] buffer, nint count);
 }
+
+/// <summary>Returns null for "quiet" rows and throws for "boom" rows until a test sets <see cref="Fixed"/>; else id * 2.</summary>
+[GenevaUdf("int64", InputColumns = ["id", "text"], OnError = "Skip")]
+public sealed class QuietOrBoomUntilFixed : IScalarUdf
+{
+    public static volatile bool Fixed;
+
+    public object? Apply(object?[] args) => (string?)args[1] switch
+    {
+        "quiet" => null,
+        "boom" when !Fixed => throw new InvalidOperationException("boom row"),
+        _ => (long)args[0]! * 2,
+    };
+}

@@ -23,4 +23,6 @@ public sealed record CheckpointReceipt(
     /// <summary>The device the UDF ran on, for UDFs that choose one (models: cpu, cuda:0).</summary>
     string? Device = null,
     /// <summary>Rows per device batch the UDF instance works with after this checkpoint (models; lowered on out-of-memory).</summary>
-    int? BatchSize = null);
+    int? BatchSize = null,
+    /// <summary>Computed rows whose new value is not null: none means the checkpoint filled no null row (null when not known).</summary>
+    int? RowsWithValues = null);

@@ -11,15 +11,15 @@ public sealed partial class CheckpointStore
         using var transaction = _connection.BeginTransaction();
         using (var insert = Command("""
             INSERT OR REPLACE INTO checkpoints(fragment_key, row_start, row_count, batch_rows, job_id, fragment_id, file, bytes,
-                checksum, rows_computed, udf_seconds, write_seconds, created_at, worker, device, batch_size)
+                checksum, rows_computed, udf_seconds, write_seconds, created_at, worker, device, batch_size, rows_with_values)
             VALUES($key, $start, $count, $batchRows, $job, $fragment, $file, $bytes, $checksum, $computed, $udf, $write, $now, $worker, $device,
-                   $batchSize)
+                   $batchSize, $withValues)
             """,
             ("$key", receipt.FragmentKey), ("$start", receipt.RowStart), ("$count", receipt.RowCount), ("$batchRows", receipt.BatchRows),
             ("$job", jobId), ("$fragment", receipt.FragmentId), ("$file", receipt.File), ("$bytes", receipt.Bytes),
             ("$checksum", receipt.Checksum), ("$computed", receipt.RowsComputed), ("$udf", receipt.UdfSeconds),
             ("$write", receipt.WriteSeconds), ("$now", Time(DateTimeOffset.UtcNow)), ("$worker", receipt.Worker),
-            ("$device", receipt.Device), ("$batchSize", receipt.BatchSize)))
+            ("$device", receipt.Device), ("$batchSize", receipt.BatchSize), ("$withValues", receipt.RowsWithValues)))
         {
             insert.Transaction = transaction;
             insert.ExecuteNonQuery();
@@ -105,7 +105,8 @@ public sealed partial class CheckpointStore
     private List<CheckpointReceipt> QueryReceipts(string tail, params (string, object?)[] args)
     {
         using var command = Command($"""
-            SELECT fragment_key, fragment_id, row_start, row_count, batch_rows, file, bytes, checksum, rows_computed, udf_seconds, write_seconds, {Column("worker", "NULL")}
+            SELECT fragment_key, fragment_id, row_start, row_count, batch_rows, file, bytes, checksum, rows_computed, udf_seconds, write_seconds, {Column("worker", "NULL")},
+                {Column("rows_with_values", "NULL")}
             FROM checkpoints {tail}
             """, args);
         using var reader = command.ExecuteReader();
@@ -114,7 +115,8 @@ public sealed partial class CheckpointStore
         {
             result.Add(new CheckpointReceipt(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3),
                 reader.GetInt32(4), reader.GetString(5), reader.GetInt64(6), reader.GetString(7), reader.GetInt32(8),
-                reader.GetDouble(9), reader.GetDouble(10), [], reader.IsDBNull(11) ? null : reader.GetString(11)));
+                reader.GetDouble(9), reader.GetDouble(10), [], reader.IsDBNull(11) ? null : reader.GetString(11),
+                RowsWithValues: reader.IsDBNull(12) ? null : reader.GetInt32(12)));
         }
         return result;
     }

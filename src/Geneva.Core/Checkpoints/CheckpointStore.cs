@@ -30,7 +30,7 @@ public sealed partial class CheckpointStore : IDisposable
             fragment_key TEXT NOT NULL, row_start INTEGER NOT NULL, row_count INTEGER NOT NULL, batch_rows INTEGER NOT NULL,
             job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL, file TEXT NOT NULL, bytes INTEGER NOT NULL,
             checksum TEXT NOT NULL, rows_computed INTEGER NOT NULL, udf_seconds REAL NOT NULL,
-            write_seconds REAL NOT NULL, created_at TEXT NOT NULL, worker TEXT, device TEXT, batch_size INTEGER,
+            write_seconds REAL NOT NULL, created_at TEXT NOT NULL, worker TEXT, device TEXT, batch_size INTEGER, rows_with_values INTEGER,
             PRIMARY KEY(fragment_key, row_start));
         CREATE TABLE IF NOT EXISTS row_errors(
             id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL,
@@ -53,6 +53,8 @@ public sealed partial class CheckpointStore : IDisposable
         ("checkpoints", "batch_size", "INTEGER"),
         // A row error's key (its UDF input values, rendered); null in older rows.
         ("row_errors", "row_key", "TEXT"),
+        // Computed rows that got a value, so a retry that filled nothing commits nothing.
+        ("checkpoints", "rows_with_values", "INTEGER"),
     ];
 
     private readonly SqliteConnection _connection;

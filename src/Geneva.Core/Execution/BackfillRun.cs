@@ -163,7 +163,7 @@ internal sealed class BackfillRun
         var receipts = _store.ForFragment(fragment.Key);
         if (Unchanged(fragment, receipts))
         {
-            Log($"Fragment {fragment.FragmentId}: every row retried failed again; its values and coverage stay as they were.");
+            Log($"Fragment {fragment.FragmentId}: no row retried got a value; its values and coverage stay as they were.");
             return;
         }
         var provenance = fragment.Outcome ?? new ColumnProvenance(_udf.EffectiveVersion, fragment.InputFiles);
@@ -265,14 +265,19 @@ internal sealed class BackfillRun
 
     /// <summary>
     /// True when committing the fragment would change nothing: its column was complete for this
-    /// version (only skipped rows, which are null, were retried), and every row computed for it
-    /// failed and was skipped again, all in this run (rows an earlier run computed are not known to have).
+    /// version, so only null rows (skipped ones, and ones the UDF returned null for) were computed
+    /// again, and none of them got a value. Known from the receipts' RowsWithValues, or, for receipts
+    /// recorded without it, from every computed row having been skipped again in this run.
     /// </summary>
     private bool Unchanged(PlannedFragment fragment, IReadOnlyList<CheckpointReceipt> receipts)
     {
         if (fragment.Outcome is not { Complete: true } || !fragment.RetriesOnly)
         {
             return false;
+        }
+        if (receipts.All(r => r.RowsWithValues is not null))
+        {
+            return receipts.All(r => r.RowsWithValues == 0);
         }
         var computed = receipts.Sum(r => (long)r.RowsComputed);
         return computed == _skippedByFragment.GetValueOrDefault(fragment.FragmentId);

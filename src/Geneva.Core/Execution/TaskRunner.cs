@@ -209,6 +209,7 @@ public sealed class TaskRunner : IDisposable
         var errors = new List<RowError>();
         var udfTime = TimeSpan.Zero;
         var computed = 0;
+        var withValues = 0;
         var total = Stopwatch.StartNew();
         var targetIndex = readFields.ToList().IndexOf(_target);
         (long Bytes, string Checksum) written;
@@ -247,6 +248,7 @@ public sealed class TaskRunner : IDisposable
                 {
                     var output = _applier.Apply(input, task.JobId, task.FragmentId, i => offset + i, errors, cancel);
                     computed += length;
+                    withValues += output.Length - output.NullCount;
                     udfClock.Stop();
                     writer.Append(output);
                 }
@@ -256,6 +258,7 @@ public sealed class TaskRunner : IDisposable
                     using var subset = ArrowSelection.Take(input, selected);
                     var output = _applier.Apply(subset, task.JobId, task.FragmentId, i => offset + selected[i], errors, cancel);
                     computed += selected.Length;
+                    withValues += output.Length - output.NullCount;
                     udfClock.Stop();
                     writer.Append(ArrowSelection.Merge(batch.Column(targetIndex), output, selected, length));
                 }
@@ -271,7 +274,8 @@ public sealed class TaskRunner : IDisposable
         var writeSeconds = Math.Max(0, total.Elapsed.TotalSeconds - udfTime.TotalSeconds);
         var batchRows = start % grid == 0 ? Math.Min(grid, count) : count;
         return new CheckpointReceipt(task.FragmentKey, task.FragmentId, start, count, batchRows, relative, written.Bytes,
-            written.Checksum, computed, udfTime.TotalSeconds, writeSeconds, errors, BatchSize: _applier.BatchSize);
+            written.Checksum, computed, udfTime.TotalSeconds, writeSeconds, errors, BatchSize: _applier.BatchSize,
+            RowsWithValues: withValues);
     }
 
     public void Dispose() => _applier.Dispose();
