@@ -50,6 +50,21 @@ public class UdfApplierTests
     }
 
     [Fact]
+    public void Apply_BatchFailsUnderFail_RecordsTheRowItFailedOnWithItsKey()
+    {
+        var spec = TestData.Udf("BatchFailOnBoom") with { OnError = ErrorPolicy.Fail };
+        using var applier = new UdfApplier(spec, UdfRegistry.CreateInstance(spec), (_, _) => { });
+        var texts = Enumerable.Range(0, 100).Select(i => i == 61 ? "boom" : $"row{i}").ToArray();
+
+        var e = Assert.Throws<UdfFailedException>(() =>
+            applier.Apply(Texts(texts), "job", 2, i => 1000 + i, [], CancellationToken.None));
+
+        Assert.Contains("fragment 2, row 1061 ", e.Message);
+        var error = Assert.Single(e.Errors);
+        Assert.Equal((1061, "Fail", "text='boom'"), (error.RowOffset, error.Action, error.Key));
+    }
+
+    [Fact]
     public void Apply_ScalarOutputNotConvertibleUnderMatchingRule_FollowsTheRule()
     {
         // A rule for the conversion's own exception type matches too.

@@ -12,7 +12,8 @@ namespace Geneva.Core.Execution;
 /// the writes of 256 MB of output per 1M rows hide behind forward passes); each piece's buffers must
 /// stay valid until the next Append returns (a <see cref="Storage.FragmentReader"/> that
 /// <see cref="Storage.FragmentReader.KeepsPreviousRead"/>). Written as a <see cref="DurableFile"/>:
-/// flushed to disk, renamed into place and its folder flushed before <see cref="Finish"/> returns, so
+/// flushed to disk, renamed into place and its folder flushed by <see cref="Publish"/> (which may run while
+/// the next checkpoint computes) before its receipt is sent, so
 /// the file is durable before its receipt exists; a task run twice rewrites the same name harmlessly,
 /// and a crash leaves no partial file under that name.
 /// </summary>
@@ -45,8 +46,11 @@ internal sealed class CheckpointFileWriter : IDisposable
         _writing = Task.Run(() => _writer.WriteRecordBatch(batch));
     }
 
-    /// <summary>Ends the file and moves it into place; returns its size and checksum.</summary>
-    public (long Bytes, string Checksum) Finish()
+    /// <summary>
+    /// Writes the file's end (after the last piece's write, so the caller's buffers are free again);
+    /// returns its size and checksum. <see cref="Publish"/> then makes it durable under its name.
+    /// </summary>
+    public (long Bytes, string Checksum) Seal()
     {
         try
         {
@@ -54,10 +58,21 @@ internal sealed class CheckpointFileWriter : IDisposable
             _writer.WriteEnd();
             _writer.Dispose();
             _file.Stream.Flush();
-            var result = (_file.Stream.Length, _hashing.Checksum);
+            return (_file.Stream.Length, _hashing.Checksum);
+        }
+        catch (IOException e) when (StoreErrors.IsDiskFull(e))
+        {
+            throw StoreErrors.Map(e, _file.Stream.Name);
+        }
+    }
+
+    /// <summary>Flushes the sealed file to disk and moves it into place (the slow part: two fsyncs); any thread.</summary>
+    public void Publish()
+    {
+        try
+        {
             _file.PublishReplacing();
             _done = true;
-            return result;
         }
         catch (IOException e) when (StoreErrors.IsDiskFull(e))
         {

@@ -75,14 +75,73 @@ public sealed class TaskRunner : IDisposable
         var selected = mask is null ? null : Positions(mask, task.Offset);
         var next = 0; // index into selected of the first row at or after position
         var position = task.Offset;
-        while (position < end)
+        PendingCheckpoint? publishing = null;
+        try
         {
-            cancel.ThrowIfCancellationRequested();
-            var chunkEnd = selected is null
-                ? Snap(position, Math.Min(end, position + Sizer.Current), end, grid, position)
-                : SelectiveChunkEnd(selected, ref next, position, end, grid);
-            yield return RunCheckpoint(task, reader, readFields, grid, position, chunkEnd - position, mask, cancel);
-            position = chunkEnd;
+            while (position < end)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var chunkEnd = selected is null
+                    ? Snap(position, Math.Min(end, position + Sizer.Current), end, grid, position)
+                    : SelectiveChunkEnd(selected, ref next, position, end, grid);
+                var current = RunCheckpoint(task, reader, readFields, grid, position, chunkEnd - position, mask, cancel);
+                if (publishing is not null)
+                {
+                    yield return publishing.Await();
+                }
+                publishing = current;
+                if (current.Receipt.UdfSeconds >= ImmediateReceiptSeconds)
+                {
+                    // A slow checkpoint's receipt goes out now: waiting for the next one would put a
+                    // second checkpoint's work at risk for an fsync that is small next to it.
+                    publishing = null;
+                    yield return current.Await();
+                }
+                position = chunkEnd;
+            }
+            if (publishing is not null)
+            {
+                var last = publishing;
+                publishing = null;
+                yield return last.Await();
+            }
+        }
+        finally
+        {
+            // Stopped or failed: the file being published has no receipt; it is collected as an orphan.
+            publishing?.Abandon();
+        }
+    }
+
+    /// <summary>
+    /// UDF seconds from which a checkpoint's receipt is sent as soon as its file is durable. Below
+    /// it, the file's fsyncs (about 6 ms here) run while the next checkpoint computes, and its
+    /// receipt follows that one's computation (10M cheap rows: 80 checkpoints, 0.45 s of fsyncs).
+    /// </summary>
+    internal const double ImmediateReceiptSeconds = 0.5;
+
+    /// <summary>A checkpoint computed and sealed whose file is being made durable on a pool thread.</summary>
+    private sealed class PendingCheckpoint(CheckpointReceipt receipt, Task publish)
+    {
+        public CheckpointReceipt Receipt => receipt;
+
+        /// <summary>The receipt, once the file is durable under its name (a failure surfaces here).</summary>
+        public CheckpointReceipt Await()
+        {
+            publish.GetAwaiter().GetResult();
+            return receipt;
+        }
+
+        public void Abandon()
+        {
+            try
+            {
+                publish.GetAwaiter().GetResult();
+            }
+            catch (Exception)
+            {
+                // Nothing refers to the file; the failure that stopped the task is reported instead.
+            }
         }
     }
 
@@ -202,7 +261,7 @@ public sealed class TaskRunner : IDisposable
     }
 
     /// <param name="mask">Rows of the task to compute (indexed from the task's offset); null computes every row.</param>
-    private CheckpointReceipt RunCheckpoint(TaskSpec task, FragmentReader reader, IReadOnlyList<SchemaField> readFields,
+    private PendingCheckpoint RunCheckpoint(TaskSpec task, FragmentReader reader, IReadOnlyList<SchemaField> readFields,
         int grid, int start, int count, bool[]? mask, CancellationToken cancel)
     {
         var relative = CheckpointFileWriter.RelativePath(task.FragmentKey, start, count);
@@ -213,7 +272,8 @@ public sealed class TaskRunner : IDisposable
         var total = Stopwatch.StartNew();
         var targetIndex = readFields.ToList().IndexOf(_target);
         (long Bytes, string Checksum) written;
-        using (var writer = new CheckpointFileWriter(_table.Path, relative, _outputField))
+        var writer = new CheckpointFileWriter(_table.Path, relative, _outputField);
+        try
         {
             var aligned = start % grid == 0;
             for (var pieceStart = start; pieceStart < start + count;)
@@ -265,17 +325,30 @@ public sealed class TaskRunner : IDisposable
                 udfTime += udfClock.Elapsed;
                 pieceStart = pieceEnd;
             }
-            written = writer.Finish();
+            written = writer.Seal();
         }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+        // Disposing after a failed publish removes the temporary file.
+        var publish = Task.Run(() =>
+        {
+            using (writer)
+            {
+                writer.Publish();
+            }
+        });
         if (computed > 0)
         {
             Sizer.Record(computed, udfTime);
         }
         var writeSeconds = Math.Max(0, total.Elapsed.TotalSeconds - udfTime.TotalSeconds);
         var batchRows = start % grid == 0 ? Math.Min(grid, count) : count;
-        return new CheckpointReceipt(task.FragmentKey, task.FragmentId, start, count, batchRows, relative, written.Bytes,
-            written.Checksum, computed, udfTime.TotalSeconds, writeSeconds, errors, BatchSize: _applier.BatchSize,
-            RowsWithValues: withValues);
+        return new PendingCheckpoint(new CheckpointReceipt(task.FragmentKey, task.FragmentId, start, count, batchRows, relative,
+            written.Bytes, written.Checksum, computed, udfTime.TotalSeconds, writeSeconds, errors, BatchSize: _applier.BatchSize,
+            RowsWithValues: withValues), publish);
     }
 
     public void Dispose() => _applier.Dispose();

@@ -87,6 +87,14 @@ public sealed class UdfApplier : IDisposable
                     case ErrorAction.Skip:
                         return Bisect(udf, input, baseRow, jobId, fragmentId, rowOffset, errors, cancel);
                     default:
+                        if (failing is null && input.Length > 1 && Locate(udf, input, cancel) is var (row, cause))
+                        {
+                            // The job stops anyway: finding the row the batch failed on is worth its few extra calls.
+                            failing = row;
+                            first = rowOffset(baseRow + row);
+                            key = RowKey.Render(input, row);
+                            e = cause;
+                        }
                         errors.Add(Error(jobId, fragmentId, first, attempt, e, "Fail", key, failing));
                         var rows = failing is not null || input.Length == 1
                             ? $"row {first}"
@@ -98,6 +106,50 @@ public sealed class UdfApplier : IDisposable
             }
             Validate(output, input.Length, fragmentId, rowOffset(baseRow));
             return output;
+        }
+    }
+
+    /// <summary>
+    /// The first row of <paramref name="input"/> (batch-relative) that the batch UDF fails on alone
+    /// or with its half, found by halving; null when no half fails (the failure needs the whole batch).
+    /// </summary>
+    private static (int Row, Exception Cause)? Locate(IBatchUdf udf, RecordBatch input, CancellationToken cancel)
+    {
+        var start = 0;
+        var batch = input;
+        (int, Exception)? found = null;
+        while (batch.Length > 1)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var half = batch.Length / 2;
+            var left = Slice(batch, 0, half);
+            var right = Slice(batch, half, batch.Length - half);
+            if (Fails(udf, left) is { } leftCause)
+            {
+                (batch, found) = (left, (start, leftCause));
+            }
+            else if (Fails(udf, right) is { } rightCause)
+            {
+                (batch, start, found) = (right, start + half, (start + half, rightCause));
+            }
+            else
+            {
+                return null;
+            }
+        }
+        return found;
+    }
+
+    private static Exception? Fails(IBatchUdf udf, RecordBatch input)
+    {
+        try
+        {
+            udf.Apply(input).Dispose();
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return e;
         }
     }
 
