@@ -244,7 +244,12 @@ public static class BackfillPlanner
     private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>Non-overlapping checkpointed ranges whose files still exist, in row order.</summary>
-    internal static List<(int Start, int Count)> CoveredRanges(string tablePath, IReadOnlyList<CheckpointReceipt> receipts, int rowCount)
+    /// <param name="verifyChecksums">
+    /// Read every file back and check its checksum (planning: the files are about to be reused); else
+    /// only its size (a commit of receipts this run just recorded or planning just verified).
+    /// </param>
+    internal static List<(int Start, int Count)> CoveredRanges(string tablePath, IReadOnlyList<CheckpointReceipt> receipts, int rowCount,
+        bool verifyChecksums = true)
     {
         var result = new List<(int, int)>();
         var end = 0;
@@ -254,7 +259,7 @@ public static class BackfillPlanner
             {
                 continue;
             }
-            if (!CheckpointFiles.Verify(tablePath, r))
+            if (!CheckpointFiles.Verify(tablePath, r, verifyChecksums))
             {
                 continue; // a lost or damaged checkpoint is recomputed, never trusted
             }
