@@ -28,4 +28,13 @@ Describe 'Job records' {
         { $rowError.Message = 'changed' } | Should -Throw -ErrorId 'PropertyAssignmentException'
         (Get-GenevaJob $t -JobId $result.JobId).Status | Should -Be 'Done'
     }
+
+    It 'hold read-only lists: a job''s workers and a table''s columns cannot be added to or cleared' {
+        $count = $job.Workers.Count
+        { $job.Workers.Add($null) } | Should -Throw
+        $job.Workers.Count | Should -Be $count
+        $table = Get-GenevaTable $t
+        { $table.Columns.Clear() } | Should -Throw
+        $table.Columns.Count | Should -BeGreaterThan 0
+    }
 }

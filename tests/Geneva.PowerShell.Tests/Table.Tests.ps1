@@ -252,6 +252,7 @@ Describe 'Add-GenevaRow with values for a computed column' {
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.TargetObject | Should -Be 'c'
         $err.Exception.Message | Should -BeLike "*'c'*"
+        $err.ErrorDetails.RecommendedAction | Should -BeLike '*-Force*'
         (Get-GenevaTable $t).Version | Should -Be $version
         @(Get-ChildItem (Join-Path $t 'data') -File).Count | Should -Be $files
     }

@@ -113,7 +113,7 @@ public sealed partial class CheckpointStore
                 RowsBeforeRun = reader.GetInt64(26),
             });
         }
-        return result.Select(job => job with { Workers = WorkersOf(job) }).ToList();
+        return result.Select(job => job with { Workers = WorkersOf(job).AsReadOnly() }).ToList();
     }
 
     /// <summary>

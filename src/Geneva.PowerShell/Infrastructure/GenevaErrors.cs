@@ -23,6 +23,7 @@ internal static class GenevaErrors
         GenevaErrorCode.ColumnNotBound => "Bind it with Set-GenevaColumn.",
         GenevaErrorCode.ColumnExists => "Set-GenevaColumn rebinds an existing column.",
         GenevaErrorCode.UdfFailed => "Get-GenevaBackfillError lists the failed rows.",
+        GenevaErrorCode.ComputedColumnValue => "Add-GenevaRow -Force keeps the values as if the column's UDF computed them.",
         GenevaErrorCode.JobBusy => "Use -Wait to wait for the running job, or Get-GenevaJob to see it.",
         GenevaErrorCode.UdfChanged => "Define the UDF again with New-GenevaUdf and rebind the column with Set-GenevaColumn.",
         _ => null,

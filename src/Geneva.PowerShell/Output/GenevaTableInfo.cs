@@ -15,7 +15,8 @@ public sealed class GenevaTableInfo
         Timestamp = table.Manifest.Timestamp;
         Columns = table.Manifest.Fields
             .Select(f => new GenevaColumnInfo(f.Id, f.Name, f.Type, table.Manifest.FindBinding(f.Name)))
-            .ToList();
+            .ToList()
+            .AsReadOnly(); // a List would let a caller change the table's output
     }
 
     public string Path { get; }
