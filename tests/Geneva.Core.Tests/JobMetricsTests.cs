@@ -2,7 +2,6 @@ using Geneva.Core.Checkpoints;
 using Geneva.Core.Execution;
 using Geneva.Core.Execution.Workers;
 using Geneva.Core.Planning;
-using Microsoft.Data.Sqlite;
 
 namespace Geneva.Core.Tests;
 
@@ -82,31 +81,7 @@ public class JobMetricsTests
     {
         using var folder = new TestFolder();
         var path = folder.Table();
-        Directory.CreateDirectory(Path.Combine(path, CheckpointStore.Folder));
-        using (var old = new SqliteConnection($"Data Source={CheckpointStore.PathFor(path)};Pooling=False"))
-        {
-            old.Open();
-            using var create = old.CreateCommand();
-            // The first schema's jobs table, abridged to its required columns, and its checkpoints table without "worker".
-            create.CommandText = """
-                CREATE TABLE jobs(job_id TEXT PRIMARY KEY, column_name TEXT NOT NULL, udf_name TEXT NOT NULL, udf_version TEXT NOT NULL,
-                    where_text TEXT, status TEXT NOT NULL, request_json TEXT NOT NULL, table_version INTEGER NOT NULL,
-                    created_at TEXT NOT NULL, ended_at TEXT, error TEXT,
-                    rows_planned INTEGER NOT NULL DEFAULT 0, fragments_planned INTEGER NOT NULL DEFAULT 0,
-                    rows_checkpointed INTEGER NOT NULL DEFAULT 0, udf_values_computed INTEGER NOT NULL DEFAULT 0,
-                    checkpoints INTEGER NOT NULL DEFAULT 0, fragments_committed INTEGER NOT NULL DEFAULT 0,
-                    rows_committed INTEGER NOT NULL DEFAULT 0, error_count INTEGER NOT NULL DEFAULT 0,
-                    udf_seconds REAL NOT NULL DEFAULT 0, checkpoint_seconds REAL NOT NULL DEFAULT 0,
-                    commit_retries INTEGER NOT NULL DEFAULT 0, process_id INTEGER NOT NULL DEFAULT 0, host_name TEXT, heartbeat_at TEXT);
-                CREATE TABLE checkpoints(fragment_key TEXT NOT NULL, row_start INTEGER NOT NULL, row_count INTEGER NOT NULL,
-                    batch_rows INTEGER NOT NULL, job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL, file TEXT NOT NULL,
-                    bytes INTEGER NOT NULL, checksum TEXT NOT NULL, rows_computed INTEGER NOT NULL, udf_seconds REAL NOT NULL,
-                    write_seconds REAL NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(fragment_key, row_start));
-                INSERT INTO jobs(job_id, column_name, udf_name, udf_version, status, request_json, table_version, created_at, rows_checkpointed)
-                VALUES('old', 'c', 'u', 'v', 'Done', '{}', 1, '2026-01-01T00:00:00.0000000+00:00', 42);
-                """;
-            create.ExecuteNonQuery();
-        }
+        FirstSchemaDatabase.Create(path, FirstSchemaDatabase.Job("Done", "{}", 42));
 
         using var store = CheckpointStore.Open(path);
         var job = Assert.Single(store.ListJobs());

@@ -2,7 +2,6 @@ using Geneva.Core.Checkpoints;
 using Geneva.Core.Execution;
 using Geneva.Core.Planning;
 using Geneva.Core.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace Geneva.Core.Tests;
 
@@ -51,23 +50,7 @@ public class RowErrorTests
     {
         using var folder = new TestFolder();
         var tablePath = folder.Table();
-        var dbPath = CheckpointStore.PathFor(tablePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(dbPath)!);
-        using (var old = new SqliteConnection($"Data Source={dbPath};Pooling=False"))
-        {
-            old.Open();
-            using var create = old.CreateCommand();
-            // The row_errors table as databases written before row keys have it.
-            create.CommandText = """
-                CREATE TABLE row_errors(
-                    id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL,
-                    row_offset INTEGER NOT NULL, attempt INTEGER NOT NULL, error_type TEXT NOT NULL,
-                    message TEXT NOT NULL, action TEXT NOT NULL, created_at TEXT NOT NULL);
-                INSERT INTO row_errors(job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at)
-                VALUES('old', 2, 7, 1, 'System.Exception', 'old failure', 'Skip', '2026-01-01T00:00:00.0000000+00:00');
-                """;
-            create.ExecuteNonQuery();
-        }
+        FirstSchemaDatabase.Create(tablePath, FirstSchemaDatabase.RowError);
 
         using var store = CheckpointStore.Open(tablePath);
         store.RecordErrors([new RowError("new", 0, 3, 1, "System.Exception", "new failure", "Fail", DateTimeOffset.UtcNow, "id=4")]);
@@ -82,22 +65,7 @@ public class RowErrorTests
     {
         using var folder = new TestFolder();
         var tablePath = folder.Table();
-        var dbPath = CheckpointStore.PathFor(tablePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(dbPath)!);
-        using (var old = new SqliteConnection($"Data Source={dbPath};Pooling=False"))
-        {
-            old.Open();
-            using var create = old.CreateCommand();
-            create.CommandText = """
-                CREATE TABLE row_errors(
-                    id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, fragment_id INTEGER NOT NULL,
-                    row_offset INTEGER NOT NULL, attempt INTEGER NOT NULL, error_type TEXT NOT NULL,
-                    message TEXT NOT NULL, action TEXT NOT NULL, created_at TEXT NOT NULL);
-                INSERT INTO row_errors(job_id, fragment_id, row_offset, attempt, error_type, message, action, created_at)
-                VALUES('old', 2, 7, 1, 'System.Exception', 'old failure', 'Skip', '2026-01-01T00:00:00.0000000+00:00');
-                """;
-            create.ExecuteNonQuery();
-        }
+        FirstSchemaDatabase.Create(tablePath, FirstSchemaDatabase.RowError);
 
         using var store = CheckpointStore.OpenReadOnly(tablePath);
 

@@ -4,15 +4,6 @@ BeforeAll {
     $env:GENEVA_TEST_SLEEP_MS = '2'
     $script:module = (Get-Module Geneva).Path
 
-    function Wait-Until {
-        param([scriptblock] $Condition, [int] $Seconds = 60)
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while (-not (& $Condition)) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for: $Condition" }
-            Start-Sleep -Milliseconds 100
-        }
-    }
-
     function New-SleepyTable {
         param([int] $Rows = 2000)
         $t = New-TestTable -Rows $Rows -PerFragment 500

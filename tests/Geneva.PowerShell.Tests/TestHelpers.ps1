@@ -29,3 +29,13 @@ function Start-ChildPwsh {
     $info.RedirectStandardError = $true
     [Diagnostics.Process]::Start($info)
 }
+
+# Polls a condition (what a job shows from another session, say) until it holds or the time runs out.
+function Wait-Until {
+    param([scriptblock] $Condition, [int] $Seconds = 60)
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for: $Condition" }
+        Start-Sleep -Milliseconds 100
+    }
+}
