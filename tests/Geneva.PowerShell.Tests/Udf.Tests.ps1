@@ -21,6 +21,13 @@ Describe 'New-GenevaUdf' {
         (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName WordCount).InputColumns | Should -Be @('text')
     }
 
+    It 'takes a .NET UDF with -InputColumn and its declared -OutputType, and refuses another output type' {
+        $u = New-GenevaUdf -AssemblyPath $TestUdfs -TypeName WordCount -InputColumn text -OutputType int32
+        ($u.Kind, $u.OutputType, $u.InputColumns) | Should -Be @('dotnet', 'int32', 'text')
+        { New-GenevaUdf -AssemblyPath $TestUdfs -TypeName WordCount -InputColumn text -OutputType int64 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'UdfDefinitionInvalid,Geneva.PowerShell.Cmdlets.NewGenevaUdfCommand'
+    }
+
     It 'changes its version when its definition changes' {
         $a = New-GenevaUdf -Name f -ScriptBlock { param($x) $x } -OutputType utf8
         $b = New-GenevaUdf -Name f -ScriptBlock { param($x) "$x!" } -OutputType utf8

@@ -70,9 +70,11 @@ public sealed class NewGenevaUdfCommand : GenevaCmdlet
     [Parameter]
     public string[]? InputColumn { get; set; }
 
+    /// <summary>The output's Arrow type; a .NET UDF declares its own, and a given one must match it.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ScriptBlockSet)]
     [Parameter(Mandatory = true, ParameterSetName = ExpressionSet)]
     [Parameter(Mandatory = true, ParameterSetName = ModelSet)]
+    [Parameter(ParameterSetName = AssemblySet)]
     [ArgumentCompleter(typeof(ArrowTypeCompleter))]
     public string? OutputType { get; set; }
 
@@ -115,7 +117,7 @@ public sealed class NewGenevaUdfCommand : GenevaCmdlet
     {
         var spec = ParameterSetName switch
         {
-            AssemblySet => DotNetUdfLoader.Describe(ResolvePath(AssemblyPath!), TypeName, Name, InputColumn),
+            AssemblySet => CheckDeclaredOutputType(DotNetUdfLoader.Describe(ResolvePath(AssemblyPath!), TypeName, Name, InputColumn)),
             ExpressionSet => FromExpression(),
             ModelSet => ModelUdfDescriber.Describe(ResolvePath(Model!), Name, InputColumn, OutputType!, Device, BatchSize,
                 AssemblyPath is null ? null : ResolvePath(AssemblyPath), TypeName),
@@ -138,6 +140,18 @@ public sealed class NewGenevaUdfCommand : GenevaCmdlet
         spec.OnError.Validate();
         WriteObject(spec);
     });
+
+    /// <summary>A .NET UDF's output type is the one its class declares; -OutputType may only repeat it.</summary>
+    private UdfSpec CheckDeclaredOutputType(UdfSpec spec)
+    {
+        if (OutputType is not null && CanonicalOutputType() != spec.OutputType)
+        {
+            throw new GenevaException(GenevaErrorCode.UdfDefinitionInvalid,
+                $"UDF class '{spec.TypeName}' declares output type {spec.OutputType}, not {CanonicalOutputType()}; " +
+                "change its [GenevaUdf] attribute, or leave -OutputType out.", spec.Name);
+        }
+        return spec;
+    }
 
     private string CanonicalOutputType() => ArrowTypeNames.Format(ArrowTypeNames.Parse(OutputType!));
 
