@@ -165,6 +165,8 @@ namespace Geneva.Bench
         public double RunnerOtherSeconds { get; init; }
         public double FirstCheckpointSeconds { get; init; }
         public double CommitSeconds { get; init; }
+        /// <summary>From the last progress report to Start's return: job end, lease release, orphan collection.</summary>
+        public double FinishSeconds { get; init; }
         public double StartToFirstReportSeconds { get; init; }
         public double AddColumnSeconds { get; init; }
         public int Checkpoints { get; init; }
@@ -349,6 +351,7 @@ namespace Geneva.Bench
                                       $"plan+job {Median(runs.Select(r => r.StartToFirstReportSeconds)):F3}  " +
                                       $"1st checkpoint {Median(runs.Select(r => r.FirstCheckpointSeconds)):F3}  UDF {Median(runs.Select(r => r.UdfSeconds)):F3}  " +
                                       $"runner read+write {Median(runs.Select(r => r.RunnerOtherSeconds)):F3}  commits {Median(runs.Select(r => r.CommitSeconds)):F3}  " +
+                                      $"finish {Median(runs.Select(r => r.FinishSeconds)):F3}  " +
                                       $"checkpoint rows {runs[0].MinCheckpointRows}..{runs[0].MaxCheckpointRows}  " +
                                       $"allocated (timed part) {Median(runs.Select(r => (double)r.RunAllocatedBytes)) / 1048576.0:F0} MiB  gen2 GCs {Median(runs.Select(r => (double)r.Gen2Collections)):F0}  " +
                                       $"(untimed read-back of len with Scan: {Median(runs.Select(r => r.ScanSeconds)):F3} s)");
@@ -694,6 +697,7 @@ namespace Geneva.Bench
                 RunnerOtherSeconds = receipts.Sum(r => r.WriteSeconds),
                 FirstCheckpointSeconds = firstReceipt - started,
                 CommitSeconds = commits,
+                FinishSeconds = addColumn + start.Elapsed.TotalSeconds - (events.Count > 0 ? events[^1].At : addColumn),
                 StartToFirstReportSeconds = started - addColumn,
                 AddColumnSeconds = addColumn,
                 Checkpoints = result.Checkpoints,
