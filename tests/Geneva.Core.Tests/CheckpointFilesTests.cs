@@ -13,7 +13,7 @@ public class CheckpointFilesTests
     private static (GenevaTable Table, string JobId) Crashed(TestFolder folder, int checkpoints)
     {
         var table = TestData.Create(folder.Table(), 2500, rowsPerFragment: 1000, batchRows: 256)
-            .AddColumn("upper", "utf8", TestData.Udf("CountingUpper"));
+            .AddColumn("upper", "utf8", TestData.Udf("Upper"));
         var seen = 0;
         var crashing = new BackfillCoordinator(new BackfillRunOptions
         {
@@ -82,7 +82,7 @@ public class CheckpointFilesTests
     {
         var table = TestData.Create(folder.Table(), 600, rowsPerFragment: 200)
             .AddColumn("len", "int32", TestData.Udf("StringLength"));
-        return table.AddColumn("upper", "utf8", TestData.Udf("CountingUpper"));
+        return table.AddColumn("upper", "utf8", TestData.Udf("Upper"));
     }
 
     [Fact]

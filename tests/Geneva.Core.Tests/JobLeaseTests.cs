@@ -10,7 +10,7 @@ public class JobLeaseTests
 {
     private static GenevaTable WithColumn(TestFolder folder, int rows = 2500) =>
         TestData.Create(folder.Table(), rows, rowsPerFragment: 1000, batchRows: 256)
-            .AddColumn("upper", "utf8", TestData.Udf("CountingUpper"));
+            .AddColumn("upper", "utf8", TestData.Udf("Upper"));
 
     private static readonly BackfillRequest s_request = new() { Column = "upper", CheckpointSize = 200, MinCheckpointSize = 200 };
 

@@ -7,10 +7,10 @@ namespace Geneva.Core.Tests;
 
 public class UdfApplierTests
 {
-    /// <summary>CountingUpper (utf8) bound as int64: "12" converts, "BOOM" does not.</summary>
+    /// <summary>Upper (utf8) bound as int64: "12" converts, "BOOM" does not.</summary>
     private static UdfApplier Upper(ErrorPolicy policy)
     {
-        var spec = TestData.Udf("CountingUpper") with { OutputType = "int64", OnError = policy };
+        var spec = TestData.Udf("Upper") with { OutputType = "int64", OnError = policy };
         var udf = UdfRegistry.CreateInstance(spec);
         return new UdfApplier(spec, udf, (_, _) => { });
     }

@@ -39,7 +39,17 @@ public sealed class WordCount
     public int Apply(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
 }
 
-/// <summary>Stateful: counts setups and calls in static counters so tests can see them.</summary>
+/// <summary>Upper-cases text; stateless, for tests that need a utf8 UDF without CountingUpper's shared counters.</summary>
+[GenevaUdf("utf8", InputColumns = ["text"])]
+public sealed class Upper : IScalarUdf
+{
+    public object? Apply(object?[] args) => ((string?)args[0])?.ToUpperInvariant();
+}
+
+/// <summary>
+/// Stateful: counts setups and calls in static counters so tests can see them. Only
+/// BackfillCoordinatorTests may run it: test classes run in parallel, and its counters are shared.
+/// </summary>
 [GenevaUdf("utf8", InputColumns = ["text"])]
 public sealed class CountingUpper : IScalarUdf, IStatefulUdf, IDisposable
 {
