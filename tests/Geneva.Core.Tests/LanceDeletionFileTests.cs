@@ -11,8 +11,9 @@ namespace Geneva.Core.Tests;
 /// <summary>
 /// Deletion files: the Arrow IPC ones LanceDB 0.31 wrote for the fixture (Fixtures/lance/make_fixture.mjs
 /// deletes ids 2 and 7: fragment 0 holds ids 0..4 and fragment 1 ids 5..9, so offset 2 in each), compressed
-/// ones written here with Apache.Arrow, and roaring bitmaps built by hand from RoaringFormatSpec (LanceDB
-/// only writes that form above about 5,000 deletions in a fragment).
+/// ones written here with Apache.Arrow, the roaring bitmap LanceDB wrote for Fixtures/lance/bitmap.lance (it
+/// writes that form above about 5,000 deletions in a fragment), and bitmaps built by hand from RoaringFormatSpec
+/// for the container kinds LanceDB's did not use.
 /// </summary>
 public class LanceDeletionFileTests
 {
@@ -27,6 +28,21 @@ public class LanceDeletionFileTests
 
         Assert.Equal([2u], deleted[0]);   // id 2 of ids 0..4
         Assert.Equal([2u], deleted[1]);   // id 7 of ids 5..9
+    }
+
+    [Fact]
+    public void Read_LanceDbBitmapDeletionFile_GivesEveryDeletedOffset()
+    {
+        // Fixtures/lance/make_bitmap_fixture.mjs: one fragment of ids 0..19999, then ids below 15000 not divisible
+        // by 3, and id 19999, deleted.
+        var dataset = Path.Combine(TestData.Repo, "tests", "Geneva.Core.Tests", "Fixtures", "lance", "bitmap.lance");
+        var fragment = Assert.Single(LanceManifestFile.Read(LanceVersions.ManifestPath(dataset, 2)).Manifest.Fragments);
+        Assert.Equal(DeletionFile.Types.DeletionFileType.Bitmap, fragment.DeletionFile.FileType);
+
+        var deleted = LanceDeletionFile.Read(dataset, fragment.Id, fragment.DeletionFile);
+
+        var expected = Enumerable.Range(0, 15000).Where(i => i % 3 != 0).Append(19999).Select(i => (uint)i);
+        Assert.Equal(expected, deleted);
     }
 
     [Fact]
