@@ -81,6 +81,8 @@ public sealed class CountingUpper : IScalarUdf, IStatefulUdf, IDisposable
 [GenevaUdf("int64", InputColumns = ["id", "text"])]
 public sealed class FailOnBoom : IScalarUdf
 {
+    // Tests look for this frame in the failure's stack trace; dynamic PGO may otherwise inline it into the caller.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public object? Apply(object?[] args) =>
         (string?)args[1] == "boom" ? throw new InvalidOperationException("boom row") : (long)args[0]! * 2;
 }
