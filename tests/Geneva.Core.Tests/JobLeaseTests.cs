@@ -33,6 +33,27 @@ public class JobLeaseTests
         return Assert.Single(store.ListJobs()).JobId;
     }
 
+    /// <summary>
+    /// Resumes <paramref name="jobId"/> and, at its first checkpoint, runs <paramref name="second"/>,
+    /// which must fail; returns the first run's result and the second's error.
+    /// </summary>
+    private static (BackfillResult Result, GenevaException? Refused) ResumeWhileAnotherResumes(GenevaTable table, string? jobId,
+        Func<BackfillResult> second)
+    {
+        GenevaException? refused = null;
+        var first = new BackfillCoordinator(new BackfillRunOptions
+        {
+            Progress = new SyncProgress(p =>
+            {
+                if (p.Event is null && refused is null)
+                {
+                    refused = Assert.Throws<GenevaException>(() => second());
+                }
+            }),
+        });
+        return (first.Resume(table.Path, jobId), refused);
+    }
+
     [Fact]
     public void Start_SameColumnWhileAJobRuns_RefusesNamingTheRunningJob()
     {
@@ -69,18 +90,7 @@ public class JobLeaseTests
         using var folder = new TestFolder();
         var table = WithColumn(folder);
         var jobId = FailedJob(table);
-        GenevaException? refused = null;
-        var first = new BackfillCoordinator(new BackfillRunOptions
-        {
-            Progress = new SyncProgress(p =>
-            {
-                if (p.Event is null && refused is null)
-                {
-                    refused = Assert.Throws<GenevaException>(() => new BackfillCoordinator().Resume(table.Path, jobId));
-                }
-            }),
-        });
-        var result = first.Resume(table.Path, jobId);
+        var (result, refused) = ResumeWhileAnotherResumes(table, jobId, () => new BackfillCoordinator().Resume(table.Path, jobId));
 
         Assert.Equal(JobStatus.Done, result.Status);
         Assert.Equal(2500 - 600, result.UdfValuesComputed); // no row twice (a static call counter would race other test classes)
@@ -96,18 +106,7 @@ public class JobLeaseTests
         using var folder = new TestFolder();
         var table = WithColumn(folder);
         var jobId = FailedJob(table);
-        GenevaException? refused = null;
-        var first = new BackfillCoordinator(new BackfillRunOptions
-        {
-            Progress = new SyncProgress(p =>
-            {
-                if (p.Event is null && refused is null)
-                {
-                    refused = Assert.Throws<GenevaException>(() => new BackfillCoordinator().Resume(table.Path, null));
-                }
-            }),
-        });
-        first.Resume(table.Path, null);
+        var (_, refused) = ResumeWhileAnotherResumes(table, null, () => new BackfillCoordinator().Resume(table.Path, null));
         Assert.Equal(GenevaErrorCode.JobBusy, refused!.Code);
         Assert.Equal(jobId, refused.Target);
     }
