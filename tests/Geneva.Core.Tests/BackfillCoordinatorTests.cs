@@ -32,8 +32,9 @@ public class BackfillCoordinatorTests
         Assert.Equal(table.Version + 1, latest.Version);
         var expected = Enumerable.Range(0, 2500).Select(i => (object?)Utf8Length(TestData.TextFor(i)));
         Assert.Equal(expected, TestData.Column(latest, "len"));
-        Assert.All(latest.Manifest.Fragments, f => Assert.All(f.FilesFor(latest.Manifest.GetField("len").Id),
-            file => Assert.StartsWith("data/ck/", file.Path)));
+        // One Lance file per fragment for the column, and the spent checkpoints are gone.
+        Assert.All(latest.Manifest.Fragments, f => Assert.EndsWith(".lance", Assert.Single(f.FilesFor(latest.Manifest.GetField("len").Id)).Path));
+        Assert.Empty(Directory.GetFiles(Path.Combine(table.Path, Checkpoints.CheckpointFiles.Folder)));
     }
 
     [Fact]

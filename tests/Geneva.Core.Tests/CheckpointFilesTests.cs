@@ -70,7 +70,7 @@ public class CheckpointFilesTests
 
     private static (string Orphan, string Temp) PlantOrphans(string tablePath)
     {
-        var folder = Directory.CreateDirectory(Path.Combine(tablePath, "data", "ck")).FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(tablePath, CheckpointFiles.Folder)).FullName;
         var orphan = Path.Combine(folder, "0123456789abcdef0123456789abcdef-0-7.arrow");
         var temp = Path.Combine(folder, "0123456789abcdef0123456789abcdef-7-9.arrow.tmp-" + Guid.NewGuid().ToString("N"));
         File.WriteAllText(orphan, "a worker was killed after writing this, before its receipt");

@@ -82,12 +82,12 @@ public class GenevaTableTests
             using var start = new Barrier(6);
             var wins = Enumerable.Range(0, 6).Select(w => Task.Run(() =>
             {
-                var manifest = table.Manifest with { Version = version, OperationDetail = $"writer {w}" };
+                var manifest = table.Manifest with { Version = version, Operation = "race", OperationDetail = $"writer {w}" };
                 start.SignalAndWait();
                 return ManifestStore.TryCreate(table.Path, manifest) ? w : -1;
             })).ToList().Select(t => t.Result).Where(w => w >= 0).ToList();
             var winner = Assert.Single(wins);
-            Assert.Equal($"writer {winner}", ManifestStore.Read(table.Path, version).OperationDetail);
+            Assert.Equal(("race", $"writer {winner}"), ManifestStore.ReadOperation(table.Path, version));
         }
     }
 
@@ -96,7 +96,7 @@ public class GenevaTableTests
     {
         using var folder = new TestFolder();
         var table = TestData.Create(folder.Table(), 10);
-        File.WriteAllText(Path.Combine(table.Path, "_versions", "00000000000000000002.json"), "{ \"tableId\": ");
+        File.WriteAllText(Path.Combine(table.Path, "_versions", Storage.Lance.LanceVersions.ManifestFileName(2)), "not a manifest");
         var e = Assert.Throws<GenevaException>(() => GenevaTable.Open(table.Path));
         Assert.Equal(GenevaErrorCode.ManifestCorrupt, e.Code);
         Assert.Equal(10, TestData.Column(GenevaTable.Open(table.Path, 1), "id").Count);

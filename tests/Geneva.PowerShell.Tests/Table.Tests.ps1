@@ -85,8 +85,14 @@ Describe 'New-GenevaTable' {
 
     It 'imports an Arrow IPC file' {
         $src = New-TestTable -Rows 30
-        $file = Get-ChildItem (Join-Path $src 'data') -Filter *.arrow | Select-Object -First 1
-        $info = New-GenevaTable -Path (Join-Path $TestDrive 'fromarrow') -From $file.FullName
+        # An Arrow IPC file written with the Arrow library the module loads.
+        $file = Join-Path $TestDrive 'rows.arrow'
+        $batches = @(Get-GenevaTable $src | Read-GenevaTable -AsArrow | ForEach-Object { $_.Clone() })
+        $stream = [System.IO.File]::Create($file)
+        $writer = [Apache.Arrow.Ipc.ArrowFileWriter]::new($stream, $batches[0].Schema)
+        foreach ($b in $batches) { $writer.WriteRecordBatch($b) }
+        $writer.WriteEnd(); $writer.Dispose(); $stream.Dispose()
+        $info = New-GenevaTable -Path (Join-Path $TestDrive 'fromarrow') -From $file
         $info.RowCount | Should -Be 30
     }
 
@@ -208,7 +214,8 @@ Describe 'Get-GenevaTable and versions' {
 
     It 'reports a corrupt manifest as InvalidData without losing older versions' {
         $t = New-TestTable -Rows 4
-        Set-Content -LiteralPath (Join-Path $t '_versions/00000000000000000002.json') -Value '{ broken'
+        # Version 2's manifest (Lance's V2 naming: u64::MAX - 2) damaged.
+        Set-Content -LiteralPath (Join-Path $t '_versions/18446744073709551613.manifest') -Value 'broken'
         { Get-GenevaTable $t -ErrorAction Stop } | Should -Throw -ErrorId 'ManifestCorrupt,Geneva.PowerShell.Cmdlets.GetGenevaTableCommand'
         (Get-GenevaTable $t -Version 1).RowCount | Should -Be 4
     }

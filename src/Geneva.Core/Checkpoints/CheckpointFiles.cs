@@ -39,12 +39,51 @@ public static class CheckpointFiles
         }
     }
 
+    /// <summary>
+    /// Streams a checkpoint's rows into a data file being written, one record batch at a time (memory stays
+    /// one batch). A file that does not hold the receipt's rows is reported as a corrupt checkpoint.
+    /// </summary>
+    internal static void CopyInto(string tablePath, CheckpointReceipt receipt, DataFileWriter writer)
+    {
+        var path = Path.Combine(tablePath, receipt.File);
+        long rows = 0;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            using var reader = new Apache.Arrow.Ipc.ArrowFileReader(stream, Core.Arrow.PooledMemoryAllocator.Shared);
+            // The file reader is async-only; over a FileStream it completes synchronously.
+            var count = reader.RecordBatchCountAsync().AsTask().GetAwaiter().GetResult();
+            for (var i = 0; i < count; i++)
+            {
+                using var batch = reader.ReadRecordBatchAsync(i).AsTask().GetAwaiter().GetResult()
+                    ?? throw new InvalidDataException($"record batch {i} is missing");
+                writer.Write(batch);
+                rows += batch.Length;
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException
+                                      or IndexOutOfRangeException or OverflowException)
+        {
+            if (e is IOException io && StoreErrors.IsDiskFull(io))
+            {
+                throw StoreErrors.Map(io, tablePath);
+            }
+            throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
+                $"Checkpoint file '{path}' cannot be read: {e.Message}. Resume the job to recompute it.", path, e);
+        }
+        if (rows != receipt.RowCount)
+        {
+            throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
+                $"Checkpoint file '{path}' holds {rows} rows but its receipt says {receipt.RowCount}. Resume the job to recompute it.", path);
+        }
+    }
+
     /// <summary>The folder checkpoint files are written to, relative to the table.</summary>
-    public const string Folder = "data/ck";
+    public const string Folder = "_geneva/ck";
 
     /// <summary>
     /// Deletes the files of the table's checkpoint folder that nothing refers to: temporary files left by
-    /// killed writers, and checkpoint files that no receipt and no table version names (a worker killed
+    /// killed writers, and checkpoint files that no receipt names (a worker killed
     /// between writing a file and its receipt). Another running job's files in flight have no receipt yet,
     /// so nothing is collected while any lease but <paramref name="holder"/>'s is live; the folder is listed
     /// before that check, so a job that starts during the collection only adds files it does not see.
@@ -62,14 +101,8 @@ public static class CheckpointFiles
         {
             return 0;
         }
+        // Table versions never name checkpoint files (commits copy them into Lance data files), so receipts are all that count.
         var referenced = new HashSet<string>(store.ReceiptFiles(), StringComparer.Ordinal);
-        foreach (var version in ManifestStore.ListVersions(tablePath))
-        {
-            foreach (var fragment in ManifestStore.Read(tablePath, version).Fragments)
-            {
-                referenced.UnionWith(fragment.Files.Select(f => f.Path));
-            }
-        }
         var deleted = 0;
         foreach (var file in candidates)
         {

@@ -167,11 +167,11 @@ internal sealed class BackfillRun
             return;
         }
         var provenance = fragment.Outcome ?? new ColumnProvenance(_udf.EffectiveVersion, fragment.InputFiles);
-        var files = FragmentCommitter.FilesFromCheckpoints(_table.Path, fragment, receipts,
-            _field.Id, provenance) ?? throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
+        var file = FragmentCommitter.FileFromCheckpoints(_table, fragment, receipts,
+            _field, provenance) ?? throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
                 $"Fragment {fragment.FragmentId}'s checkpoints do not cover all its rows after its tasks ran; " +
                 "a checkpoint file may have been removed. Resume the job to recompute it.", fragment.FragmentId);
-        _pending.Add((fragment, files));
+        _pending.Add((fragment, [file]));
         if (_pending.Count >= _plan.Settings.CommitGranularity)
         {
             CommitPending();
@@ -185,6 +185,13 @@ internal sealed class BackfillRun
             return;
         }
         _current = _committer.Commit(_pending);
+        foreach (var (fragment, files) in _pending)
+        {
+            // Committed: its checkpoints are spent. Left out: its new file is nobody's.
+            StoreCleanup.Delete(_table.Path, _committer.Included(fragment.FragmentId)
+                ? _store.ForFragment(fragment.Key).Select(r => r.File)
+                : files.Select(f => f.Path));
+        }
         _retries += _committer.Attempts - 1;
         _committed += _committer.Committed;
         _store.RecordCommit(_jobId, _committer.Committed, _committer.RowsCommitted, _committer.Attempts - 1);

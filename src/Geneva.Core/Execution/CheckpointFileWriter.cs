@@ -5,9 +5,9 @@ using Geneva.Core.Storage;
 namespace Geneva.Core.Execution;
 
 /// <summary>
-/// Writes a checkpoint's output once, as an Arrow IPC file under <c>data/ck/</c> named by the
-/// checkpoint's identity (fragment key and row range); the commit later points the fragment's
-/// column at these files, so the output is never copied. Pieces are written as they are computed,
+/// Writes a checkpoint's output once, as an Arrow IPC file under <c>_geneva/ck/</c> named by the
+/// checkpoint's identity (fragment key and row range); the commit later streams a fragment's checkpoints,
+/// in row order, into the Lance data file of its column (a Lance file covers all its fragment's rows). Pieces are written as they are computed,
 /// one record batch each, on a pool thread while the caller computes the next piece (for a model,
 /// the writes of 256 MB of output per 1M rows hide behind forward passes); each piece's buffers must
 /// stay valid until the next Append returns (a <see cref="Storage.FragmentReader"/> that
@@ -36,7 +36,7 @@ internal sealed class CheckpointFileWriter : IDisposable
         _writer = new ArrowFileWriter(_hashing, _schema, leaveOpen: true);
     }
 
-    public static string RelativePath(string fragmentKey, int start, int count) => $"data/ck/{fragmentKey}-{start}-{count}.arrow";
+    public static string RelativePath(string fragmentKey, int start, int count) => $"{Checkpoints.CheckpointFiles.Folder}/{fragmentKey}-{start}-{count}.arrow";
 
     /// <summary>Waits for the previous piece's write (its failure surfaces here), then starts this one's.</summary>
     public void Append(IArrowArray piece)

@@ -5,18 +5,22 @@ using Geneva.Core.Storage;
 namespace Geneva.Core.Execution;
 
 /// <summary>
-/// Turns fully checkpointed fragments into a new table version: each fragment's column points
-/// at its checkpoint files (no copy). Applied to the latest version, so appends and other
+/// Turns fully checkpointed fragments into a new table version: each fragment's column gets the
+/// Lance data file made from its checkpoints. Applied to the latest version, so appends and other
 /// columns' commits made meanwhile are kept; a fragment whose rows or inputs changed meanwhile
 /// is left out (reported in <see cref="Conflicts"/>) and a re-run finishes it.
 /// </summary>
 internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
 {
     private readonly List<string> _conflicts = [];
+    private readonly HashSet<int> _committedIds = [];
 
     public IReadOnlyList<string> Conflicts => _conflicts;
 
     public int Committed { get; private set; }
+
+    /// <summary>Whether the last commit included the fragment (false: left out as a conflict).</summary>
+    public bool Included(int fragmentId) => _committedIds.Contains(fragmentId);
 
     public long RowsCommitted { get; private set; }
 
@@ -33,6 +37,7 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
         var result = pinned.Commit("backfill", detail, latest =>
         {
             _conflicts.Clear();
+            _committedIds.Clear();
             Committed = 0;
             RowsCommitted = 0;
             var binding = latest.FindBinding(field.Name);
@@ -66,6 +71,7 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
                 }
                 fragments[index] = now with { Files = [.. WithoutField(now.Files, field.Id), .. files] };
                 Committed++;
+                _committedIds.Add(planned.FragmentId);
                 RowsCommitted += planned.RowsToCompute;
             }
             return latest with { Fragments = fragments };
@@ -92,20 +98,28 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
         }
     }
 
-    /// <summary>The data file entries for a fragment whose checkpoints tile it; null when they do not (yet).</summary>
-    public static IReadOnlyList<DataFileEntry>? FilesFromCheckpoints(string tablePath, PlannedFragment planned,
-        IReadOnlyList<CheckpointReceipt> receipts, int fieldId, ColumnProvenance provenance)
+    /// <summary>
+    /// Writes the Lance data file of a fragment's column from its checkpoints, streamed in row order (a Lance
+    /// file covers all its fragment's rows, so the pieces become one file here); null when the checkpoints do
+    /// not tile the fragment (yet).
+    /// </summary>
+    public static DataFileEntry? FileFromCheckpoints(GenevaTable pinned, PlannedFragment planned,
+        IReadOnlyList<CheckpointReceipt> receipts, SchemaField field, ColumnProvenance provenance)
     {
         // Planning verified reused checkpoints' checksums and this run's were just written: sizes suffice here.
-        var covered = BackfillPlanner.CoveredRanges(tablePath, receipts, planned.RowCount, verifyChecksums: false);
+        var covered = BackfillPlanner.CoveredRanges(pinned.Path, receipts, planned.RowCount, verifyChecksums: false);
         if (covered.Sum(c => (long)c.Count) != planned.RowCount)
         {
             return null;
         }
-        return covered.Select(c =>
+        var arrowField = new Apache.Arrow.Field(field.Name, Arrow.ArrowTypeNames.Parse(field.Type), true);
+        using var writer = new DataFileWriter(pinned.Path, DataFileWriter.NewDataFileName(), new Apache.Arrow.Schema([arrowField], null),
+            Storage.Lance.LanceManifestBuilder.FieldGroup(field, pinned.Manifest.Source?.Manifest));
+        foreach (var (start, count) in covered)
         {
-            var r = receipts.First(r => r.RowStart == c.Start && r.RowCount == c.Count);
-            return new DataFileEntry(r.File, [fieldId], r.RowStart, r.RowCount, Math.Max(1, r.BatchRows), provenance);
-        }).ToList();
+            var receipt = receipts.First(r => r.RowStart == start && r.RowCount == count);
+            CheckpointFiles.CopyInto(pinned.Path, receipt, writer);
+        }
+        return writer.Finish(provenance);
     }
 }

@@ -72,6 +72,21 @@ public sealed class TaskRunner : IDisposable
         var grid = Math.Max(1, reader.BatchGrid(readFields[0]));
         var end = task.Offset + task.RowCount;
         var mask = merges ? Mask(fragment, task, selection, maskFields, cancel) : null;
+        if (GenevaTable.LiveRows(reader.DeletedRows, task.Offset, task.RowCount) is { } live)
+        {
+            // Rows a Lance delete removed are never computed: they keep their place in the new file, as
+            // the format asks, with the column's old value or null.
+            var alive = new bool[task.RowCount];
+            foreach (var i in live)
+            {
+                alive[i] = mask?[i] ?? true;
+            }
+            mask = alive;
+            if (!readFields.Contains(_target))
+            {
+                readFields.Add(_target);
+            }
+        }
         var selected = mask is null ? null : Positions(mask, task.Offset);
         var next = 0; // index into selected of the first row at or after position
         var position = task.Offset;

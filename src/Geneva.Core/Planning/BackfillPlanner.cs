@@ -149,11 +149,12 @@ public static class BackfillPlanner
 
         var cellSize = c.Settings.CheckpointSize;
         var cells = new long[(fragment.RowCount + cellSize - 1) / cellSize];
+        var deleted = Deleted(c.Table, fragment);
         var matching = mode switch
         {
-            FragmentMode.All or FragmentMode.Stale => FillCells(cells, fragment.RowCount, cellSize),
-            FragmentMode.Nulls => CountNulls(c.Table, fragment, c.Field, cells, cellSize, c.Cancel),
-            _ => CountMatches(c.Table, fragment, selection!, selectionFields, cells, cellSize, c.Cancel),
+            FragmentMode.All or FragmentMode.Stale => FillCells(cells, fragment.RowCount, cellSize) - Uncount(cells, deleted, cellSize),
+            FragmentMode.Nulls => CountNulls(c.Table, fragment, c.Field, deleted, cells, cellSize, c.Cancel),
+            _ => CountMatches(c.Table, fragment, selection!, selectionFields, deleted, cells, cellSize, c.Cancel),
         };
         if (matching == 0)
         {
@@ -289,9 +290,47 @@ public static class BackfillPlanner
         return rowCount;
     }
 
-    /// <summary>Null rows of the column, counted per CheckpointSize cell into <paramref name="cells"/>.</summary>
-    private static long CountNulls(GenevaTable table, FragmentEntry fragment, SchemaField field, long[] cells, int cellSize,
-        CancellationToken cancel)
+    /// <summary>The fragment's rows a Lance delete removed, as a mask over its physical rows; null when none is.</summary>
+    private static bool[]? Deleted(GenevaTable table, FragmentEntry fragment)
+    {
+        if (fragment.Deletion is null)
+        {
+            return null;
+        }
+        using var reader = new FragmentReader(table.Path, fragment);
+        var mask = new bool[fragment.RowCount];
+        foreach (var row in reader.DeletedRows)
+        {
+            if (row < mask.Length)
+            {
+                mask[row] = true;
+            }
+        }
+        return mask;
+    }
+
+    /// <summary>Takes deleted rows out of the per-cell counts of a fragment whose every row was counted; returns how many.</summary>
+    private static long Uncount(long[] cells, bool[]? deleted, int cellSize)
+    {
+        if (deleted is null)
+        {
+            return 0;
+        }
+        long count = 0;
+        for (var i = 0; i < deleted.Length; i++)
+        {
+            if (deleted[i])
+            {
+                cells[i / cellSize]--;
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>Null rows of the column (deleted rows aside), counted per CheckpointSize cell into <paramref name="cells"/>.</summary>
+    private static long CountNulls(GenevaTable table, FragmentEntry fragment, SchemaField field, bool[]? deleted, long[] cells,
+        int cellSize, CancellationToken cancel)
     {
         using var reader = new FragmentReader(table.Path, fragment);
         var grid = Math.Max(1, reader.BatchGrid(field));
@@ -301,6 +340,18 @@ public static class BackfillPlanner
             cancel.ThrowIfCancellationRequested();
             var length = Math.Min(grid, fragment.RowCount - start);
             var column = reader.Read([field], start, length).Column(0);
+            if (deleted is not null)
+            {
+                for (var i = 0; i < length; i++)
+                {
+                    if (column.IsNull(i) && !deleted[start + i])
+                    {
+                        cells[(start + i) / cellSize]++;
+                        nulls++;
+                    }
+                }
+                continue;
+            }
             if (start / cellSize == (start + length - 1) / cellSize)
             {
                 cells[start / cellSize] += column.NullCount;
@@ -319,12 +370,12 @@ public static class BackfillPlanner
 
     /// <summary>Rows matching <paramref name="where"/>, counted per CheckpointSize cell into <paramref name="cells"/>.</summary>
     private static long CountMatches(GenevaTable table, FragmentEntry fragment, SqlExpression where, IReadOnlyList<SchemaField> fields,
-        long[] cells, int cellSize, CancellationToken cancel)
+        bool[]? deleted, long[] cells, int cellSize, CancellationToken cancel)
     {
         if (fields.Count == 0)
         {
             var constant = where.EvaluateFilter(new Apache.Arrow.RecordBatch(new Apache.Arrow.Schema([], null), [], 1));
-            return constant[0] ? FillCells(cells, fragment.RowCount, cellSize) : 0;
+            return constant[0] ? FillCells(cells, fragment.RowCount, cellSize) - Uncount(cells, deleted, cellSize) : 0;
         }
         using var reader = new FragmentReader(table.Path, fragment);
         var grid = Math.Max(1, reader.BatchGrid(fields[0]));
@@ -336,7 +387,7 @@ public static class BackfillPlanner
             var mask = where.EvaluateFilter(batch);
             for (var i = 0; i < mask.Length; i++)
             {
-                if (mask[i])
+                if (mask[i] && deleted?[start + i] != true)
                 {
                     count++;
                     cells[(start + i) / cellSize]++;

@@ -1,45 +1,71 @@
 using Apache.Arrow;
-using Apache.Arrow.Ipc;
+using Geneva.Core.Storage.Lance.Files;
 
 namespace Geneva.Core.Storage;
 
 /// <summary>
-/// Writes one Arrow IPC (random-access) file under the table directory. The file is written
-/// under a temporary name and renamed into place, so a crash leaves either no file or a whole
-/// one, and writing the same path twice (a task run again) is harmless.
+/// Writes one Lance data file under the table's <c>data/</c> folder, in the table's file version. The file is
+/// a <see cref="DurableFile"/>: written under a temporary name and renamed into place once flushed to disk,
+/// so a crash leaves either no file or a whole one, and the file is durable before a manifest names it.
 /// </summary>
 internal sealed class DataFileWriter : IDisposable
 {
-    private readonly string _finalPath;
-    private readonly string _tempPath;
-    private readonly FileStream _stream;
-    private readonly ArrowFileWriter _writer;
+    private readonly string _relativePath;
+    private readonly DurableFile _file;
+    private readonly LanceFileWriter _writer;
     private bool _finished;
 
-    public DataFileWriter(string tablePath, string relativePath, Schema schema)
+    /// <param name="lanceFields">The columns' Lance fields with the table's field ids (top-level fields and their children).</param>
+    public DataFileWriter(string tablePath, string relativePath, Schema schema, IReadOnlyList<Lance.Proto.Field> lanceFields)
     {
-        _finalPath = Path.Combine(tablePath, relativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(_finalPath)!);
-        _tempPath = _finalPath + $".tmp-{Guid.NewGuid():N}";
-        _stream = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        _writer = new ArrowFileWriter(_stream, schema, leaveOpen: true);
+        _relativePath = relativePath;
+        _file = new DurableFile(Path.Combine(tablePath, relativePath), 1 << 16);
+        try
+        {
+            _writer = new LanceFileWriter(_file.Stream, schema, lanceFields);
+        }
+        catch
+        {
+            _file.Dispose();
+            throw;
+        }
     }
 
-    public long BytesWritten => _stream.Length;
+    public long RowCount => _writer.RowCount;
 
-    public void Write(RecordBatch batch) => _writer.WriteRecordBatch(batch);
-
-    /// <summary>Finishes the file and moves it into place; returns its size in bytes.</summary>
-    public long Finish(bool durable)
+    public void Write(RecordBatch batch)
     {
-        _writer.WriteEnd();
-        _stream.Flush(flushToDisk: durable);
-        var length = _stream.Length;
-        _writer.Dispose();
-        _stream.Dispose();
-        File.Move(_tempPath, _finalPath, overwrite: true);
-        _finished = true;
-        return length;
+        try
+        {
+            _writer.Write(batch);
+        }
+        catch (IOException e) when (StoreErrors.IsDiskFull(e))
+        {
+            throw StoreErrors.Map(e, _relativePath);
+        }
+    }
+
+    /// <summary>Finishes the file, makes it durable under its name and returns its manifest entry.</summary>
+    public DataFileEntry Finish(ColumnProvenance? provenance = null)
+    {
+        try
+        {
+            var size = _writer.Finish();
+            _writer.Dispose();
+            _file.PublishReplacing();
+            _finished = true;
+            var rows = checked((int)_writer.RowCount);
+            return new DataFileEntry(_relativePath, _writer.ManifestFields.ToList(), 0, rows, TableWriteOptions.DefaultBatchRows, provenance)
+            {
+                ColumnIndices = _writer.ManifestColumnIndices.ToList(),
+                FileVersion = _writer.FileVersion,
+                SizeBytes = size,
+            };
+        }
+        catch (IOException e) when (StoreErrors.IsDiskFull(e))
+        {
+            throw StoreErrors.Map(e, _relativePath);
+        }
     }
 
     public void Dispose()
@@ -49,9 +75,8 @@ internal sealed class DataFileWriter : IDisposable
             return;
         }
         _writer.Dispose();
-        _stream.Dispose();
-        File.Delete(_tempPath);
+        _file.Dispose();
     }
 
-    public static string NewDataFileName() => $"data/{Guid.NewGuid():N}.arrow";
+    public static string NewDataFileName() => $"data/{Guid.NewGuid():N}.lance";
 }

@@ -5,7 +5,7 @@ namespace Geneva.Core.Storage;
 
 /// <summary>
 /// Turns a stream of record batches of any sizes into fragments of at most MaxRowsPerFragment
-/// rows, with record batches of exactly BatchRows rows (the last may be short). A fragment is one
+/// rows, written to Lance data files in slices of BatchRows rows. A fragment is one
 /// data file, except that values kept for computed columns (<see cref="TableWriteOptions.KeepComputedValues"/>)
 /// get a file per column, with the provenance of a backfill's output, so the next backfill keeps them.
 /// Fragments get ids only when committed, so they carry id -1 here. Disposed before
@@ -16,7 +16,8 @@ internal sealed partial class FragmentWriter : IDisposable
     private readonly string _tablePath;
     private readonly TableWriteOptions _options;
     private readonly Schema _schema;
-    private readonly IReadOnlyList<int> _fieldIds;
+    private readonly IReadOnlyList<SchemaField> _fields;
+    private readonly Lance.Proto.Manifest? _source;
     /// <summary>Column groups written to one file each: the plain columns first (if any), then one per kept computed column.</summary>
     private readonly List<FileGroup> _groups = [];
     /// <summary>Batch column indices of computed columns whose values are refused unless null.</summary>
@@ -27,18 +28,21 @@ internal sealed partial class FragmentWriter : IDisposable
     private int _fragmentRows;
     private bool _completed;
 
-    public FragmentWriter(string tablePath, Schema schema, IReadOnlyList<int> fieldIds, TableWriteOptions options,
-        IReadOnlyList<ComputedColumn>? computed = null)
+    /// <param name="fields">The table's field for each column of <paramref name="schema"/>.</param>
+    /// <param name="source">The Lance manifest the table's fields were read from (null for a new table).</param>
+    public FragmentWriter(string tablePath, Schema schema, IReadOnlyList<SchemaField> fields, Lance.Proto.Manifest? source,
+        TableWriteOptions options, IReadOnlyList<ComputedColumn>? computed = null)
     {
         options.Validate();
         _tablePath = tablePath;
         _schema = schema;
-        _fieldIds = fieldIds;
+        _fields = fields;
+        _source = source;
         _options = options;
         var plain = new List<int>();
-        for (var c = 0; c < fieldIds.Count; c++)
+        for (var c = 0; c < fields.Count; c++)
         {
-            var bound = computed?.FirstOrDefault(x => x.FieldId == fieldIds[c]);
+            var bound = computed?.FirstOrDefault(x => x.FieldId == fields[c].Id);
             if (bound is null)
             {
                 plain.Add(c);
@@ -144,9 +148,10 @@ internal sealed partial class FragmentWriter : IDisposable
             if (group.File is null)
             {
                 group.Path = DataFileWriter.NewDataFileName();
-                group.File = new DataFileWriter(_tablePath, group.Path, group.Schema);
+                group.File = new DataFileWriter(_tablePath, group.Path, group.Schema,
+                    group.Columns.SelectMany(c => Lance.LanceManifestBuilder.FieldGroup(_fields[c], _source)).ToList());
             }
-            group.File.Write(group.Columns.Count == batch.ColumnCount
+            group.File!.Write(group.Columns.Count == batch.ColumnCount
                 ? batch
                 : new RecordBatch(group.Schema, group.Columns.Select(batch.Column), batch.Length));
         }
@@ -164,10 +169,10 @@ internal sealed partial class FragmentWriter : IDisposable
         var entries = new List<DataFileEntry>();
         foreach (var group in _groups)
         {
-            BytesWritten += group.File!.Finish(durable: true);
+            var entry = group.File!.Finish();
+            BytesWritten += entry.SizeBytes;
             group.File = null;
-            entries.Add(new DataFileEntry(group.Path!, group.Columns.Select(c => _fieldIds[c]).ToList(), 0, _fragmentRows,
-                _options.BatchRows));
+            entries.Add(entry);
         }
         var fragment = new FragmentEntry(-1, _fragmentRows, entries);
         // Kept computed values: the provenance a backfill of the current UDF version would give them, from the

@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using Geneva.Core.Arrow;
 using Geneva.Core.Expressions;
+using Geneva.Core.Storage.Lance;
 using Geneva.Core.Udfs;
 
 namespace Geneva.Core.Storage;
@@ -40,8 +41,8 @@ public sealed class GenevaTable
         {
             throw new GenevaException(GenevaErrorCode.TableNotFound,
                 Directory.Exists(full)
-                    ? $"'{full}' is a folder but not a Geneva table (it has no {ManifestStore.VersionsFolder} folder)."
-                    : $"No Geneva table at '{full}': the path does not exist.", full);
+                    ? $"'{full}' is a folder but not a table (a Lance dataset has a {ManifestStore.VersionsFolder} folder)."
+                    : $"No table at '{full}': the path does not exist.", full);
         }
         var v = version ?? ManifestStore.LatestVersion(full);
         return new GenevaTable(full, ManifestStore.Read(full, v));
@@ -65,16 +66,19 @@ public sealed class GenevaTable
             throw new GenevaException(GenevaErrorCode.InvalidArgument, "A table needs at least one column.", full);
         }
         var fields = new List<SchemaField>();
+        var nextFieldId = 0;
         foreach (var f in schema.FieldsList)
         {
             if (fields.Any(x => string.Equals(x.Name, f.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 throw new GenevaException(GenevaErrorCode.ColumnExists, $"Column '{f.Name}' appears twice.", f.Name);
             }
-            fields.Add(new SchemaField(fields.Count, f.Name, ArrowTypeNames.Format(f.DataType)));
+            var type = ArrowTypeNames.Format(f.DataType);
+            fields.Add(new SchemaField(nextFieldId, f.Name, type));
+            nextFieldId += LanceManifestBuilder.IdsNeeded(type);
         }
-        Directory.CreateDirectory(System.IO.Path.Combine(full, "data"));
-        var fragments = WriteFragments(full, schema, fields, batches, options ?? new TableWriteOptions());
+        Directory.CreateDirectory(System.IO.Path.Combine(full, LanceTableReader.DataFolder));
+        var fragments = WriteFragments(full, schema, fields, null, batches, options ?? new TableWriteOptions());
         Directory.CreateDirectory(System.IO.Path.Combine(full, ManifestStore.VersionsFolder));
         var manifest = new TableManifest
         {
@@ -84,7 +88,7 @@ public sealed class GenevaTable
             Operation = "create",
             Fields = fields,
             Fragments = Number(fragments, 0),
-            NextFieldId = fields.Count,
+            NextFieldId = nextFieldId,
             NextFragmentId = fragments.Count,
         };
         if (!ManifestStore.TryCreate(full, manifest))
@@ -95,13 +99,13 @@ public sealed class GenevaTable
     }
 
     private static IReadOnlyList<FragmentEntry> WriteFragments(string tablePath, Schema schema,
-        IReadOnlyList<SchemaField> fields, IEnumerable<RecordBatch> batches, TableWriteOptions options,
-        IReadOnlyList<ComputedColumn>? computed = null)
+        IReadOnlyList<SchemaField> fields, Lance.Proto.Manifest? source, IEnumerable<RecordBatch> batches,
+        TableWriteOptions options, IReadOnlyList<ComputedColumn>? computed = null)
     {
         FragmentWriter.CheckSchema(schema, fields, tablePath);
-        var ids = schema.FieldsList.Select(f => fields.First(x =>
-            string.Equals(x.Name, f.Name, StringComparison.OrdinalIgnoreCase)).Id).ToList();
-        using var writer = new FragmentWriter(tablePath, schema, ids, options, computed);
+        var columns = schema.FieldsList.Select(f => fields.First(x =>
+            string.Equals(x.Name, f.Name, StringComparison.OrdinalIgnoreCase))).ToList();
+        using var writer = new FragmentWriter(tablePath, schema, columns, source, options, computed);
         foreach (var batch in batches)
         {
             if (!SameSchema(batch.Schema, schema))
@@ -128,8 +132,8 @@ public sealed class GenevaTable
     /// </summary>
     public GenevaTable Append(Schema schema, IEnumerable<RecordBatch> batches, TableWriteOptions? options = null)
     {
-        var fragments = WriteFragments(Path, schema, Manifest.Fields, batches, options ?? new TableWriteOptions(),
-            ComputedColumn.Of(Manifest));
+        var fragments = WriteFragments(Path, schema, Manifest.Fields, Manifest.Source?.Manifest, batches,
+            options ?? new TableWriteOptions(), ComputedColumn.Of(Manifest));
         if (fragments.Count == 0)
         {
             return this;
@@ -177,7 +181,7 @@ public sealed class GenevaTable
             return latest with
             {
                 Fields = [.. latest.Fields, new SchemaField(latest.NextFieldId, name, canonicalType)],
-                NextFieldId = latest.NextFieldId + 1,
+                NextFieldId = latest.NextFieldId + LanceManifestBuilder.IdsNeeded(canonicalType),
                 Bindings = bindings,
             };
         });
@@ -258,7 +262,8 @@ public sealed class GenevaTable
         ManifestStore.ListVersions(Path).Select(v =>
         {
             var m = ManifestStore.Read(Path, v);
-            return new TableVersionInfo(m.Version, m.Timestamp, m.Operation, m.OperationDetail, m.RowCount, m.Fragments.Count);
+            var (operation, detail) = ManifestStore.ReadOperation(Path, v);
+            return new TableVersionInfo(m.Version, m.Timestamp, operation, detail, m.RowCount, m.Fragments.Count);
         }).ToList();
 
     /// <summary>
@@ -283,10 +288,16 @@ public sealed class GenevaTable
             {
                 var length = Math.Min(grid, fragment.RowCount - start);
                 var batch = reader.Read(readFields, start, length);
-                int[]? kept = null;
+                // Rows a Lance delete removed are never read: drop them before the filter sees them.
+                var kept = LiveRows(reader.DeletedRows, start, length);
+                if (kept is not null)
+                {
+                    batch = ArrowSelection.Take(batch, kept);
+                }
                 if (where is not null)
                 {
-                    var indices = kept = ArrowSelection.Indices(EvaluateFilter(where, batch, fragment.Id, start));
+                    var indices = ArrowSelection.Indices(EvaluateFilter(where, batch, fragment.Id, start));
+                    kept = kept is null ? indices : indices.Select(i => kept[i]).ToArray();
                     batch = ArrowSelection.Take(Project(batch, fields.Count), indices);
                 }
                 else if (readFields.Count != fields.Count)
@@ -304,6 +315,52 @@ public sealed class GenevaTable
                 }
             }
         }
+    }
+
+    /// <summary>The offsets (from <paramref name="start"/>) of rows in the range that are not deleted; null when none is.</summary>
+    internal static int[]? LiveRows(IReadOnlyList<uint> deleted, int start, int length)
+    {
+        if (deleted.Count == 0)
+        {
+            return null;
+        }
+        var from = LowerBound(deleted, (uint)start);
+        var to = LowerBound(deleted, (uint)(start + length));
+        if (from == to)
+        {
+            return null;
+        }
+        var live = new int[length - (to - from)];
+        var next = from;
+        var n = 0;
+        for (var i = 0; i < length; i++)
+        {
+            if (next < to && deleted[next] == (uint)(start + i))
+            {
+                next++;
+                continue;
+            }
+            live[n++] = i;
+        }
+        return live;
+    }
+
+    private static int LowerBound(IReadOnlyList<uint> sorted, uint value)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /// <summary>

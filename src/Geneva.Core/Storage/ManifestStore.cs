@@ -1,101 +1,38 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Geneva.Core.Storage.Lance;
 
 namespace Geneva.Core.Storage;
 
 /// <summary>
-/// Reads and writes the <c>_versions/</c> folder. A version exists once its file exists, and
-/// the file appears whole and durable (a <see cref="DurableFile"/> published exclusively: linked
-/// into place without overwriting), so readers never see a half-written version and two writers
-/// of the same version number cannot both win.
+/// The versions of a table: Lance manifests in <c>_versions/</c>. A version exists once its manifest exists,
+/// and the manifest appears whole and durable (published exclusively: linked into place without overwriting),
+/// so readers never see a half-written version and two writers of the same version number cannot both win.
 /// </summary>
 internal static class ManifestStore
 {
-    public const string VersionsFolder = "_versions";
+    public const string VersionsFolder = LanceVersions.VersionsFolder;
 
-    internal static readonly JsonSerializerOptions s_json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
-    public static string VersionPath(string tablePath, long version) =>
-        Path.Combine(tablePath, VersionsFolder, version.ToString("D20", CultureInfo.InvariantCulture) + ".json");
-
+    /// <summary>A table is a folder with a <c>_versions</c> folder (a Lance dataset).</summary>
     public static bool IsTable(string tablePath) => Directory.Exists(Path.Combine(tablePath, VersionsFolder));
 
-    public static IReadOnlyList<long> ListVersions(string tablePath)
-    {
-        var folder = Path.Combine(tablePath, VersionsFolder);
-        if (!Directory.Exists(folder))
-        {
-            throw new GenevaException(GenevaErrorCode.TableNotFound,
-                $"No Geneva table at '{tablePath}' (no {VersionsFolder} folder).", tablePath);
-        }
-        var versions = new List<long>();
-        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
-        {
-            if (long.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var v))
-            {
-                versions.Add(v);
-            }
-        }
-        versions.Sort();
-        return versions;
-    }
+    public static IReadOnlyList<long> ListVersions(string tablePath) =>
+        LanceVersions.List(tablePath).Select(v => (long)v).ToList();
 
-    public static long LatestVersion(string tablePath)
-    {
-        var versions = ListVersions(tablePath);
-        if (versions.Count == 0)
-        {
-            throw new GenevaException(GenevaErrorCode.ManifestCorrupt,
-                $"The table at '{tablePath}' has no committed version.", tablePath);
-        }
-        return versions[^1];
-    }
+    public static long LatestVersion(string tablePath) => (long)LanceVersions.Latest(tablePath);
 
     public static TableManifest Read(string tablePath, long version)
     {
-        var path = VersionPath(tablePath, version);
-        if (!File.Exists(path))
+        if (version < 1)
         {
             throw new GenevaException(GenevaErrorCode.VersionNotFound,
-                $"Version {version} of table '{tablePath}' does not exist.", version);
+                $"Version {version} of table '{tablePath}' does not exist: versions start at 1.", version);
         }
-        try
-        {
-            var manifest = JsonSerializer.Deserialize<TableManifest>(File.ReadAllBytes(path), s_json)
-                ?? throw new JsonException("empty manifest");
-            if (manifest.FormatVersion > TableManifest.CurrentFormatVersion)
-            {
-                throw new GenevaException(GenevaErrorCode.ManifestCorrupt,
-                    $"Manifest '{path}' has format {manifest.FormatVersion}; this Geneva reads up to {TableManifest.CurrentFormatVersion}.", path);
-            }
-            return manifest;
-        }
-        catch (JsonException e)
-        {
-            throw new GenevaException(GenevaErrorCode.ManifestCorrupt,
-                $"Manifest '{path}' is corrupt and cannot be read: {e.Message}", path, e);
-        }
+        return LanceTableReader.Read(tablePath, (ulong)version);
     }
 
-    /// <summary>Writes a new version durably (see <see cref="DurableFile"/>); returns false when that version number already exists.</summary>
-    public static bool TryCreate(string tablePath, TableManifest manifest)
-    {
-        try
-        {
-            using var file = new DurableFile(VersionPath(tablePath, manifest.Version));
-            JsonSerializer.Serialize(file.Stream, manifest, s_json);
-            return file.TryPublishExclusive();
-        }
-        catch (IOException e) when (StoreErrors.IsDiskFull(e))
-        {
-            throw StoreErrors.Map(e, tablePath);
-        }
-    }
+    /// <summary>What made a version, for the version history.</summary>
+    public static (string Operation, string? Detail) ReadOperation(string tablePath, long version) =>
+        LanceTableReader.ReadOperation(tablePath, (ulong)version);
+
+    /// <summary>Commits <paramref name="manifest"/> (built on the version it was read from); false when that version number already exists.</summary>
+    public static bool TryCreate(string tablePath, TableManifest manifest) => LanceCommitPublisher.TryPublish(tablePath, manifest);
 }

@@ -3,15 +3,12 @@ using Geneva.Core.Udfs;
 namespace Geneva.Core.Storage;
 
 /// <summary>
-/// One immutable version of a table, stored as <c>_versions/{Version:D20}.json</c>.
-/// Everything a reader needs is here: schema, fragments and their files, UDF bindings.
+/// One immutable version of a table: a Lance manifest (<c>_versions/*.manifest</c>) as the engine sees it.
+/// Everything a reader needs is here: schema, fragments and their files, UDF bindings (kept in the Lance
+/// field metadata), and the Lance message it was read from, so a rewrite keeps what this build does not know.
 /// </summary>
 public sealed record TableManifest
 {
-    public const int CurrentFormatVersion = 1;
-
-    public int FormatVersion { get; init; } = CurrentFormatVersion;
-
     /// <summary>Identifies the table across moves and copies; part of checkpoint identity.</summary>
     public required string TableId { get; init; }
 
@@ -19,8 +16,8 @@ public sealed record TableManifest
 
     public required DateTimeOffset Timestamp { get; init; }
 
-    /// <summary>What produced this version, for Get-GenevaTableVersion (create, append, add_column, backfill...).</summary>
-    public required string Operation { get; init; }
+    /// <summary>What produced this version (create, append, add_column, backfill...; a Lance operation name for versions LanceDB made).</summary>
+    public string Operation { get; init; } = "";
 
     public string? OperationDetail { get; init; }
 
@@ -35,7 +32,11 @@ public sealed record TableManifest
 
     public int NextFragmentId { get; init; }
 
-    public long RowCount => Fragments.Sum(f => (long)f.RowCount);
+    /// <summary>Rows a reader sees: deleted rows are not counted.</summary>
+    public long RowCount => Fragments.Sum(f => (long)f.LiveRowCount);
+
+    /// <summary>The manifest file this version was read from (null for one made here and not yet committed).</summary>
+    internal Lance.LanceManifestFile? Source { get; init; }
 
     public SchemaField? FindField(string name) =>
         Fields.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -47,7 +47,7 @@ public sealed record WorkerMessage
     /// <summary>Who the worker is (host:pid), for logs and per-worker metrics.</summary>
     public string? Worker { get; init; }
 
-    private static readonly JsonSerializerOptions s_json = new(Storage.ManifestStore.s_json) { WriteIndented = false };
+    private static readonly JsonSerializerOptions s_json = new(GenevaJson.Options) { WriteIndented = false };
 
     public string ToLine() => JsonSerializer.Serialize(this, s_json);
 

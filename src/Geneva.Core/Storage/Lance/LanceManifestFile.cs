@@ -48,6 +48,21 @@ internal sealed class LanceManifestFile
         return new LanceManifestFile([], manifest, []);
     }
 
+    /// <summary>
+    /// A new file holding <paramref name="manifest"/> and, before it, <paramref name="indexSection"/> (an
+    /// IndexSection message as another version held it, carried forward unchanged); the manifest's
+    /// <c>index_section</c> is pointed at it.
+    /// </summary>
+    public static LanceManifestFile Create(Manifest manifest, ReadOnlyMemory<byte> indexSection)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var prefix = new byte[4 + indexSection.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(prefix, (uint)indexSection.Length);
+        indexSection.Span.CopyTo(prefix.AsSpan(4));
+        manifest.IndexSection = 0;
+        return new LanceManifestFile(prefix, manifest, []);
+    }
+
     public static LanceManifestFile Read(string path)
     {
         byte[] bytes;
