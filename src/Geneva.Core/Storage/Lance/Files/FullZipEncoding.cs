@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Geneva.Core.Storage.Lance.Proto;
+
+namespace Geneva.Core.Storage.Lance.Files;
+
+/// <summary>
+/// Lance 2.1's full-zip layout for wide values (256 bytes a row or more, and any value over what a
+/// 32 KiB mini-block chunk holds). Each row is its control word (the definition level, one byte, when
+/// the page has nulls) zipped with its value: fixed width always carries the value bytes (null rows too);
+/// variable width carries a u32 length and the bytes, and nothing for a null. Variable pages add a
+/// repetition index: rows + 1 byte positions of each row in the data buffer, packed as u8/u16/u32/u64
+/// by the largest.
+/// </summary>
+internal static class FullZipEncoding
+{
+    /// <summary>Zips the page into <paramref name="data"/> and, for variable width, its repetition index into <paramref name="repetitionIndex"/>.</summary>
+    public static PageLayout Encode(LancePageBuffer page, LanceByteBuffer data, LanceByteBuffer repetitionIndex)
+    {
+        data.Clear();
+        repetitionIndex.Clear();
+        var type = page.Type;
+        var count = page.Count;
+        var hasDefs = page.HasDefinitions;
+        var defs = page.DefinitionSpan;
+        var layout = new FullZipLayout
+        {
+            BitsDef = hasDefs ? 1u : 0u,
+            NumItems = (uint)count,
+            NumVisibleItems = (uint)count,
+            ValueCompression = LanceValueCompression.For(type),
+        };
+        layout.Layers.Add(hasDefs ? RepDefLayer.RepdefNullableItem : RepDefLayer.RepdefAllValidItem);
+        if (type.Kind == LanceLeafKind.Fixed)
+        {
+            layout.BitsPerValue = (uint)type.RowBytes * 8;
+            var width = type.RowBytes;
+            var values = page.Values.Span;
+            if (!hasDefs)
+            {
+                data.Append(values[..(count * width)]);
+            }
+            else
+            {
+                var stride = width + 1;
+                var dest = data.Grow(count * stride);
+                for (var i = 0; i < count; i++)
+                {
+                    dest[i * stride] = (byte)defs[i];
+                    values.Slice(i * width, width).CopyTo(dest.Slice(i * stride + 1, width));
+                }
+            }
+        }
+        else if (type.Kind == LanceLeafKind.Variable)
+        {
+            layout.BitsPerOffset = 32;
+            var offsets = page.OffsetSpan;
+            var values = page.Values.Span;
+            var positions = new long[count + 1];
+            for (var i = 0; i < count; i++)
+            {
+                positions[i] = data.Length;
+                var isNull = hasDefs && defs[i] != 0;
+                if (hasDefs)
+                {
+                    data.Grow(1)[0] = (byte)defs[i];
+                }
+                if (!isNull)
+                {
+                    var len = offsets[i + 1] - offsets[i];
+                    BinaryPrimitives.WriteUInt32LittleEndian(data.Grow(4), (uint)len);
+                    data.Append(values.Slice(offsets[i], len));
+                }
+            }
+            positions[count] = data.Length;
+            WriteBytePacked(positions, repetitionIndex);
+        }
+        else
+        {
+            throw new InvalidOperationException("Bool pages are mini-block.");
+        }
+        return new PageLayout { FullZipLayout = layout };
+    }
+
+    private static void WriteBytePacked(long[] values, LanceByteBuffer destination)
+    {
+        var max = values[^1];
+        var width = max <= byte.MaxValue ? 1 : max <= ushort.MaxValue ? 2 : max <= uint.MaxValue ? 4 : 8;
+        var dest = destination.Grow(values.Length * width);
+        for (var i = 0; i < values.Length; i++)
+        {
+            switch (width)
+            {
+                case 1: dest[i] = (byte)values[i]; break;
+                case 2: BinaryPrimitives.WriteUInt16LittleEndian(dest[(i * 2)..], (ushort)values[i]); break;
+                case 4: BinaryPrimitives.WriteUInt32LittleEndian(dest[(i * 4)..], (uint)values[i]); break;
+                default: BinaryPrimitives.WriteUInt64LittleEndian(dest[(i * 8)..], (ulong)values[i]); break;
+            }
+        }
+    }
+
+    public static void Validate(LancePage page, LanceLeafType type, string path, string column)
+    {
+        var layout = page.Layout.FullZipLayout;
+        if (layout.BitsRep != 0)
+        {
+            throw LanceFileErrors.Unsupported(path, column, "a full-zip page with repetition levels");
+        }
+        var nullable = layout.Layers.Count == 1 && layout.Layers[0] == RepDefLayer.RepdefNullableItem;
+        if (layout.Layers.Count != 1 || (!nullable && layout.Layers[0] != RepDefLayer.RepdefAllValidItem) ||
+            layout.BitsDef != (nullable ? 1u : 0u))
+        {
+            throw LanceFileErrors.Unsupported(path, column, $"a full-zip page with {layout.BitsDef} definition bits and layers [{string.Join(", ", layout.Layers)}]");
+        }
+        if (layout.NumItems != (uint)page.Rows || layout.NumVisibleItems != (uint)page.Rows)
+        {
+            throw LanceFileErrors.Corrupt(path, column, $"a full-zip page of {page.Rows} rows has {layout.NumItems} items");
+        }
+        var fixedOk = type.Kind == LanceLeafKind.Fixed && layout.DetailsCase == FullZipLayout.DetailsOneofCase.BitsPerValue &&
+                      layout.BitsPerValue == (uint)type.RowBytes * 8 && page.BufferOffsets.Length >= 1 &&
+                      page.BufferSizes[0] >= (ulong)page.Rows * (ulong)(type.RowBytes + (nullable ? 1 : 0));
+        var variableOk = type.Kind == LanceLeafKind.Variable && layout.DetailsCase == FullZipLayout.DetailsOneofCase.BitsPerOffset &&
+                         layout.BitsPerOffset == 32 && page.BufferOffsets.Length >= 2 &&
+                         page.BufferSizes[1] == (ulong)(page.Rows + 1) * (page.BufferSizes[1] / (ulong)(page.Rows + 1)) &&
+                         page.BufferSizes[1] / (ulong)(page.Rows + 1) is 1 or 2 or 4 or 8;
+        if (!fixedOk && !variableOk)
+        {
+            throw LanceFileErrors.Unsupported(path, column, $"a full-zip page ({layout.DetailsCase}, {page.BufferOffsets.Length} buffers) for {type.ArrowType.Name}");
+        }
+        LanceValueCompression.Check(layout.ValueCompression, type, path, column);
+    }
+
+    /// <summary>Decodes rows [from, from + count) of the page into <paramref name="sink"/>.</summary>
+    public static void Decode(LanceFileSource file, LancePage page, LanceLeafType type, int from, int count, LanceArraySink sink, string column)
+    {
+        var nullable = page.Layout.FullZipLayout.BitsDef != 0;
+        if (type.Kind == LanceLeafKind.Fixed)
+        {
+            var width = type.RowBytes;
+            var stride = width + (nullable ? 1 : 0);
+            var dest = sink.FixedDestination(count);
+            if (!nullable)
+            {
+                file.ReadExactly(page.BufferOffsets[0] + (ulong)from * (ulong)stride, dest, column);
+                sink.Advance(count);
+                return;
+            }
+            var rented = ArrayPool<byte>.Shared.Rent(checked(count * stride));
+            try
+            {
+                var bytes = rented.AsSpan(0, count * stride);
+                file.ReadExactly(page.BufferOffsets[0] + (ulong)from * (ulong)stride, bytes, column);
+                for (var i = 0; i < count; i++)
+                {
+                    var row = bytes.Slice(i * stride, stride);
+                    if (row[0] != 0)
+                    {
+                        sink.SetNullAt(i);
+                    }
+                    row[1..].CopyTo(dest.Slice(i * width, width));
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+            sink.Advance(count);
+            return;
+        }
+        DecodeVariable(file, page, from, count, nullable, sink, column);
+    }
+
+    private static void DecodeVariable(LanceFileSource file, LancePage page, int from, int count, bool nullable, LanceArraySink sink, string column)
+    {
+        var width = (int)(page.BufferSizes[1] / (ulong)(page.Rows + 1));
+        Span<byte> ends = stackalloc byte[16];
+        file.ReadExactly(page.BufferOffsets[1] + (ulong)from * (ulong)width, ends[..width], column);
+        file.ReadExactly(page.BufferOffsets[1] + (ulong)(from + count) * (ulong)width, ends.Slice(8, width), column);
+        var start = ReadPacked(ends, width);
+        var end = ReadPacked(ends[8..], width);
+        if (end < start || end > page.BufferSizes[0])
+        {
+            throw LanceFileErrors.Corrupt(file.Path, column, "a full-zip page's repetition index points outside its data");
+        }
+        var length = checked((int)(end - start));
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var bytes = rented.AsSpan(0, length);
+            file.ReadExactly(page.BufferOffsets[0] + start, bytes, column);
+            var pos = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (nullable)
+                {
+                    if (pos >= bytes.Length)
+                    {
+                        throw LanceFileErrors.Corrupt(file.Path, column, "a full-zip page ends inside a row");
+                    }
+                    if (bytes[pos++] != 0)
+                    {
+                        sink.SetNullAt(0);
+                        sink.AppendValue([]);
+                        continue;
+                    }
+                }
+                if (pos + 4 > bytes.Length)
+                {
+                    throw LanceFileErrors.Corrupt(file.Path, column, "a full-zip page ends inside a row");
+                }
+                var len = BinaryPrimitives.ReadUInt32LittleEndian(bytes[pos..]);
+                pos += 4;
+                if (len > (uint)(bytes.Length - pos))
+                {
+                    throw LanceFileErrors.Corrupt(file.Path, column, $"a full-zip value of {len} bytes runs past its page");
+                }
+                sink.AppendValue(bytes.Slice(pos, (int)len));
+                pos += (int)len;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static ulong ReadPacked(ReadOnlySpan<byte> bytes, int width) => width switch
+    {
+        1 => bytes[0],
+        2 => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
+        4 => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
+        _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
+    };
+}

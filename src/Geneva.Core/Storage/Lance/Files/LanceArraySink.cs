@@ -1,0 +1,187 @@
+using System.Runtime.InteropServices;
+using Apache.Arrow;
+using Apache.Arrow.Types;
+
+namespace Geneva.Core.Storage.Lance.Files;
+
+/// <summary>
+/// Collects the rows a read decodes, page by page and chunk by chunk, straight into the buffers of
+/// the Arrow array it returns (no per-value objects). Rows arrive in order.
+/// </summary>
+internal sealed class LanceArraySink
+{
+    private readonly LanceLeafType _type;
+    private readonly int _length;
+    private readonly byte[] _values;      // fixed: RowBytes * length; bool: bits
+    private readonly byte[] _offsetBytes;  // variable: length + 1 int32 offsets
+    private byte[] _data;                 // variable bytes
+    private int _dataLength;
+    private byte[]? _validity;            // allocated at the first null, all valid before
+    private int _nullCount;
+
+    public LanceArraySink(LanceLeafType type, int length, long variableBytesHint)
+    {
+        _type = type;
+        _length = length;
+        switch (type.Kind)
+        {
+            case LanceLeafKind.Fixed:
+                _values = GC.AllocateUninitializedArray<byte>(checked(type.RowBytes * length));
+                _offsetBytes = [];
+                _data = [];
+                break;
+            case LanceLeafKind.Bool:
+                _values = new byte[(length + 7) >> 3];
+                _offsetBytes = [];
+                _data = [];
+                break;
+            default:
+                _values = [];
+                _offsetBytes = GC.AllocateUninitializedArray<byte>(checked((length + 1) * 4));
+                Offsets[0] = 0;
+                _data = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(variableBytesHint, 0, System.Array.MaxLength));
+                break;
+        }
+    }
+
+    private Span<int> Offsets => MemoryMarshal.Cast<byte, int>(_offsetBytes.AsSpan());
+
+    /// <summary>Rows written so far.</summary>
+    public int Position { get; private set; }
+
+    /// <summary>The destination of the next <paramref name="rows"/> fixed-width rows; call <see cref="Advance"/> after filling it.</summary>
+    public Span<byte> FixedDestination(int rows) => _values.AsSpan(Position * _type.RowBytes, rows * _type.RowBytes);
+
+    /// <summary>Marks rows Position + i null where <paramref name="levels"/>[i] is not 0 (before <see cref="Advance"/>).</summary>
+    public void ApplyDefinitions(ReadOnlySpan<ushort> levels)
+    {
+        for (var i = 0; i < levels.Length; i++)
+        {
+            if (levels[i] != 0)
+            {
+                SetNull(Position + i);
+            }
+        }
+    }
+
+    /// <summary>Marks row Position + <paramref name="i"/> null (before <see cref="Advance"/>).</summary>
+    public void SetNullAt(int i) => SetNull(Position + i);
+
+    public void Advance(int rows)
+    {
+        if (_type.Kind == LanceLeafKind.Variable)
+        {
+            throw new InvalidOperationException("Variable rows advance through AppendVariable.");
+        }
+        Position += rows;
+    }
+
+    /// <summary>Appends <paramref name="rows"/> null rows.</summary>
+    public void AppendNulls(int rows)
+    {
+        switch (_type.Kind)
+        {
+            case LanceLeafKind.Fixed:
+                FixedDestination(rows).Clear();
+                break;
+            case LanceLeafKind.Variable:
+                Offsets.Slice(Position + 1, rows).Fill(_dataLength);
+                break;
+        }
+        for (var i = 0; i < rows; i++)
+        {
+            SetNull(Position + i);
+        }
+        Position += rows;
+    }
+
+    /// <summary>Copies <paramref name="rows"/> bits starting at bit <paramref name="sourceBit"/>.</summary>
+    public void AppendBits(ReadOnlySpan<byte> source, int sourceBit, int rows)
+    {
+        LanceBits.Copy(source, sourceBit, _values, Position, rows);
+        Position += rows;
+    }
+
+    /// <summary>
+    /// Appends rows whose values are <paramref name="bytes"/>[offsets[i] - offsets[0] .. offsets[i + 1] - offsets[0]):
+    /// one copy of the bytes, offsets shifted.
+    /// </summary>
+    public void AppendVariable(ReadOnlySpan<uint> offsets, ReadOnlySpan<byte> bytes)
+    {
+        var rows = offsets.Length - 1;
+        var total = (int)(offsets[rows] - offsets[0]);
+        var dest = ReserveData(total);
+        bytes[..total].CopyTo(dest);
+        var shift = _dataLength - (int)offsets[0];
+        var destOffsets = Offsets.Slice(Position + 1, rows);
+        for (var i = 0; i < rows; i++)
+        {
+            destOffsets[i] = (int)offsets[i + 1] + shift;
+        }
+        _dataLength += total;
+        Position += rows;
+    }
+
+    /// <summary>Appends one variable-width value.</summary>
+    public void AppendValue(ReadOnlySpan<byte> value)
+    {
+        value.CopyTo(ReserveData(value.Length));
+        _dataLength += value.Length;
+        Offsets[Position + 1] = _dataLength;
+        Position++;
+    }
+
+    private Span<byte> ReserveData(int count)
+    {
+        var needed = (long)_dataLength + count;
+        if (needed > _data.Length)
+        {
+            if (needed > int.MaxValue)
+            {
+                throw new GenevaException(GenevaErrorCode.InvalidArgument,
+                    "A read of a utf8/binary column would exceed 2 GiB of values; read fewer rows at a time.");
+            }
+            var bigger = GC.AllocateUninitializedArray<byte>((int)Math.Min(System.Array.MaxLength, Math.Max(needed, 2L * _data.Length)));
+            _data.AsSpan(0, _dataLength).CopyTo(bigger);
+            _data = bigger;
+        }
+        return _data.AsSpan(_dataLength, count);
+    }
+
+    private void SetNull(int row)
+    {
+        if (_validity is null)
+        {
+            _validity = GC.AllocateUninitializedArray<byte>((_length + 7) >> 3);
+            _validity.AsSpan().Fill(0xFF);
+        }
+        _validity[row >> 3] &= (byte)~(1 << (row & 7));
+        _nullCount++;
+    }
+
+    /// <summary>The Arrow array of the rows (all <c>length</c> of them must have been written).</summary>
+    public IArrowArray Build()
+    {
+        if (Position != _length)
+        {
+            throw new InvalidOperationException($"The read produced {Position} rows of {_length}.");
+        }
+        var validity = _validity is null ? ArrowBuffer.Empty : new ArrowBuffer(_validity);
+        ArrayData data;
+        switch (_type.Kind)
+        {
+            case LanceLeafKind.Variable:
+                data = new ArrayData(_type.ArrowType, _length, _nullCount, 0,
+                    [validity, new ArrowBuffer(_offsetBytes), new ArrowBuffer(_data.AsMemory(0, _dataLength))]);
+                break;
+            case LanceLeafKind.Fixed when _type.ArrowType is FixedSizeListType fsl:
+                var child = new ArrayData(fsl.ValueDataType, _length * _type.Dimension, 0, 0, [ArrowBuffer.Empty, new ArrowBuffer(_values)]);
+                data = new ArrayData(_type.ArrowType, _length, _nullCount, 0, [validity], [child]);
+                break;
+            default:
+                data = new ArrayData(_type.ArrowType, _length, _nullCount, 0, [validity, new ArrowBuffer(_values)]);
+                break;
+        }
+        return ArrowArrayFactory.BuildArray(data);
+    }
+}

@@ -1,0 +1,142 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Geneva.Core.Storage.Lance.Proto;
+
+namespace Geneva.Core.Storage.Lance.Files;
+
+/// <summary>One column of an open file: its pages (first row, rows, buffers, layout), checked once at open.</summary>
+internal sealed class LanceColumnReader
+{
+    private const string PageLayoutType = "lance.encodings21.PageLayout";
+
+    private readonly LancePage[] _pages;
+    private readonly long[] _pageStarts;
+
+    private LanceColumnReader(string name, LanceLeafType type, LancePage[] pages, long rows)
+    {
+        Name = name;
+        Type = type;
+        _pages = pages;
+        _pageStarts = new long[pages.Length];
+        for (var i = 0; i < pages.Length; i++)
+        {
+            _pageStarts[i] = pages[i].FirstRow;
+        }
+        Rows = rows;
+    }
+
+    public string Name { get; }
+
+    public LanceLeafType Type { get; }
+
+    public long Rows { get; }
+
+    public static LanceColumnReader Create(LanceFileSource file, string name, LanceLeafType type, ColumnMetadata metadata)
+    {
+        var pages = new LancePage[metadata.Pages.Count];
+        long row = 0;
+        for (var i = 0; i < pages.Length; i++)
+        {
+            var p = metadata.Pages[i];
+            if (p.BufferOffsets.Count != p.BufferSizes.Count || p.Length > int.MaxValue || p.Length == 0)
+            {
+                throw LanceFileErrors.Corrupt(file.Path, name, $"page {i} has {p.BufferOffsets.Count} buffer offsets, {p.BufferSizes.Count} sizes and {p.Length} rows");
+            }
+            var offsets = p.BufferOffsets.ToArray();
+            var sizes = p.BufferSizes.ToArray();
+            for (var b = 0; b < offsets.Length; b++)
+            {
+                if (offsets[b] > (ulong)file.Length || sizes[b] > (ulong)file.Length - offsets[b])
+                {
+                    throw LanceFileErrors.Corrupt(file.Path, name, $"buffer {b} of page {i} lies past the end of the file");
+                }
+            }
+            var page = new LancePage(row, (int)p.Length, offsets, sizes, ParseLayout(file, name, p.Encoding));
+            switch (page.Layout.LayoutCase)
+            {
+                case PageLayout.LayoutOneofCase.MiniBlockLayout:
+                    MiniBlockEncoding.Validate(page, type, file.Path, name);
+                    break;
+                case PageLayout.LayoutOneofCase.FullZipLayout:
+                    FullZipEncoding.Validate(page, type, file.Path, name);
+                    break;
+                case PageLayout.LayoutOneofCase.AllNullLayout:
+                    AllNullEncoding.Validate(page, file.Path, name);
+                    break;
+                default:
+                    throw LanceFileErrors.Unsupported(file.Path, name, $"the page layout {page.Layout.LayoutCase}");
+            }
+            pages[i] = page;
+            row += page.Rows;
+        }
+        return new LanceColumnReader(name, type, pages, row);
+    }
+
+    private static PageLayout ParseLayout(LanceFileSource file, string name, EncodingLocation? encoding)
+    {
+        if (encoding?.LocationCase != EncodingLocation.LocationOneofCase.Direct)
+        {
+            throw LanceFileErrors.Unsupported(file.Path, name, $"a page encoding stored as {encoding?.LocationCase.ToString() ?? "nothing"}");
+        }
+        try
+        {
+            var any = Any.Parser.ParseFrom(encoding.Direct.Encoding);
+            if (!any.TypeUrl.EndsWith("/" + PageLayoutType, StringComparison.Ordinal))
+            {
+                throw LanceFileErrors.Unsupported(file.Path, name, $"the page encoding '{any.TypeUrl}'");
+            }
+            return PageLayout.Parser.ParseFrom(any.Value);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw LanceFileErrors.Corrupt(file.Path, name, "a page encoding is not valid protobuf", e);
+        }
+    }
+
+    /// <summary>Decodes rows [start, start + length) into a new Arrow array.</summary>
+    public Apache.Arrow.IArrowArray Read(LanceFileSource file, long start, int length)
+    {
+        if (length == 0)
+        {
+            return new LanceArraySink(Type, 0, 0).Build();
+        }
+        var first = PageOf(start);
+        var hint = 0L;
+        if (Type.Kind == LanceLeafKind.Variable)
+        {
+            for (var i = first; i < _pages.Length && _pages[i].FirstRow < start + length; i++)
+            {
+                var page = _pages[i];
+                var overlap = Math.Min(start + length, page.FirstRow + page.Rows) - Math.Max(start, page.FirstRow);
+                var dataBytes = page.BufferSizes.Length > 1 ? (long)page.BufferSizes[page.Layout.LayoutCase == PageLayout.LayoutOneofCase.MiniBlockLayout ? 1 : 0] : 0;
+                hint += dataBytes * overlap / page.Rows;
+            }
+        }
+        var sink = new LanceArraySink(Type, length, hint);
+        for (var i = first; i < _pages.Length && sink.Position < length; i++)
+        {
+            var page = _pages[i];
+            var from = (int)(start + sink.Position - page.FirstRow);
+            var count = (int)Math.Min(length - sink.Position, page.Rows - from);
+            switch (page.Layout.LayoutCase)
+            {
+                case PageLayout.LayoutOneofCase.MiniBlockLayout:
+                    MiniBlockEncoding.Decode(file, page, Type, from, count, sink, Name);
+                    break;
+                case PageLayout.LayoutOneofCase.FullZipLayout:
+                    FullZipEncoding.Decode(file, page, Type, from, count, sink, Name);
+                    break;
+                default:
+                    AllNullEncoding.Decode(count, sink);
+                    break;
+            }
+        }
+        return sink.Build();
+    }
+
+    private int PageOf(long row)
+    {
+        var i = System.Array.BinarySearch(_pageStarts, row);
+        return i >= 0 ? i : ~i - 1;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text;
+using Apache.Arrow;
+using Apache.Arrow.Types;
+using Geneva.Core.Storage.Lance.Files;
+using LanceField = Geneva.Core.Storage.Lance.Proto.Field;
+
+namespace Geneva.Core.Tests;
+
+/// <summary>Arrays of every type a Lance data file stores, random but reproducible, and a value-by-value comparison.</summary>
+internal static class LanceFileTestData
+{
+    public static readonly IArrowType[] Types =
+    [
+        Int8Type.Default, UInt8Type.Default, Int16Type.Default, UInt16Type.Default, Int32Type.Default, UInt32Type.Default,
+        Int64Type.Default, UInt64Type.Default, FloatType.Default, DoubleType.Default, Date32Type.Default,
+        new TimestampType(TimeUnit.Microsecond, "UTC"), BooleanType.Default, StringType.Default, BinaryType.Default,
+        new FixedSizeListType(new Field("item", FloatType.Default, true), 8),
+        new FixedSizeListType(new Field("item", FloatType.Default, true), 384),
+        new FixedSizeListType(new Field("item", UInt8Type.Default, true), 3),
+    ];
+
+    /// <summary>
+    /// <paramref name="rows"/> random rows, each null with probability <paramref name="nullRate"/>;
+    /// strings and binaries get lengths from <paramref name="length"/>.
+    /// </summary>
+    public static IArrowArray Make(IArrowType type, int rows, double nullRate, Random random, Func<Random, int>? length = null)
+    {
+        length ??= r => r.Next(0, 40);
+        var validity = new byte[(rows + 7) / 8];
+        var nulls = 0;
+        for (var i = 0; i < rows; i++)
+        {
+            if (nullRate > 0 && random.NextDouble() < nullRate)
+            {
+                nulls++;
+            }
+            else
+            {
+                validity[i >> 3] |= (byte)(1 << (i & 7));
+            }
+        }
+        var validityBuffer = nulls == 0 ? ArrowBuffer.Empty : new ArrowBuffer(validity);
+        ArrayData data;
+        switch (type)
+        {
+            case BooleanType:
+                var bits = new byte[(rows + 7) / 8];
+                random.NextBytes(bits);
+                data = new ArrayData(type, rows, nulls, 0, [validityBuffer, new ArrowBuffer(bits)]);
+                break;
+            case StringType or BinaryType:
+                var offsets = new int[rows + 1];
+                var bytes = new MemoryStream();
+                for (var i = 0; i < rows; i++)
+                {
+                    if ((validity[i >> 3] & (1 << (i & 7))) != 0)
+                    {
+                        var text = new byte[length(random)];
+                        for (var k = 0; k < text.Length; k++)
+                        {
+                            text[k] = type is StringType ? (byte)random.Next(0x20, 0x7F) : (byte)random.Next(256);
+                        }
+                        bytes.Write(text);
+                    }
+                    offsets[i + 1] = (int)bytes.Length;
+                }
+                data = new ArrayData(type, rows, nulls, 0,
+                    [validityBuffer, new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(offsets.AsSpan()).ToArray()), new ArrowBuffer(bytes.ToArray())]);
+                break;
+            case FixedSizeListType fsl:
+                var itemWidth = ((FixedWidthType)fsl.ValueDataType).BitWidth / 8;
+                var items = new byte[rows * fsl.ListSize * itemWidth];
+                random.NextBytes(items);
+                var child = new ArrayData(fsl.ValueDataType, rows * fsl.ListSize, 0, 0, [ArrowBuffer.Empty, new ArrowBuffer(items)]);
+                data = new ArrayData(type, rows, nulls, 0, [validityBuffer], [child]);
+                break;
+            default:
+                var width = ((FixedWidthType)type).BitWidth / 8;
+                var values = new byte[rows * width];
+                random.NextBytes(values);
+                data = new ArrayData(type, rows, nulls, 0, [validityBuffer, new ArrowBuffer(values)]);
+                break;
+        }
+        return ArrowArrayFactory.BuildArray(data);
+    }
+
+    /// <summary>Asserts <paramref name="actual"/> equals rows [start, start + actual.Length) of <paramref name="expected"/>: the same nulls, and the same value in every non-null row.</summary>
+    public static void AssertSame(IArrowArray expected, int start, IArrowArray actual, string because)
+    {
+        Assert.Equal(expected.Data.DataType.TypeId, actual.Data.DataType.TypeId);
+        for (var i = 0; i < actual.Length; i++)
+        {
+            var e = start + i;
+            if (expected.IsNull(e) != actual.IsNull(i))
+            {
+                Assert.Fail($"{because}: row {e} null {expected.IsNull(e)} expected, got {actual.IsNull(i)}");
+            }
+            if (expected.IsNull(e))
+            {
+                continue;
+            }
+            if (!Value(expected, e).SequenceEqual(Value(actual, i)))
+            {
+                Assert.Fail($"{because}: row {e} differs ({Convert.ToHexString(Value(expected, e))} expected, got {Convert.ToHexString(Value(actual, i))})");
+            }
+        }
+        var nulls = 0;
+        for (var i = 0; i < actual.Length; i++)
+        {
+            nulls += actual.IsNull(i) ? 1 : 0;
+        }
+        Assert.Equal(nulls, actual.NullCount);
+    }
+
+    private static ReadOnlySpan<byte> Value(IArrowArray array, int index) => array switch
+    {
+        BooleanArray b => b.GetValue(index) == true ? [1] : [0],
+        BinaryArray b => b.GetBytes(index),
+        FixedSizeListArray f => Slice(f.Values.Data, (f.Offset + index) * ((FixedSizeListType)f.Data.DataType).ListSize, ((FixedSizeListType)f.Data.DataType).ListSize),
+        _ => Slice(array.Data, array.Offset + index, 1),
+    };
+
+    private static ReadOnlySpan<byte> Slice(ArrayData data, int index, int count)
+    {
+        var width = ((FixedWidthType)data.DataType).BitWidth / 8;
+        return data.Buffers[1].Span.Slice((data.Offset + index) * width, count * width);
+    }
+
+    public static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
+
+    /// <summary>Writes the arrays as one file (column names c0, c1, ...; field ids from 0), in batches of <paramref name="batchRows"/> rows cut as slices.</summary>
+    public static (long Size, LanceField[] Fields) Write(string path, IReadOnlyList<IArrowArray> columns, int batchRows, long pageBytes = LanceFileWriter.DefaultPageBytes)
+    {
+        var arrowFields = new List<Field>();
+        var lanceFields = new List<LanceField>();
+        var nextId = 0;
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var field = new Field($"c{c}", columns[c].Data.DataType, true);
+            arrowFields.Add(field);
+            lanceFields.AddRange(LanceSchema.FromArrow(field, ref nextId));
+        }
+        var schema = new Schema(arrowFields, null);
+        var rows = columns.Count == 0 ? 0 : columns[0].Length;
+        using var stream = File.Create(path);
+        using var writer = new LanceFileWriter(stream, schema, lanceFields, LanceFileVersion.V2_1, pageBytes);
+        for (var start = 0; start < rows || (rows == 0 && start == 0); start += Math.Max(1, batchRows))
+        {
+            var n = Math.Min(Math.Max(1, batchRows), rows - start);
+            var slices = columns.Select(a => ArrowArrayFactory.Slice(a, start, n)).ToList();
+            writer.Write(new RecordBatch(schema, slices, n));
+            if (rows == 0)
+            {
+                break;
+            }
+        }
+        var size = writer.Finish();
+        Assert.Equal(rows, writer.RowCount);
+        Assert.Equal(stream.Length, size);
+        return (size, lanceFields.ToArray());
+    }
+}
