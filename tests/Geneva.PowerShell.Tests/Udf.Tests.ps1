@@ -138,4 +138,13 @@ Describe 'A .NET UDF rebuilt in place' {
         $err.ErrorDetails.RecommendedAction | Should -BeLike '*Set-GenevaColumn*'
         @((Read-GenevaTable $t).tag | Where-Object { $null -ne $_ }).Count | Should -Be 0
     }
+
+    It 'stores null, not an empty string, when a row scriptblock returns nothing' {
+        $t = New-TestTable -Rows 10 -PerFragment 10
+        Add-GenevaColumn -Table $t -Name odd -Udf (New-GenevaUdf -Name odd -OutputType utf8 -ScriptBlock { param($id) if ($id % 2) { "odd $id" } })
+        Start-GenevaBackfill -Table $t -Column odd -Concurrency 1 | Out-Null
+        $rows = Read-GenevaTable $t
+        @($rows | Where-Object { $null -eq $_.odd }).id | Should -Be @(2, 4, 6, 8, 10)
+        @($rows | Where-Object { $_.odd -eq '' }).Count | Should -Be 0
+    }
 }

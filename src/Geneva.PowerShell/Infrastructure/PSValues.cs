@@ -8,6 +8,11 @@ internal static class PSValues
 {
     public static object? Unwrap(object? value)
     {
+        // A scriptblock that outputs nothing returns AutomationNull (a PSObject whose base is an empty custom object): that is null.
+        if (ReferenceEquals(value, System.Management.Automation.Internal.AutomationNull.Value))
+        {
+            return null;
+        }
         while (value is PSObject ps)
         {
             if (ps.BaseObject is PSCustomObject)
