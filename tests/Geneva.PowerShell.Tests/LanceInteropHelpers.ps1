@@ -47,7 +47,8 @@ function Invoke-LanceDb {
         $stdout = & (Get-LanceNode) $LanceTool batch $batchFile 2> $errors
         $exitCode = $LASTEXITCODE
         if ($exitCode -ne 0) {
-            $message = (Get-Content -LiteralPath $errors -Raw) ?? ''
+            # Without lance's warnings (KMeans, deprecations), which would bury the error.
+            $message = @(Get-Content -LiteralPath $errors | Where-Object { $_ -notmatch '^\[\S+ WARN |^\s+Help: ' }) -join "`n"
             throw "lancedb-tool.mjs failed (exit code $exitCode): $($message.Trim())"
         }
         $results = ($stdout -join "`n") | ConvertFrom-Json -AsHashtable -DateKind String -Depth 100 -NoEnumerate

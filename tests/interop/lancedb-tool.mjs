@@ -26,8 +26,8 @@ const arrow = createRequire(import.meta.url)("apache-arrow");
 const USAGE = `usage: node lancedb-tool.mjs <command> ...
   list-tables <db>
   scan <db> <table> [--columns a,b] [--where SQL] [--with-row-address] [--version N] [--limit N] [--offset N]
-  search <db> <table> <column> <vector-json> <k> [--where SQL] [--columns a,b] [--with-row-address]
-         [--distance l2|cosine|dot] [--bypass-index] [--nprobes N] [--refine-factor N]
+  search <db> <table> <column> <vector-json> <k> [--where SQL] [--columns a,b] [--distance l2|cosine|dot]
+         [--bypass-index] [--nprobes N] [--refine-factor N]      rows nearest first, with _distance
   count <db> <table> [--where SQL] [--version N]
   schema <db> <table> [--version N]
   versions <db> <table>
@@ -482,13 +482,14 @@ const commands = {
 
   async search(args) {
     const { positional, options } = parseArgs(args, {
-      columns: true, where: true, "with-row-address": false, distance: true, "bypass-index": false, nprobes: true, "refine-factor": true,
+      columns: true, where: true, distance: true, "bypass-index": false, nprobes: true, "refine-factor": true,
     });
     const [dir, name, column, vectorJson, k] = need(positional, 5, "search <db> <table> <column> <vector-json> <k> [options]");
     const table = await open(dir, name);
     let query = table.vectorSearch(readJsonArg(vectorJson).map(parseFloatCanon)).column(column).limit(Number(k));
-    if (options.columns) query = query.select([...options.columns.split(","), ...(options["with-row-address"] ? ["_rowaddr"] : [])]);
-    else if (options["with-row-address"]) query = query.withRowId();
+    // (_distance comes anyway, with a deprecation warning on stderr: naming it selects every column.
+    // _rowaddr is not offered: lance 8.0 panics when a vector search asks for it.)
+    if (options.columns) query = query.select(options.columns.split(","));
     if (options.where) query = query.where(options.where);
     if (options.distance) query = query.distanceType(options.distance);
     if (options["bypass-index"]) query = query.bypassVectorIndex();
