@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // LanceDB 0.31 itself, as a small CLI for the interop tests (tests/Geneva.PowerShell.Tests/LanceInterop.Tests.ps1).
-// Every command prints one JSON document on stdout; errors go to stderr with exit code 1.
+// Every command prints one JSON document on stdout (ASCII only); errors go to stderr, with exit code 1 (2 for a
+// usage error).
 //
 // Values are printed in a canonical form that PowerShell produces for the module's reads too
 // (LanceInteropHelpers.ps1), so the two compare exactly as text:
@@ -27,12 +28,12 @@ const USAGE = `usage: node lancedb-tool.mjs <command> ...
   list-tables <db>
   scan <db> <table> [--columns a,b] [--where SQL] [--with-row-address] [--version N] [--limit N] [--offset N]
   search <db> <table> <column> <vector-json> <k> [--where SQL] [--columns a,b] [--distance l2|cosine|dot]
-         [--bypass-index] [--nprobes N] [--refine-factor N]      rows nearest first, with _distance
+         [--bypass-index] [--nprobes N] [--refine-factor N]   rows nearest first, with _distance
   count <db> <table> [--where SQL] [--version N]
   schema <db> <table> [--version N]
   versions <db> <table>
   list-indices <db> <table>
-  create <db> <table> <spec.json|@file|-json->      (see makeSpecRows below for the spec)
+  create <db> <table> <spec-json|@file|->           rows or seeded values, types, storage version (makeSpecRows)
   delete <db> <table> <where>
   append <db> <table> <rows-json|@file>             rows in the canonical form; absent columns are null
   add-columns <db> <table> <name> <sql>
