@@ -504,7 +504,7 @@ Describe 'A table the module makes and backfills, used by LanceDB 0.31 (issue 10
             $script:d = Invoke-LanceDb @(
                 , @('scan', $db, 't', '--with-row-address')  # 0
                 , @('list-indices', $db, 't')                # 1
-                , @('search', $db, 't', 'vec', (ConvertTo-Json -Compress -InputObject @($byId['77'].vec | ForEach-Object { ConvertTo-LanceCanonicalFloat $_ })), '1', '--columns', 'id', '--nprobes', '2', '--refine-factor', '10') # 2
+                , @('search', $db, 't', 'vec', (ConvertTo-Json -Compress -InputObject @($byId['77'].vec | ForEach-Object { ConvertTo-LanceCanonicalFloat $_ })), '1', '--columns', 'id', '--nprobes', '2', '--refine-factor', '400') # 2: through the index, every partition, every row re-ranked exactly
                 , @('count', $db, 't', '--where', 'id3 = id2 + 1')  # 3
                 , @('schema', $db, 't')                       # 4
             )
