@@ -409,6 +409,7 @@ Describe 'A table the module makes and backfills, used by LanceDB 0.31 (issue 10
             , @('count', $db, 't', '--where', 'shout IS NULL')                            # 6
             , @('count', $db, 't', '--where', 'emb IS NOT NULL AND flag')                 # 7
             , @('versions', $db, 't')                                                     # 8
+            , @('search', $db, 't', 'vec', (ConvertTo-Json -Compress -InputObject @($query | ForEach-Object { ConvertTo-LanceCanonicalFloat $_ })), '1', '--columns', 'id', '--where', 'tlen > 8') # 9
         )
     }
 
@@ -443,6 +444,14 @@ Describe 'A table the module makes and backfills, used by LanceDB 0.31 (issue 10
                     Sort-Object { Get-SquaredDistance $_.vec $query } | Select-Object -First 3 | ForEach-Object { "$($_.id)" })
             $nearest[0] | Should -Be '77'
             @($a[3].rows | ForEach-Object id) | Should -Be $nearest
+        }
+
+        It 'searches only the rows a filter on a backfilled column keeps' {
+            # Row 77's text is 6 characters long, so the nearest row with tlen > 8 is another one.
+            $nearest = $ours | Where-Object { $null -ne $_.vec -and $_.tlen -gt 8 } |
+                Sort-Object { Get-SquaredDistance $_.vec $query } | Select-Object -First 1
+            "$($nearest.id)" | Should -Not -Be '77'
+            $a[9].rows[0].id | Should -Be "$($nearest.id)"
         }
 
         It 'finds the row a model embedding came from with vectorSearch on the model column' {
