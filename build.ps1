@@ -15,9 +15,11 @@
     TorchRuntime: installs module/bin/torch/torch-runtime (Build tries it too), the private glibc/libstdc++ (Debian 13's) that model-UDF
             workers run on where the system libstdc++ lacks GLIBCXX_3.4.32 (tools/Install-TorchRuntime.ps1;
             nothing to do on newer systems). Test does this first.
-    Test:   Build, then the xunit tests (tests/Geneva.Core.Tests) and the Pester tests
-            (tests/Geneva.PowerShell.Tests, in a fresh pwsh). Ends with one line
-            "Total: <N> passed, <M> failed" and exits 1 if anything failed or a runner did not run.
+    Test:   Installs LanceDB for the interop tests (npm ci in tests/interop; node 20 and npm are
+            required, and their absence fails the task), Build, then the xunit tests
+            (tests/Geneva.Core.Tests) and the Pester tests (tests/Geneva.PowerShell.Tests, in a fresh
+            pwsh). Ends with one line "Total: <N> passed, <M> failed" and exits 1 if anything failed
+            or a runner did not run.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 -Task Test
 #>
@@ -113,6 +115,46 @@ function Invoke-TorchRuntime {
         if (-not $Optional) { throw }
         Write-Warning "Model UDFs will not run on this machine until the torch runtime is installed: $_"
     }
+}
+
+$InteropDirectory = Join-Path $PSScriptRoot 'tests/interop'
+
+# The LanceDB interop tests drive LanceDB itself (@lancedb/lancedb, pinned with its lock file in tests/interop).
+# 'npm ci' runs only when node_modules does not match the lock file and node: a stamp of both is kept in
+# node_modules/.geneva-lock-hash, so a second run costs nothing. Without node or npm the Test task fails.
+function Install-InteropPackages {
+    $help = 'The LanceDB interop tests (tests/interop) need node 20 or newer and npm: install them (on Debian 13, ' +
+        "'apt-get install nodejs npm'; elsewhere node 20 from https://nodejs.org or NodeSource, which includes npm), " +
+        'then run the command again.'
+    $node = Get-Command node -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+    $npm = Get-Command npm -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+    if ($null -eq $node -or $null -eq $npm) {
+        $missing = @(if ($null -eq $node) { 'node' }; if ($null -eq $npm) { 'npm' }) -join ' and '
+        throw "$missing not found on PATH. $help"
+    }
+    $nodeVersion = "$(& $node.Source --version 2>$null)".Trim()
+    $major = $nodeVersion -match '^v(\d+)\.' ? [int] $Matches[1] : 0
+    if ($LASTEXITCODE -ne 0 -or $major -lt 20) {
+        throw "node at $($node.Source) is '$nodeVersion'. $help"
+    }
+
+    $lockFile = Join-Path $InteropDirectory 'package-lock.json'
+    $stampFile = Join-Path $InteropDirectory 'node_modules/.geneva-lock-hash'
+    $lockHash = (Get-FileHash -LiteralPath $lockFile -Algorithm SHA256).Hash
+    $stamp = "$lockHash node $nodeVersion $([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)"
+    if ((Test-Path -LiteralPath $stampFile) -and (Get-Content -LiteralPath $stampFile -Raw).Trim() -eq $stamp) {
+        Write-Host "==> Test: LanceDB for the interop tests is installed (tests/interop, node $nodeVersion)"
+        return
+    }
+    Write-Host "==> Test: npm ci in tests/interop (LanceDB for the interop tests, node $nodeVersion)"
+    Push-Location $InteropDirectory
+    try {
+        Invoke-Native $npm.Source @('ci', '--no-audit', '--no-fund')
+    }
+    finally {
+        Pop-Location
+    }
+    Set-Content -LiteralPath $stampFile -Value $stamp
 }
 
 function Invoke-Sample {
@@ -261,6 +303,8 @@ function Invoke-Test {
 $exitCode = 0
 Push-Location $PSScriptRoot
 try {
+    # Before building, so that a machine without node fails at once.
+    if ($Task -eq 'Test') { Install-InteropPackages }
     Invoke-Build
     switch ($Task) {
         'Sample' { Invoke-Sample }
