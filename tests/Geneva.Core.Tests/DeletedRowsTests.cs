@@ -15,12 +15,6 @@ namespace Geneva.Core.Tests;
 /// </summary>
 public class DeletedRowsTests
 {
-    private static UdfSpec Expression(string text) => new()
-    {
-        Name = "e", Kind = UdfKind.Expression, Source = text,
-        InputColumns = Geneva.Core.Expressions.SqlExpression.Parse(text).Columns, OutputType = "int64", Batched = true,
-    };
-
     /// <summary>Deletes rows the way LanceDB does: an Arrow IPC file of uint32 offsets per fragment, named in a new version.</summary>
     private static GenevaTable Delete(GenevaTable table, int fragmentId, params uint[] offsets)
     {
@@ -72,7 +66,7 @@ public class DeletedRowsTests
     public void Backfill_DeletedRows_AreNotComputedAndStayDeleted()
     {
         using var folder = new TestFolder();
-        var table = Table(folder).AddColumn("c", "int64", Expression("id * 10"));
+        var table = Table(folder).AddColumn("c", "int64", TestData.Expression("id * 10"));
         var result = new BackfillCoordinator().Start(table, new BackfillRequest { Column = "c" });
 
         Assert.Equal(2497, result.UdfValuesComputed);
@@ -94,7 +88,7 @@ public class DeletedRowsTests
     public void Backfill_FilteredWithDeletedRows_ComputesOnlyLiveMatches()
     {
         using var folder = new TestFolder();
-        var table = Table(folder).AddColumn("c", "int64", Expression("id * 10"));
+        var table = Table(folder).AddColumn("c", "int64", TestData.Expression("id * 10"));
         var result = new BackfillCoordinator().Start(table, new BackfillRequest { Column = "c", Where = "id >= 1000 and id < 1010" });
 
         Assert.Equal(8, result.UdfValuesComputed);

@@ -10,12 +10,6 @@ namespace Geneva.Core.Tests;
 /// <summary>Which Lance operation each of our commits records, and what a re-backfill replaces.</summary>
 public class LanceTransactionBuilderTests
 {
-    private static UdfSpec Expression(string text) => new()
-    {
-        Name = "e", Kind = UdfKind.Expression, Source = text,
-        InputColumns = Geneva.Core.Expressions.SqlExpression.Parse(text).Columns, OutputType = "int64", Batched = true,
-    };
-
     private static Transaction TransactionOf(GenevaTable table) =>
         LanceTransactionFile.ForVersion(table.Path, (ulong)table.Version)
         ?? throw new InvalidOperationException($"version {table.Version} has no transaction");
@@ -32,7 +26,7 @@ public class LanceTransactionBuilderTests
         Assert.Equal(Transaction.OperationOneofCase.Append, append.OperationCase);
         Assert.Equal([3UL], append.Append.Fragments.Select(f => f.Id));
 
-        table = table.AddColumn("c", "int64", Expression("id * 10"));
+        table = table.AddColumn("c", "int64", TestData.Expression("id * 10"));
         Assert.Equal(Transaction.OperationOneofCase.Merge, TransactionOf(table).OperationCase);
 
         // The first backfill adds a file to every fragment: Merge.
@@ -46,7 +40,7 @@ public class LanceTransactionBuilderTests
         var oldFiles = table.Manifest.Fragments.Select(f => Assert.Single(f.FilesFor(cId)).Path).ToList();
 
         // A new UDF version recomputes: each fragment's file of 'c' is swapped for a new one, nothing else.
-        table = table.SetBinding("c", Expression("id * 100"));
+        table = table.SetBinding("c", TestData.Expression("id * 100"));
         new BackfillCoordinator().Start(table, new BackfillRequest { Column = "c" });
         table = GenevaTable.Open(table.Path);
         var replacement = TransactionOf(table);
