@@ -157,6 +157,21 @@ public sealed class LanceFileWriterTests : IDisposable
     }
 
     [Fact]
+    public void Writer_ListColumn_ManifestFieldIsTheItem()
+    {
+        var list = new Field("l", new ListType(new Field("item", Int32Type.Default, true)), true);
+        var id = 3;
+        var fields = LanceSchema.FromArrow(list, ref id);
+        var schema = new Schema([list], null);
+        using var stream = new MemoryStream();
+        using var writer = new LanceFileWriter(stream, schema, fields);
+        writer.Write(new RecordBatch(schema, [LanceFileTestData.Make(list.DataType, 10, 0.2, new Random(5))], 10));
+        writer.Finish();
+        Assert.Equal([4], writer.ManifestFields);
+        Assert.Equal([0], writer.ManifestColumnIndices);
+    }
+
+    [Fact]
     public void Writer_ManifestFields_AreTheColumnsFieldIds()
     {
         var schema = new Schema([new Field("a", Int32Type.Default, false), new Field("v", StringType.Default, true)], null);
@@ -174,9 +189,9 @@ public sealed class LanceFileWriterTests : IDisposable
     }
 
     [Fact]
-    public void Writer_ListColumnOrMismatchedType_Throws()
+    public void Writer_ListOfBoolOrMismatchedType_Throws()
     {
-        var list = new Field("l", new ListType(new Field("item", Int32Type.Default, true)), true);
+        var list = new Field("l", new ListType(new Field("item", BooleanType.Default, true)), true);
         var id = 0;
         var fields = LanceSchema.FromArrow(list, ref id);
         var error = Assert.Throws<GenevaException>(() => new LanceFileWriter(new MemoryStream(), new Schema([list], null), fields));
