@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Geneva.Core.Storage.Lance.Proto;
 
@@ -37,6 +38,7 @@ internal static class ListFullZipEncoding
 
     public static bool Supports(LanceLeafType itemType) => itemType.Kind != LanceLeafKind.Bool;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PageLayout Encode(LanceListPageBuffer page, LanceByteBuffer data, LanceByteBuffer repetitionIndex)
     {
         data.Clear();
@@ -185,6 +187,7 @@ internal static class ListFullZipEncoding
     public static void Decode(PageSlice slice, LanceLeafType itemType, LanceListSink lists, LanceArraySink items, string path, string column) =>
         Walk(slice.Bytes.AsSpan(0, slice.Length), slice.Page, itemType, slice.Rows, lists, items, path, column);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Entries, int Items) Walk(ReadOnlySpan<byte> bytes, LancePage page, LanceLeafType itemType, int rows,
                                                 LanceListSink? lists, LanceArraySink? items, string path, string column)
     {
