@@ -129,7 +129,8 @@ internal sealed class LanceColumnReader
                 var page = _pages[i];
                 var overlap = Math.Min(start + length, page.FirstRow + page.Rows) - Math.Max(start, page.FirstRow);
                 var dataBytes = page.BufferSizes.Length > 1 ? (long)page.BufferSizes[page.Layout.LayoutCase == PageLayout.LayoutOneofCase.MiniBlockLayout ? 1 : 0] : 0;
-                hint += dataBytes * overlap / page.Rows;
+                // Less the 4-byte offsets (mini-block) or lengths (full-zip) the page holds per value.
+                hint += Math.Max(0, dataBytes * overlap / page.Rows - 4 * overlap);
             }
         }
         var sink = new LanceArraySink(Type, length, hint);

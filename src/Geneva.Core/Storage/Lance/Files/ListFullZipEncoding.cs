@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Geneva.Core.Storage.Lance.Proto;
 
 namespace Geneva.Core.Storage.Lance.Files;
@@ -285,6 +284,4 @@ internal static class ListFullZipEncoding
         4 => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
         _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
     };
-
-    internal static ReadOnlySpan<int> AsInts(ReadOnlySpan<byte> bytes) => MemoryMarshal.Cast<byte, int>(bytes);
 }
