@@ -109,6 +109,10 @@ internal sealed class LanceColumnReader
         }
     }
 
+    /// <summary>Each page's layout and rows, in order.</summary>
+    public IReadOnlyList<(PageLayout.LayoutOneofCase Layout, int Rows)> Pages =>
+        _pages.Select(p => (p.Layout.LayoutCase, p.Rows)).ToArray();
+
     /// <summary>Decodes rows [start, start + length) into a new Arrow array.</summary>
     public Apache.Arrow.IArrowArray Read(LanceFileSource file, long start, int length)
     {
@@ -129,7 +133,8 @@ internal sealed class LanceColumnReader
                 var page = _pages[i];
                 var overlap = Math.Min(start + length, page.FirstRow + page.Rows) - Math.Max(start, page.FirstRow);
                 var dataBytes = page.BufferSizes.Length > 1 ? (long)page.BufferSizes[page.Layout.LayoutCase == PageLayout.LayoutOneofCase.MiniBlockLayout ? 1 : 0] : 0;
-                hint += dataBytes * overlap / page.Rows;
+                // Less the 4-byte offsets (mini-block) or lengths (full-zip) the page holds per value.
+                hint += Math.Max(0, dataBytes * overlap / page.Rows - 4 * overlap);
             }
         }
         var sink = new LanceArraySink(Type, length, hint);

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using Geneva.Core.Storage.Lance.Proto;
 
 namespace Geneva.Core.Storage.Lance.Files;
@@ -37,6 +37,7 @@ internal static class ListFullZipEncoding
 
     public static bool Supports(LanceLeafType itemType) => itemType.Kind != LanceLeafKind.Bool;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PageLayout Encode(LanceListPageBuffer page, LanceByteBuffer data, LanceByteBuffer repetitionIndex)
     {
         data.Clear();
@@ -185,6 +186,7 @@ internal static class ListFullZipEncoding
     public static void Decode(PageSlice slice, LanceLeafType itemType, LanceListSink lists, LanceArraySink items, string path, string column) =>
         Walk(slice.Bytes.AsSpan(0, slice.Length), slice.Page, itemType, slice.Rows, lists, items, path, column);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Entries, int Items) Walk(ReadOnlySpan<byte> bytes, LancePage page, LanceLeafType itemType, int rows,
                                                 LanceListSink? lists, LanceArraySink? items, string path, string column)
     {
@@ -282,6 +284,4 @@ internal static class ListFullZipEncoding
         4 => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
         _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
     };
-
-    internal static ReadOnlySpan<int> AsInts(ReadOnlySpan<byte> bytes) => MemoryMarshal.Cast<byte, int>(bytes);
 }
