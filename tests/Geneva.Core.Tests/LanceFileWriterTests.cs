@@ -157,6 +157,41 @@ public sealed class LanceFileWriterTests : IDisposable
     }
 
     [Fact]
+    public void Writer_ListColumn_ManifestFieldIsTheItem()
+    {
+        var list = new Field("l", new ListType(new Field("item", Int32Type.Default, true)), true);
+        var id = 3;
+        var fields = LanceSchema.FromArrow(list, ref id);
+        var schema = new Schema([list], null);
+        using var stream = new MemoryStream();
+        using var writer = new LanceFileWriter(stream, schema, fields);
+        writer.Write(new RecordBatch(schema, [LanceFileTestData.Make(list.DataType, 10, 0.2, new Random(5))], 10));
+        writer.Finish();
+        Assert.Equal([4], writer.ManifestFields);
+        Assert.Equal([0], writer.ManifestColumnIndices);
+    }
+
+    [Fact]
+    public void Writer_FieldsOfOtherColumnsGiven_FileSchemaHoldsItsColumnsOnly()
+    {
+        var schema = new Schema([new Field("b", StringType.Default, true)], null);
+        var id = 0;
+        var all = new[] { new Field("a", Int32Type.Default, true), schema.FieldsList[0], new Field("c", Int64Type.Default, true) }
+            .SelectMany(f => LanceSchema.FromArrow(f, ref id)).ToList();
+        var path = Path.Combine(_dir, "subset.lance");
+        using (var stream = File.Create(path))
+        using (var writer = new LanceFileWriter(stream, schema, all))
+        {
+            writer.Write(new RecordBatch(schema, [new StringArray.Builder().Append("x").Append("").Build()], 2));
+            writer.Finish();
+            Assert.Equal([1], writer.ManifestFields);
+        }
+        using var reader = LanceFileReader.Open(path);
+        Assert.Equal(["b"], reader.Fields.Select(f => f.Name));
+        Assert.Equal("", ((StringArray)reader.Read(1, 1, 1)).GetString(0));
+    }
+
+    [Fact]
     public void Writer_ManifestFields_AreTheColumnsFieldIds()
     {
         var schema = new Schema([new Field("a", Int32Type.Default, false), new Field("v", StringType.Default, true)], null);
@@ -174,9 +209,9 @@ public sealed class LanceFileWriterTests : IDisposable
     }
 
     [Fact]
-    public void Writer_ListColumnOrMismatchedType_Throws()
+    public void Writer_ListOfBoolOrMismatchedType_Throws()
     {
-        var list = new Field("l", new ListType(new Field("item", Int32Type.Default, true)), true);
+        var list = new Field("l", new ListType(new Field("item", BooleanType.Default, true)), true);
         var id = 0;
         var fields = LanceSchema.FromArrow(list, ref id);
         var error = Assert.Throws<GenevaException>(() => new LanceFileWriter(new MemoryStream(), new Schema([list], null), fields));

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Geneva.Core.Storage.Lance.Proto;
 
 namespace Geneva.Core.Storage.Lance.Files;
@@ -15,6 +16,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 internal static class FullZipEncoding
 {
     /// <summary>Zips the page into <paramref name="data"/> and, for variable width, its repetition index into <paramref name="repetitionIndex"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PageLayout Encode(LancePageBuffer page, LanceByteBuffer data, LanceByteBuffer repetitionIndex)
     {
         data.Clear();
@@ -82,7 +84,7 @@ internal static class FullZipEncoding
         return new PageLayout { FullZipLayout = layout };
     }
 
-    private static void WriteBytePacked(long[] values, LanceByteBuffer destination)
+    internal static void WriteBytePacked(long[] values, LanceByteBuffer destination)
     {
         var max = values[^1];
         var width = max <= byte.MaxValue ? 1 : max <= ushort.MaxValue ? 2 : max <= uint.MaxValue ? 4 : 8;
@@ -131,6 +133,7 @@ internal static class FullZipEncoding
     }
 
     /// <summary>Decodes rows [from, from + count) of the page into <paramref name="sink"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Decode(LanceFileSource file, LancePage page, LanceLeafType type, int from, int count, LanceArraySink sink, string column)
     {
         var nullable = page.Layout.FullZipLayout.BitsDef != 0;
@@ -170,6 +173,7 @@ internal static class FullZipEncoding
         DecodeVariable(file, page, from, count, nullable, sink, column);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DecodeVariable(LanceFileSource file, LancePage page, int from, int count, bool nullable, LanceArraySink sink, string column)
     {
         var width = (int)(page.BufferSizes[1] / (ulong)(page.Rows + 1));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Apache.Arrow.Types;
@@ -53,6 +54,7 @@ internal sealed class LanceArraySink
     public Span<byte> FixedDestination(int rows) => _values.AsSpan(Position * _type.RowBytes, rows * _type.RowBytes);
 
     /// <summary>Marks rows Position + i null where <paramref name="levels"/>[i] is not 0 (before <see cref="Advance"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ApplyDefinitions(ReadOnlySpan<ushort> levels)
     {
         for (var i = 0; i < levels.Length; i++)
@@ -106,6 +108,7 @@ internal sealed class LanceArraySink
     /// Appends rows whose values are <paramref name="bytes"/>[offsets[i] - offsets[0] .. offsets[i + 1] - offsets[0]):
     /// one copy of the bytes, offsets shifted.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AppendVariable(ReadOnlySpan<uint> offsets, ReadOnlySpan<byte> bytes)
     {
         var rows = offsets.Length - 1;

@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace Geneva.Core.Storage.Lance.Files;
 
 /// <summary>Copies of bit runs (Arrow validity and bool values are LSB-first bitmaps).</summary>
 internal static class LanceBits
 {
     /// <summary>Copies <paramref name="count"/> bits from source bit <paramref name="sourceBit"/> to destination bit <paramref name="destBit"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy(ReadOnlySpan<byte> source, int sourceBit, Span<byte> destination, int destBit, int count)
     {
         if (count == 0)

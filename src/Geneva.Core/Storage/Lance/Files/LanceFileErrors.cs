@@ -12,8 +12,7 @@ internal static class LanceFileErrors
     public static GenevaException Unsupported(string path, string? column, string what)
     {
         var where = column is null ? $"Lance data file '{path}'" : $"column '{column}' of Lance data file '{path}'";
-        return new GenevaException(GenevaErrorCode.DataFileCorrupt,
-            $"The {where} uses {what}, which Geneva cannot read.", path);
+        return new LanceUnsupportedEncodingException($"The {where} uses {what}, which Geneva cannot read.", path);
     }
 
     public static GenevaException CannotWrite(string column, string what) =>

@@ -10,16 +10,20 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// <summary>
 /// Reads a Lance data file: opening reads the footer, the column metadata and the schema only; a read
 /// decodes only the pages and chunks that overlap the rows asked for. Reads may run on several threads
-/// at once (positional reads of one handle, page state shared through Interlocked).
+/// at once (positional reads of one handle, page state shared through Interlocked). A column in an
+/// encoding Geneva does not read (LanceDB's bitpacking, FSST, dictionaries...) does not stop the file
+/// from opening: only reading that column throws (see <see cref="CanRead"/>).
 /// </summary>
 internal sealed class LanceFileReader : IDisposable
 {
     private readonly LanceFileSource _file;
     private readonly Dictionary<int, LanceColumnReader> _columnsByField;
+    private readonly Dictionary<int, GenevaException> _unreadable;
 
     private LanceFileReader(LanceFileSource file, LanceFileVersion version, long rows, IReadOnlyList<LanceField> fields,
-                            Dictionary<int, LanceColumnReader> columnsByField)
+                            Dictionary<int, LanceColumnReader> columnsByField, Dictionary<int, GenevaException> unreadable)
     {
+        _unreadable = unreadable;
         _file = file;
         Version = version;
         RowCount = rows;
@@ -78,6 +82,7 @@ internal sealed class LanceFileReader : IDisposable
         var rows = (long)descriptor.Length;
 
         var columnsByField = new Dictionary<int, LanceColumnReader>();
+        var unreadable = new Dictionary<int, GenevaException>();
         var column = 0;
         foreach (var top in fields)
         {
@@ -90,13 +95,24 @@ internal sealed class LanceFileReader : IDisposable
             {
                 continue;
             }
-            var arrow = LanceSchema.ToArrow(fields, top);
-            var leaf = LanceLeafType.TryCreate(arrow.DataType) ??
-                       throw LanceFileErrors.Unsupported(path, top.Name, $"the column type {arrow.DataType.Name} (lists are not read yet)");
             var entry = tables.AsSpan(16 * index, 16);
             var metadata = Parse(ColumnMetadata.Parser, file.ReadBytes(
                 BinaryPrimitives.ReadUInt64LittleEndian(entry), BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]), top.Name), path, top.Name, "its column metadata");
-            var reader = LanceColumnReader.Create(file, top.Name, leaf, metadata);
+            LanceColumnReader reader;
+            try
+            {
+                var arrow = LanceSchema.ToArrow(fields, top);
+                var listType = arrow.DataType as ListType;
+                var leaf = LanceLeafType.TryCreate(listType?.ValueDataType ?? arrow.DataType) ??
+                           throw LanceFileErrors.Unsupported(path, top.Name, $"the column type {arrow.DataType.Name}");
+                reader = LanceColumnReader.Create(file, top.Name, leaf, listType, metadata);
+            }
+            catch (GenevaException e) when (e is LanceUnsupportedEncodingException || e.Code == GenevaErrorCode.TypeMismatch)
+            {
+                // Another encoder's column (LanceDB's bitpacking, FSST...): the other columns stay readable.
+                unreadable[top.Id] = e;
+                continue;
+            }
             if (reader.Rows != rows)
             {
                 throw LanceFileErrors.Corrupt(path, top.Name, $"its pages hold {reader.Rows} rows but the file has {rows}");
@@ -107,7 +123,7 @@ internal sealed class LanceFileReader : IDisposable
         {
             throw LanceFileErrors.Corrupt(path, null, $"its schema has {column} columns but its footer {footer.ColumnCount}");
         }
-        return new LanceFileReader(file, version, rows, fields, columnsByField);
+        return new LanceFileReader(file, version, rows, fields, columnsByField, unreadable);
     }
 
     private static T Parse<T>(MessageParser<T> parser, byte[] bytes, string path, string? column, string what) where T : IMessage<T>
@@ -122,6 +138,9 @@ internal sealed class LanceFileReader : IDisposable
         }
     }
 
+    /// <summary>Whether <see cref="Read"/> can decode the field's column (false for encodings Geneva does not read yet).</summary>
+    public bool CanRead(int fieldId) => _columnsByField.ContainsKey(fieldId);
+
     /// <summary>
     /// The rows [start, start + length) of the top-level field <paramref name="fieldId"/> (a dataset field
     /// id), as a new Arrow array the caller owns.
@@ -130,6 +149,10 @@ internal sealed class LanceFileReader : IDisposable
     {
         if (!_columnsByField.TryGetValue(fieldId, out var column))
         {
+            if (_unreadable.TryGetValue(fieldId, out var unreadable))
+            {
+                throw new LanceUnsupportedEncodingException(unreadable.Message, Path);
+            }
             if (Version != LanceFileVersion.V2_1)
             {
                 throw LanceFileErrors.Unsupported(Path, null, "file format 2.0");

@@ -23,7 +23,7 @@ internal sealed class LanceFileWriter : IDisposable
 
     private readonly LanceFileOutput _output;
     private readonly Schema _arrowSchema;
-    private readonly IReadOnlyList<LanceField> _lanceFields;
+    private readonly List<LanceField> _fileFields = [];
     private readonly LanceColumnWriter[] _columns;
     private readonly List<int> _manifestFields = [];
     private readonly List<int> _manifestColumnIndices = [];
@@ -31,7 +31,7 @@ internal sealed class LanceFileWriter : IDisposable
 
     /// <param name="destination">Written in order, never sought, not closed.</param>
     /// <param name="arrowSchema">The top-level columns of the file.</param>
-    /// <param name="lanceFields">Their Lance fields with the dataset's ids (top and children), as in the manifest.</param>
+    /// <param name="lanceFields">Their Lance fields with the dataset's ids (top and children), as in the manifest; fields of other columns are ignored.</param>
     /// <param name="version">Only <see cref="LanceFileVersion.V2_1"/> for now.</param>
     /// <param name="pageBytes">Bytes a column buffers before it writes a page.</param>
     public LanceFileWriter(Stream destination, Schema arrowSchema, IReadOnlyList<LanceField> lanceFields,
@@ -44,7 +44,6 @@ internal sealed class LanceFileWriter : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(pageBytes, 1024L);
         _output = new LanceFileOutput(destination);
         _arrowSchema = arrowSchema;
-        _lanceFields = lanceFields;
         PageBytes = pageBytes;
         _columns = new LanceColumnWriter[arrowSchema.FieldsList.Count];
         for (var i = 0; i < _columns.Length; i++)
@@ -57,14 +56,19 @@ internal sealed class LanceFileWriter : IDisposable
                 throw new GenevaException(GenevaErrorCode.TypeMismatch,
                     $"Column '{field.Name}' is {expected} in Arrow but its Lance field {lance.Id} says '{lance.LogicalType}'.", field.Name);
             }
-            if (field.DataType is ListType)
-            {
-                throw LanceFileErrors.CannotWrite(field.Name, "list<T> columns are not written yet");
-            }
-            var leaf = LanceLeafType.TryCreate(field.DataType)
+            var isList = field.DataType is ListType;
+            var leafType = field.DataType is ListType list ? list.ValueDataType : field.DataType;
+            var leaf = LanceLeafType.TryCreate(leafType)
                        ?? throw LanceFileErrors.CannotWrite(field.Name, $"the Arrow type {field.DataType.Name} is not supported");
-            _columns[i] = new LanceColumnWriter(field.Name, leaf, pageBytes);
-            _manifestFields.Add(lance.Id);
+            if (isList && !ListFullZipEncoding.Supports(leaf))
+            {
+                throw LanceFileErrors.CannotWrite(field.Name, $"list<{leafType.Name}> is not written yet");
+            }
+            _columns[i] = new LanceColumnWriter(field.Name, leaf, isList, pageBytes);
+            // The file's schema holds its own columns' fields only, in column order (a reader maps columns by it).
+            AddWithChildren(lanceFields, lance, _fileFields);
+            // Lance 2.1 gives a column to leaves only: a list's column belongs to its item field.
+            _manifestFields.Add(isList ? FindChild(lanceFields, lance).Id : lance.Id);
             _manifestColumnIndices.Add(i);
         }
     }
@@ -115,7 +119,7 @@ internal sealed class LanceFileWriter : IDisposable
             metadata[i] = _columns[i].Finish(_output);
         }
         var descriptor = new FileDescriptor { Schema = new Proto.Schema(), Length = (ulong)RowCount };
-        descriptor.Schema.Fields.AddRange(_lanceFields);
+        descriptor.Schema.Fields.AddRange(_fileFields);
         var schemaBytes = descriptor.ToByteArray();
         var schemaStart = _output.WriteAligned(schemaBytes);
 
@@ -142,6 +146,30 @@ internal sealed class LanceFileWriter : IDisposable
     }
 
     public void Dispose() => _finished = true;
+
+    private static void AddWithChildren(IReadOnlyList<LanceField> fields, LanceField field, List<LanceField> into)
+    {
+        into.Add(field);
+        foreach (var f in fields)
+        {
+            if (f.ParentId == field.Id)
+            {
+                AddWithChildren(fields, f, into);
+            }
+        }
+    }
+
+    private static LanceField FindChild(IReadOnlyList<LanceField> fields, LanceField parent)
+    {
+        foreach (var f in fields)
+        {
+            if (f.ParentId == parent.Id)
+            {
+                return f;
+            }
+        }
+        throw new GenevaException(GenevaErrorCode.InvalidArgument, $"List column '{parent.Name}' has no item field among its Lance fields.", parent.Name);
+    }
 
     private static LanceField FindTop(IReadOnlyList<LanceField> fields, string name)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Apache.Arrow;
 
@@ -63,6 +64,7 @@ internal sealed class LancePageBuffer
     }
 
     /// <summary>How many rows from <paramref name="start"/> fit in <paramref name="budget"/> bytes (at least 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int RowsThatFit(IArrowArray array, int start, int maxRows, long budget)
     {
         if (budget <= 0)
@@ -100,6 +102,7 @@ internal sealed class LancePageBuffer
     }
 
     /// <summary>Appends rows [start, start + count) of <paramref name="array"/> (indexes relative to the array, which may be a slice).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(IArrowArray array, int start, int count)
     {
         var data = array.Data;
@@ -193,6 +196,7 @@ internal sealed class LancePageBuffer
         LanceBits.Copy(source, first, Values.Span, destBit, count);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AppendVariable(ArrayData data, int first, int count, ReadOnlySpan<byte> validity)
     {
         var sourceOffsets = MemoryMarshal.Cast<byte, int>(data.Buffers[1].Span).Slice(first, count + 1);
@@ -239,6 +243,7 @@ internal sealed class LancePageBuffer
         MaxValueLength = max;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CountNulls(ReadOnlySpan<byte> validity, int first, int count)
     {
         var valid = 0;

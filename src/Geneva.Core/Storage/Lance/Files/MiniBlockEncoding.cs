@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Geneva.Core.Storage.Lance.Proto;
 
@@ -23,6 +24,7 @@ internal static class MiniBlockEncoding
     public const int MaxNarrowBytes = 256;
 
     /// <summary>Writes the page's chunks to <paramref name="data"/> and their metadata words to <paramref name="metadata"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PageLayout Encode(LancePageBuffer page, LanceByteBuffer metadata, LanceByteBuffer data)
     {
         metadata.Clear();
@@ -96,6 +98,7 @@ internal static class MiniBlockEncoding
         8 + (hasDefs ? Pad8(2 * rows) : 0) + Pad8(Pad4(4 * (rows + 1) + offsets[start + rows] - offsets[start]));
 
     /// <summary>The rest of the page when it fits one chunk, else the largest power of two rows that fits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int VariableChunkRows(ReadOnlySpan<int> offsets, int start, int count, bool hasDefs)
     {
         var remaining = count - start;
@@ -163,6 +166,7 @@ internal static class MiniBlockEncoding
         data.PadTo(8, 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteVariableChunk(LancePageBuffer page, int start, int rows, LanceByteBuffer data)
     {
         var offsets = page.OffsetSpan;
@@ -254,6 +258,7 @@ internal static class MiniBlockEncoding
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DecodeChunk(ReadOnlySpan<byte> chunk, int chunkRows, int a, int b, bool hasDefs,
                                     LanceLeafType type, LanceArraySink sink, string path, string column)
     {
