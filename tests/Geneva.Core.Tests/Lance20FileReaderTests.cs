@@ -192,7 +192,7 @@ public sealed class Lance20FileReaderTests : IDisposable
 
     private static void AssertCorrupt(string path, Action<Lance20FileReader>? read = null)
     {
-        var error = Assert.Throws<GenevaException>(() =>
+        var error = Assert.ThrowsAny<GenevaException>(() =>
         {
             using var reader = Lance20FileReader.Open(path);
             read?.Invoke(reader);
@@ -229,7 +229,7 @@ public sealed class Lance20FileReaderTests : IDisposable
     {
         var path = Path.Combine(_dir, "v21.lance");
         LanceFileTestData.Write(path, [LanceFileTestData.Make(Int32Type.Default, 10, 0.0, new Random(1))], 10);
-        var error = Assert.Throws<GenevaException>(() => Lance20FileReader.Open(path));
+        var error = Assert.ThrowsAny<GenevaException>(() => Lance20FileReader.Open(path));
         Assert.Equal(GenevaErrorCode.DataFileCorrupt, error.Code);
         Assert.Contains("2.1", error.Message);
     }
@@ -307,6 +307,105 @@ public sealed class Lance20FileReaderTests : IDisposable
             }
             File.Delete(bad);
         }, iter: 400);
+    }
+
+    /// <summary>Rewrites the file's schema and column metadata (the data buffers stay where they are).</summary>
+    private static void RewriteTail(string path, Action<FileDescriptor, ColumnMetadata[]> change)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var footer = bytes.AsSpan(bytes.Length - 40);
+        var columnTable = (int)BinaryPrimitives.ReadUInt64LittleEndian(footer[8..]);
+        var globalTable = (int)BinaryPrimitives.ReadUInt64LittleEndian(footer[16..]);
+        var columns = (int)BinaryPrimitives.ReadUInt32LittleEndian(footer[28..]);
+        var schemaAt = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(globalTable));
+        var schemaLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(globalTable + 8));
+        var descriptor = FileDescriptor.Parser.ParseFrom(bytes.AsSpan(schemaAt, schemaLength));
+        var metadata = Enumerable.Range(0, columns).Select(c => ColumnMetadata.Parser.ParseFrom(bytes.AsSpan(
+            (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(columnTable + 16 * c)),
+            (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(columnTable + 16 * c + 8))))).ToArray();
+        change(descriptor, metadata);
+        using var output = new MemoryStream();
+        output.Write(bytes, 0, schemaAt);
+        var schema = Google.Protobuf.MessageExtensions.ToByteArray(descriptor);
+        output.Write(schema);
+        var metadataStart = output.Position;
+        var table = new byte[16 * metadata.Length];
+        for (var c = 0; c < metadata.Length; c++)
+        {
+            var m = Google.Protobuf.MessageExtensions.ToByteArray(metadata[c]);
+            BinaryPrimitives.WriteUInt64LittleEndian(table.AsSpan(16 * c), (ulong)output.Position);
+            BinaryPrimitives.WriteUInt64LittleEndian(table.AsSpan(16 * c + 8), (ulong)m.Length);
+            output.Write(m);
+        }
+        var newColumnTable = output.Position;
+        output.Write(table);
+        var newGlobalTable = output.Position;
+        var global = new byte[16];
+        BinaryPrimitives.WriteUInt64LittleEndian(global, (ulong)schemaAt);
+        BinaryPrimitives.WriteUInt64LittleEndian(global.AsSpan(8), (ulong)schema.Length);
+        output.Write(global);
+        var tail = new byte[40];
+        new LanceFileFooter((ulong)metadataStart, (ulong)newColumnTable, (ulong)newGlobalTable, 1, (uint)metadata.Length, 0, 3).Write(tail);
+        output.Write(tail);
+        File.WriteAllBytes(path, output.ToArray());
+    }
+
+    [Fact]
+    public void Open_ColumnInAnEncodingGenevaDoesNotRead_OpensAndOnlyThatColumnThrows()
+    {
+        var path = WriteGood();
+        RewriteTail(path, (_, metadata) =>
+        {
+            // zstd on the ints' values: valid 2.0, which LanceDB writes when a field asks for it; Geneva does not read it.
+            var page = metadata[0].Pages[0];
+            var any = Google.Protobuf.WellKnownTypes.Any.Parser.ParseFrom(page.Encoding.Direct.Encoding);
+            var encoding = any.Unpack<V20.ArrayEncoding>();
+            encoding.Nullable.SomeNulls.Values.Flat.Compression = new V20.Compression { Scheme = "zstd" };
+            page.Encoding.Direct.Encoding = Google.Protobuf.MessageExtensions.ToByteString(Google.Protobuf.WellKnownTypes.Any.Pack(encoding, ""));
+        });
+        using var reader = Lance20FileReader.Open(path);
+        Assert.False(reader.CanRead(0));
+        Assert.True(reader.CanRead(1));
+        var error = Assert.Throws<LanceUnsupportedEncodingException>(() => reader.Read(0, 0, 10));
+        Assert.Equal(GenevaErrorCode.DataFileCorrupt, error.Code);
+        Assert.Contains("zstd", error.Message);
+        LanceFileTestData.AssertSame(LanceFileTestData.Make(StringType.Default, 5000, 0.1, new Random(2)), 0, reader.Read(1, 0, 5000), "the other column");
+    }
+
+    [Fact]
+    public void Open_ListColumn_OpensAndOnlyThatColumnThrows()
+    {
+        var path = WriteGood();
+        RewriteTail(path, (descriptor, _) =>
+        {
+            // Field 0 becomes a list (as a 2.0 list's offsets column would be named); the rest read as before.
+            descriptor.Schema.Fields[0].LogicalType = "list";
+        });
+        using var reader = Lance20FileReader.Open(path);
+        Assert.False(reader.CanRead(0));
+        Assert.Equal(GenevaErrorCode.DataFileCorrupt, Assert.Throws<LanceUnsupportedEncodingException>(() => reader.Read(0, 0, 1)).Code);
+        Assert.Equal(5000, reader.Read(2, 0, 5000).Length);
+    }
+
+    [Fact]
+    public void Open_PageNamingABufferItDoesNotHave_DataFileCorrupt()
+    {
+        var path = WriteGood();
+        RewriteTail(path, (_, metadata) =>
+        {
+            var page = metadata[2].Pages[0];
+            page.BufferOffsets.RemoveAt(1);
+            page.BufferSizes.RemoveAt(1);
+        });
+        AssertCorrupt(path);
+    }
+
+    [Fact]
+    public void Open_SchemaWithMoreFieldsThanColumns_DataFileCorrupt()
+    {
+        var path = WriteGood();
+        RewriteTail(path, (descriptor, _) => descriptor.Schema.Fields.Add(new LanceField { Name = "extra", Id = 9, ParentId = -1, LogicalType = "int32" }));
+        AssertCorrupt(path);
     }
 
     [Fact]

@@ -84,7 +84,10 @@ internal static class Lance20Encodings
         Flat = new V20.Flat { BitsPerValue = (ulong)bits, Buffer = new V20.Buffer { BufferIndex = buffer } },
     };
 
-    /// <summary>Reduces a page's encoding to a layout Geneva reads for <paramref name="type"/>; throws DataFileCorrupt (unsupported or corrupt).</summary>
+    /// <summary>
+    /// Reduces a page's encoding to a layout Geneva reads for <paramref name="type"/>; throws DataFileCorrupt,
+    /// as a <see cref="LanceUnsupportedEncodingException"/> when the encoding is valid but not one Geneva reads.
+    /// </summary>
     public static Lance20PageLayout Parse(V20.ArrayEncoding encoding, LanceLeafType type, int bufferCount, string path, string column)
     {
         var context = new ParseContext(path, column, bufferCount);
@@ -221,7 +224,9 @@ internal static class Lance20Encodings
     {
         public GenevaException Corrupt(string problem) => LanceFileErrors.Corrupt(Path, Column, problem);
 
-        public GenevaException Unsupported(string what) => LanceFileErrors.Unsupported(Path, Column, what);
+        /// <summary>An encoding Geneva does not read: only this column's reads fail, the file still opens.</summary>
+        public GenevaException Unsupported(string what) =>
+            LanceFileErrors.Unsupported(Path, Column, what);
 
         /// <summary>The page buffer of a plain <c>flat</c> encoding of <paramref name="bits"/> bits a value.</summary>
         public int FlatBuffer(V20.ArrayEncoding? encoding, int bits, string what)

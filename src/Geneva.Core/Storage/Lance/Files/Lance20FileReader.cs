@@ -10,17 +10,17 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// Reads a Lance data file in format 2.0 (footer 0.3 or 2.0): opening reads the footer, the schema and the
 /// column metadata only; a read fetches only the byte ranges of the rows asked for. Reads may run on
 /// several threads at once. Opens LanceDB's own 2.0 files: flat, binary and dictionary pages
-/// (<see cref="Lance20Encodings"/>). A column of a type Geneva does not read (a list, a struct) fails on
-/// its read, not at open, so the other columns of the file still read.
+/// (<see cref="Lance20Encodings"/>). A column of a type or encoding Geneva does not read (a list, a struct,
+/// compression) fails on its read, not at open, so the other columns of the file still read (<see cref="CanRead"/>).
 /// </summary>
 internal sealed class Lance20FileReader : IDisposable
 {
     private readonly LanceFileSource _file;
     private readonly Dictionary<int, Lance20ColumnReader> _columnsByField;
-    private readonly Dictionary<int, string> _unreadable;
+    private readonly Dictionary<int, GenevaException> _unreadable;
 
     private Lance20FileReader(LanceFileSource file, long rows, IReadOnlyList<LanceField> fields,
-                              Dictionary<int, Lance20ColumnReader> columnsByField, Dictionary<int, string> unreadable)
+                              Dictionary<int, Lance20ColumnReader> columnsByField, Dictionary<int, GenevaException> unreadable)
     {
         _file = file;
         RowCount = rows;
@@ -83,7 +83,7 @@ internal sealed class Lance20FileReader : IDisposable
             throw LanceFileErrors.Corrupt(path, null, $"its schema has {fields.Length} fields but its footer {footer.ColumnCount} columns");
         }
         var columnsByField = new Dictionary<int, Lance20ColumnReader>();
-        var unreadable = new Dictionary<int, string>();
+        var unreadable = new Dictionary<int, GenevaException>();
         for (var index = 0; index < fields.Length; index++)
         {
             var top = fields[index];
@@ -94,13 +94,23 @@ internal sealed class Lance20FileReader : IDisposable
             var leaf = Leaf(top);
             if (leaf is null)
             {
-                unreadable[top.Id] = $"the column type '{top.LogicalType}'";
+                unreadable[top.Id] = LanceFileErrors.Unsupported(path, top.Name, $"the column type '{top.LogicalType}'");
                 continue;
             }
             var entry = tables.AsSpan(16 * index, 16);
             var metadata = Parse(ColumnMetadata.Parser, file.ReadBytes(
                 BinaryPrimitives.ReadUInt64LittleEndian(entry), BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]), top.Name), path, top.Name, "its column metadata");
-            var reader = Lance20ColumnReader.Create(file, top.Name, leaf, metadata);
+            Lance20ColumnReader reader;
+            try
+            {
+                reader = Lance20ColumnReader.Create(file, top.Name, leaf, metadata);
+            }
+            catch (LanceUnsupportedEncodingException e)
+            {
+                // An encoding Geneva does not read (compression, FSST set by a user...): the other columns stay readable.
+                unreadable[top.Id] = e;
+                continue;
+            }
             if (reader.Rows != rows)
             {
                 throw LanceFileErrors.Corrupt(path, top.Name, $"its pages hold {reader.Rows} rows but the file has {rows}");
@@ -139,6 +149,9 @@ internal sealed class Lance20FileReader : IDisposable
         }
     }
 
+    /// <summary>Whether <see cref="Read"/> can decode the field's column (false for a type or encoding Geneva does not read).</summary>
+    public bool CanRead(int fieldId) => _columnsByField.ContainsKey(fieldId);
+
     /// <summary>
     /// The rows [start, start + length) of the top-level field <paramref name="fieldId"/> (a dataset field
     /// id), as a new Arrow array the caller owns.
@@ -147,9 +160,9 @@ internal sealed class Lance20FileReader : IDisposable
     {
         if (!_columnsByField.TryGetValue(fieldId, out var column))
         {
-            if (_unreadable.TryGetValue(fieldId, out var what))
+            if (_unreadable.TryGetValue(fieldId, out var unreadable))
             {
-                throw LanceFileErrors.Unsupported(Path, null, what);
+                throw new LanceUnsupportedEncodingException(unreadable.Message, Path);
             }
             throw new GenevaException(GenevaErrorCode.ColumnNotFound, $"The Lance data file '{Path}' has no column with field id {fieldId}.", fieldId);
         }

@@ -22,7 +22,7 @@ internal sealed class Lance20FileWriter : IDisposable
 
     private readonly LanceFileOutput _output;
     private readonly Schema _arrowSchema;
-    private readonly IReadOnlyList<LanceField> _lanceFields;
+    private readonly List<LanceField> _fileFields = [];
     private readonly Lance20ColumnWriter[] _columns;
     private readonly List<int> _manifestFields = [];
     private readonly List<int> _manifestColumnIndices = [];
@@ -30,7 +30,7 @@ internal sealed class Lance20FileWriter : IDisposable
 
     /// <param name="destination">Written in order, never sought, not closed.</param>
     /// <param name="arrowSchema">The top-level columns of the file.</param>
-    /// <param name="lanceFields">Their Lance fields with the dataset's ids, as in the manifest.</param>
+    /// <param name="lanceFields">Their Lance fields with the dataset's ids, as in the manifest; fields of other columns are ignored.</param>
     /// <param name="pageBytes">Bytes a column buffers before it writes a page.</param>
     public Lance20FileWriter(Stream destination, Schema arrowSchema, IReadOnlyList<LanceField> lanceFields,
                              long pageBytes = LanceFileWriter.DefaultPageBytes)
@@ -38,7 +38,6 @@ internal sealed class Lance20FileWriter : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(pageBytes, 1024L);
         _output = new LanceFileOutput(destination);
         _arrowSchema = arrowSchema;
-        _lanceFields = lanceFields;
         PageBytes = pageBytes;
         _columns = new Lance20ColumnWriter[arrowSchema.FieldsList.Count];
         for (var i = 0; i < _columns.Length; i++)
@@ -58,6 +57,8 @@ internal sealed class Lance20FileWriter : IDisposable
             var leaf = LanceLeafType.TryCreate(field.DataType)
                        ?? throw LanceFileErrors.CannotWrite(field.Name, $"the Arrow type {field.DataType.Name} is not supported");
             _columns[i] = new Lance20ColumnWriter(field.Name, leaf, pageBytes);
+            // The file's schema holds its own columns' fields only, in column order: in 2.0 the n-th field is the n-th column.
+            _fileFields.Add(lance);
             _manifestFields.Add(lance.Id);
             _manifestColumnIndices.Add(i);
         }
@@ -117,7 +118,7 @@ internal sealed class Lance20FileWriter : IDisposable
         }
         // The tail as LanceFileWriter.Finish writes it (copied: it is inline there), with footer version 0.3.
         var descriptor = new FileDescriptor { Schema = new Proto.Schema(), Length = (ulong)RowCount };
-        descriptor.Schema.Fields.AddRange(_lanceFields);
+        descriptor.Schema.Fields.AddRange(_fileFields);
         var schemaBytes = descriptor.ToByteArray();
         var schemaStart = _output.WriteAligned(schemaBytes);
 
