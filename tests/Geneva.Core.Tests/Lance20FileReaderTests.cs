@@ -112,6 +112,8 @@ public sealed class Lance20FileReaderTests : IDisposable
                 var lanceColumn = manifest.Fields.IndexOf(fields[c]);
                 var expected = PageBuffers(theirs, lanceColumn);
                 var actual = PageBuffers(mine, c);
+                // The whole column metadata but where the buffers sit: column encoding, pages, rows, sizes, priority.
+                Assert.Equal(expected.Metadata, actual.Metadata);
                 Assert.True(expected.Encoding.Equals(actual.Encoding), $"{fields[c].Name}: LanceDB wrote {expected.Encoding}, we wrote {actual.Encoding}");
                 Assert.Equal(expected.Buffers.Count, actual.Buffers.Count);
                 for (var b = 0; b < expected.Buffers.Count; b++)
@@ -122,15 +124,18 @@ public sealed class Lance20FileReaderTests : IDisposable
         }
     }
 
-    private static (V20.ArrayEncoding Encoding, List<byte[]> Buffers) PageBuffers(byte[] file, int column)
+    private static (ColumnMetadata Metadata, V20.ArrayEncoding Encoding, List<byte[]> Buffers) PageBuffers(byte[] file, int column)
     {
         var table = (int)BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(file.Length - 32));
         var at = (int)BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(table + 16 * column));
         var length = (int)BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(table + 16 * column + 8));
-        var page = ColumnMetadata.Parser.ParseFrom(file.AsSpan(at, length)).Pages.Single();
+        var metadata = ColumnMetadata.Parser.ParseFrom(file.AsSpan(at, length));
+        var page = metadata.Pages.Single();
         var encoding = Google.Protobuf.WellKnownTypes.Any.Parser.ParseFrom(page.Encoding.Direct.Encoding).Unpack<V20.ArrayEncoding>();
         var buffers = page.BufferOffsets.Zip(page.BufferSizes, (o, s) => file.AsSpan((int)o, (int)s).ToArray()).ToList();
-        return (encoding, buffers);
+        var located = metadata.Clone();
+        located.Pages[0].BufferOffsets.Clear();
+        return (located, encoding, buffers);
     }
 
     /// <summary>A value of the spec in a form that compares exactly: floats by their bits, binary as base64.</summary>

@@ -29,6 +29,9 @@ internal sealed class Lance20FileReader : IDisposable
         _unreadable = unreadable;
     }
 
+    /// <summary>Always <see cref="LanceFileVersion.V2_0"/>, as <see cref="LanceFileReader.Version"/> says for 2.1.</summary>
+    public LanceFileVersion Version => LanceFileVersion.V2_0;
+
     public long RowCount { get; }
 
     /// <summary>The file's own schema (global buffer 0), with the dataset's field ids.</summary>
