@@ -152,4 +152,27 @@ public class LanceTableCommitTests
         output.Flush();
         return ByteString.CopyFrom(stream.ToArray());
     }
+
+    [Fact]
+    public void Backfill_OnADatasetLanceDbMadeIn20_Writes20Files()
+    {
+        using var folder = new TestFolder();
+        var source = Path.Combine(TestData.Repo, "tests", "Geneva.Core.Tests", "Fixtures", "lance", "types20.lance");
+        var path = folder.Table("types20.lance");
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(path, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+        var table = GenevaTable.Open(path).AddColumn("twice", "int64", TestData.Expression("id * 2"));
+        var result = new Geneva.Core.Execution.BackfillCoordinator().Start(table, new Geneva.Core.Planning.BackfillRequest { Column = "twice" });
+
+        Assert.Equal(Geneva.Core.Checkpoints.JobStatus.Done, result.Status);
+        var latest = GenevaTable.Open(path);
+        var twice = latest.Manifest.GetField("twice").Id;
+        Assert.All(latest.Manifest.Fragments, f => Assert.Equal((2u, 0u), Assert.Single(f.FilesFor(twice)).FileVersion));
+        Assert.Equal("2.0", LanceManifestFile.Read(LanceVersions.ManifestPath(path, (ulong)latest.Version)).Manifest.DataFormat.Version);
+        Assert.Equal(TestData.Column(latest, "id").Select(v => (object?)((long)v! * 2)), TestData.Column(latest, "twice"));
+    }
 }

@@ -624,3 +624,23 @@ Describe 'A table the module makes and backfills, used by LanceDB 0.31 (issue 10
         }
     }
 }
+
+Describe 'A table LanceDB made in storage version 2.0' {
+    It 'gets 2.0 data files from our backfill, so LanceDB keeps reading it and adding columns' {
+        $db = Join-Path $TestDrive 'db20'
+        New-Item -ItemType Directory -Path $db | Out-Null
+        Copy-Item -Recurse (Join-Path $LanceFixtures 'types20.lance') $db
+        $t = Join-Path $db 'types20.lance'
+        Add-GenevaColumn -Table $t -Name twice -Udf (New-GenevaUdf -Name twice -Expression 'id * 2' -OutputType int64)
+        (Start-GenevaBackfill -Table $t -Column twice -Concurrency 1).Status | Should -Be 'Done'
+        $ours = @(Read-GenevaTable $t -Column id, twice)
+        $ours.Count | Should -BeGreaterThan 0
+        foreach ($row in $ours) { $row.twice | Should -Be (2 * $row.id) }
+        # LanceDB refuses to add a column to a dataset whose files mix 2.0 and 2.1.
+        $r = Invoke-LanceDb @(
+            , @('add-columns', $db, 'types20', 'thrice', 'id * 3')
+            , @('count', $db, 'types20', '--where', 'twice = id * 2 AND thrice = id * 3')
+        )
+        $r[1].count | Should -Be $ours.Count
+    }
+}

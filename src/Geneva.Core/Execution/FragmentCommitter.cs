@@ -100,7 +100,8 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
         }
         var arrowField = new Apache.Arrow.Field(field.Name, Arrow.ArrowTypeNames.Parse(field.Type), true);
         using var writer = new DataFileWriter(pinned.Path, DataFileWriter.NewDataFileName(), new Apache.Arrow.Schema([arrowField], null),
-            Storage.Lance.LanceManifestBuilder.FieldGroup(field, pinned.Manifest.Source?.Manifest));
+            Storage.Lance.LanceManifestBuilder.FieldGroup(field, pinned.Manifest.Source?.Manifest),
+            Storage.Lance.Files.LanceDataFiles.VersionOf(pinned.Manifest.Source?.Manifest));
         foreach (var (start, count) in covered)
         {
             var receipt = receipts.First(r => r.RowStart == start && r.RowCount == count);

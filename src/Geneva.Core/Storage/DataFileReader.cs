@@ -4,12 +4,12 @@ using Geneva.Core.Storage.Lance.Files;
 namespace Geneva.Core.Storage;
 
 /// <summary>
-/// Reads row ranges of the columns of one Lance data file of a table; a missing file is reported as the
+/// Reads row ranges of the columns of one Lance data file (2.0 or 2.1, as its manifest entry says) of a table; a missing file is reported as the
 /// table's corruption, naming the file.
 /// </summary>
 internal sealed class DataFileReader : IDisposable
 {
-    private readonly LanceFileReader _reader;
+    private readonly ILanceDataFileReader _reader;
 
     public DataFileReader(string tablePath, DataFileEntry entry)
     {
@@ -20,7 +20,7 @@ internal sealed class DataFileReader : IDisposable
             throw new GenevaException(GenevaErrorCode.DataFileCorrupt,
                 $"Data file '{path}' named by the table's manifest is missing.", path);
         }
-        _reader = LanceFileReader.Open(path);
+        _reader = LanceDataFiles.OpenReader(path, entry.FileVersion);
         if (_reader.RowCount != entry.RowCount)
         {
             _reader.Dispose();

@@ -149,7 +149,8 @@ internal sealed partial class FragmentWriter : IDisposable
             {
                 group.Path = DataFileWriter.NewDataFileName();
                 group.File = new DataFileWriter(_tablePath, group.Path, group.Schema,
-                    group.Columns.SelectMany(c => Lance.LanceManifestBuilder.FieldGroup(_fields[c], _source)).ToList());
+                    group.Columns.SelectMany(c => Lance.LanceManifestBuilder.FieldGroup(_fields[c], _source)).ToList(),
+                    Lance.Files.LanceDataFiles.VersionOf(_source));
             }
             group.File!.Write(group.Columns.Count == batch.ColumnCount
                 ? batch

@@ -13,7 +13,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// (<see cref="Lance20Encodings"/>). A column of a type or encoding Geneva does not read (a list, a struct,
 /// compression) fails on its read, not at open, so the other columns of the file still read (<see cref="CanRead"/>).
 /// </summary>
-internal sealed class Lance20FileReader : IDisposable
+internal sealed class Lance20FileReader : ILanceDataFileReader
 {
     private readonly LanceFileSource _file;
     private readonly Dictionary<int, Lance20ColumnReader> _columnsByField;

@@ -15,7 +15,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// version 0.3, as LanceDB writes it; the pages hold <see cref="Lance20Encodings"/>. Writes the stream
 /// strictly in order and never closes it. Each column buffers at most one page (<see cref="PageBytes"/>).
 /// </summary>
-internal sealed class Lance20FileWriter : IDisposable
+internal sealed class Lance20FileWriter : ILanceDataFileWriter
 {
     /// <summary>What LanceDB 0.31 writes in a 2.0 file's footer (lance reads 0.3 and 2.0 both as 2.0).</summary>
     public const ushort FooterMajor = 0, FooterMinor = 3;

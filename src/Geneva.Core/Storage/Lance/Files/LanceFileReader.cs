@@ -14,7 +14,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// encoding Geneva does not read (LanceDB's bitpacking, FSST, dictionaries...) does not stop the file
 /// from opening: only reading that column throws (see <see cref="CanRead"/>).
 /// </summary>
-internal sealed class LanceFileReader : IDisposable
+internal sealed class LanceFileReader : ILanceDataFileReader
 {
     private readonly LanceFileSource _file;
     private readonly Dictionary<int, LanceColumnReader> _columnsByField;

@@ -13,7 +13,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// global-buffer table and the 40-byte footer. Writes the stream strictly in order and never closes it.
 /// Memory is bounded: each column buffers at most one page (<see cref="PageBytes"/>) before writing it.
 /// </summary>
-internal sealed class LanceFileWriter : IDisposable
+internal sealed class LanceFileWriter : ILanceDataFileWriter
 {
     /// <summary>
     /// 8 MiB a page, Lance's own default: big enough that per-page costs (a protobuf, a 64-byte pad, one
