@@ -2,6 +2,7 @@ using Apache.Arrow;
 using Apache.Arrow.Types;
 using CsCheck;
 using Geneva.Core.Storage.Lance.Files;
+using PageLayout = Geneva.Core.Storage.Lance.Proto.PageLayout;
 
 namespace Geneva.Core.Tests;
 
@@ -189,6 +190,45 @@ public sealed class LanceFileWriterTests : IDisposable
         using var reader = LanceFileReader.Open(path);
         Assert.Equal(["b"], reader.Fields.Select(f => f.Name));
         Assert.Equal("", ((StringArray)reader.Read(1, 1, 1)).GetString(0));
+    }
+
+    [Fact]
+    public void Write_EachColumn_LayoutAsLanceChooses()
+    {
+        // Narrow values mini-block; rows of 256 bytes or more (a value over 32 KiB among them) full-zip; all-null pages no data.
+        var rows = 1000;
+        var random = new Random(9);
+        var path = Path.Combine(_dir, "layouts.lance");
+        LanceFileTestData.Write(path, [
+            LanceFileTestData.Make(Int64Type.Default, rows, 0.1, random),
+            LanceFileTestData.Make(StringType.Default, rows, 0.1, random, r => r.Next(0, 256)),
+            LanceFileTestData.Make(StringType.Default, rows, 0.1, random, r => r.Next(0, 40) == 0 ? 40_000 : 10),
+            LanceFileTestData.Make(new FixedSizeListType(new Field("item", FloatType.Default, true), 63), rows, 0.1, random),
+            LanceFileTestData.Make(new FixedSizeListType(new Field("item", FloatType.Default, true), 64), rows, 0.1, random),
+            LanceFileTestData.Make(Int32Type.Default, rows, 1.0, random),
+            LanceFileTestData.Make(new ListType(new Field("item", Int32Type.Default, true)), rows, 0.1, random),
+        ], rows);
+        using var reader = LanceFileReader.Open(path);
+        var layouts = Enumerable.Range(0, 7).Select(c => reader.Pages(c == 6 ? 6 : c).Single().Layout).ToArray();
+        Assert.Equal([
+            PageLayout.LayoutOneofCase.MiniBlockLayout, PageLayout.LayoutOneofCase.MiniBlockLayout, PageLayout.LayoutOneofCase.FullZipLayout,
+            PageLayout.LayoutOneofCase.MiniBlockLayout, PageLayout.LayoutOneofCase.FullZipLayout, PageLayout.LayoutOneofCase.AllNullLayout,
+            PageLayout.LayoutOneofCase.FullZipLayout,
+        ], layouts);
+    }
+
+    [Fact]
+    public void Write_MoreThanAPage_SeveralPagesOfBoundedSize()
+    {
+        var path = Path.Combine(_dir, "bounded.lance");
+        var ints = LanceFileTestData.Make(Int32Type.Default, 200_000, 0.0, new Random(4));
+        LanceFileTestData.Write(path, [ints], 200_000, pageBytes: 64 * 1024);
+        using var reader = LanceFileReader.Open(path);
+        var pages = reader.Pages(0);
+        Assert.True(pages.Count >= 12, $"{pages.Count} pages");
+        Assert.All(pages, p => Assert.True(p.Rows * 4 <= 64 * 1024, $"a page of {p.Rows} rows"));
+        Assert.Equal(200_000, pages.Sum(p => p.Rows));
+        LanceFileTestData.AssertSame(ints, 0, reader.Read(0, 0, 200_000), "pages");
     }
 
     [Fact]

@@ -109,6 +109,10 @@ internal sealed class LanceColumnReader
         }
     }
 
+    /// <summary>Each page's layout and rows, in order.</summary>
+    public IReadOnlyList<(PageLayout.LayoutOneofCase Layout, int Rows)> Pages =>
+        _pages.Select(p => (p.Layout.LayoutCase, p.Rows)).ToArray();
+
     /// <summary>Decodes rows [start, start + length) into a new Arrow array.</summary>
     public Apache.Arrow.IArrowArray Read(LanceFileSource file, long start, int length)
     {

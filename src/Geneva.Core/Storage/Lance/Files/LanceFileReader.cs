@@ -138,6 +138,9 @@ internal sealed class LanceFileReader : IDisposable
         }
     }
 
+    /// <summary>The layout and rows of each page of a readable field's column (what the writer chose).</summary>
+    internal IReadOnlyList<(PageLayout.LayoutOneofCase Layout, int Rows)> Pages(int fieldId) => _columnsByField[fieldId].Pages;
+
     /// <summary>Whether <see cref="Read"/> can decode the field's column (false for encodings Geneva does not read yet).</summary>
     public bool CanRead(int fieldId) => _columnsByField.ContainsKey(fieldId);
 
