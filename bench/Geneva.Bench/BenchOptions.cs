@@ -17,6 +17,10 @@ internal sealed class BenchOptions
     public bool LanceDb { get; set; } = true;
     public bool Scaling { get; set; }
     public string? Only { get; set; }
+    /// <summary>NAME=VALUE set in the session processes (so in their workers too), for experiments.</summary>
+    public List<string> SessionEnv { get; } = [];
+    /// <summary>Another Geneva.Worker.dll for the session's workers (e.g. a ReadyToRun publish), for experiments.</summary>
+    public string? WorkerDll { get; set; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -41,6 +45,12 @@ internal sealed class BenchOptions
                 case "--warm-runs":
                     o.WarmRuns = int.Parse(Next(), CultureInfo.InvariantCulture);
                     break;
+                case "--session-env":
+                    o.SessionEnv.Add(Next());
+                    break;
+                case "--worker-dll":
+                    o.WorkerDll = Path.GetFullPath(Next());
+                    break;
                 case "--scaling":
                     o.Scaling = true;
                     break;
@@ -64,7 +74,7 @@ internal sealed class BenchOptions
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'. Use --rows N[,N] [--repeat 3] [--warm-runs 2] [--profile] " +
-                                                "[--no-lancedb] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
+                                                "[--no-lancedb] [--session-env NAME=VALUE] [--worker-dll PATH] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
             }
         }
         if (o.Rows.Count == 0)

@@ -32,7 +32,7 @@ internal static class Child
         {
             "build" => Build(dirs[0], o.Rows[0]),
             "floor" => Floor(dirs[0], o.T0),
-            "session" => Session(dirs, o.T0),
+            "session" => Session(dirs, o.T0, o.WorkerDll ?? DotNetWorkerLauncher.DefaultWorkerDll),
             "scan" => ScanText(dirs[0]),
             "profile" => Profiler.Run(dirs[0]),
             _ => throw new ArgumentException($"unknown child '{kind}'"),
@@ -154,6 +154,7 @@ internal static class Child
         var compute = new Stopwatch();
         var write = new Stopwatch();
         var allocatedBefore = GC.GetTotalAllocatedBytes(true);
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var total = Stopwatch.StartNew();
         var table = GenevaTable.Open(dir);
         var text = table.Manifest.GetField("text");
@@ -204,6 +205,7 @@ internal static class Child
             ComputeSeconds = compute.Elapsed.TotalSeconds,
             WriteSeconds = write.Elapsed.TotalSeconds,
             AllocatedBytes = GC.GetTotalAllocatedBytes(true) - allocatedBefore,
+            CpuSeconds = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds,
         };
     }
 
@@ -259,7 +261,7 @@ internal static class Child
     };
 
     /// <param name="dirs">One table copy per backfill: the first runs in this fresh process, the rest on the pooled workers.</param>
-    private static Measurement Session(List<string> dirs, long t0)
+    private static Measurement Session(List<string> dirs, long t0, string workerDll)
     {
         using var pool = new WorkerPool(TimeSpan.FromMinutes(5));
         var workers = 0;
@@ -267,7 +269,7 @@ internal static class Child
         Func<UdfSpec, BackfillSettings, ITaskExecutor> factory = (udf, settings) =>
         {
             (workers, _) = WorkerCapacity.Fit(settings.Concurrency, udf.NumCpus, udf.NumGpus, Environment.ProcessorCount, 0);
-            return new ProcessTaskExecutor(new DotNetWorkerLauncher(DotNetWorkerLauncher.DefaultWorkerDll), workers,
+            return new ProcessTaskExecutor(new DotNetWorkerLauncher(workerDll), workers,
                 settings.IntraApplierConcurrency, TimeSpan.FromSeconds(settings.CheckpointTimeout), pool);
         };
         var passes = new List<Pass>();
@@ -293,6 +295,10 @@ internal static class Child
         };
     }
 
+    private static Dictionary<int, double> CpuNow() =>
+        Proc.Children(Environment.ProcessId).ToDictionary(p => p, Proc.CpuSeconds)
+            .Append(new KeyValuePair<int, double>(Environment.ProcessId, Environment.CpuUsage.TotalTime.TotalSeconds)).ToDictionary();
+
     private static Dictionary<int, long> IoNow() =>
         Proc.Children(Environment.ProcessId).Append(Environment.ProcessId).ToDictionary(p => p, Proc.WriteBytes);
 
@@ -302,6 +308,7 @@ internal static class Child
         var spec = LengthSpec();
         var before = Snapshot(dir);
         var ioBefore = IoNow();
+        var cpuBefore = CpuNow();
         var progress = new Timestamps();
 
         var allocatedBefore = GC.GetTotalAllocatedBytes(true);
@@ -314,6 +321,7 @@ internal static class Child
         total.Stop();
         var allocated = GC.GetTotalAllocatedBytes(true) - allocatedBefore;
 
+        var cpu = CpuNow().Sum(p => p.Value - cpuBefore.GetValueOrDefault(p.Key));
         var ioAfter = IoNow();
         var io = ioAfter.Sum(p => p.Value - ioBefore.GetValueOrDefault(p.Key));
         IReadOnlyList<CheckpointReceipt> receipts;
@@ -393,6 +401,7 @@ internal static class Child
             OtherBytes = other,
             IoWriteBytes = io,
             AllocatedBytes = allocated,
+            CpuSeconds = cpu,
         };
         return (pass, ok, $"status {result.Status}, non-null {nonNull}/{expectedRows}, sum {sum}/{expectedSum}");
     }

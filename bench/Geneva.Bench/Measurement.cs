@@ -50,4 +50,6 @@ internal sealed record Pass
     /// <summary>write_bytes of /proc/PID/io, session and workers: what reached the page cache, SQLite rewrites included.</summary>
     public long IoWriteBytes { get; init; }
     public long AllocatedBytes { get; init; }
+    /// <summary>CPU seconds (user + system) of the pass: this process, plus the session's workers for a backfill.</summary>
+    public double CpuSeconds { get; init; }
 }

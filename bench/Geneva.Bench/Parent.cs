@@ -64,7 +64,8 @@ internal static class Parent
                 var steps = new List<Action>
                 {
                     () => floor = RunChild(["--child", "floor", "--dir", Fresh("floor")]),
-                    () => session = RunChild(["--child", "session", .. Enumerable.Range(0, 1 + o.WarmRuns).SelectMany(i => new[] { "--dir", Fresh($"session{i}") })]),
+                    () => session = RunChild(["--child", "session", .. Enumerable.Range(0, 1 + o.WarmRuns).SelectMany(i => new[] { "--dir", Fresh($"session{i}") }),
+                        .. o.WorkerDll is null ? Array.Empty<string>() : ["--worker-dll", o.WorkerDll]], o.SessionEnv),
                     () => scan = RunChild(["--child", "scan", "--dir", Fresh("scan")]),
                 };
                 if (o.LanceDb)
@@ -147,10 +148,15 @@ internal static class Parent
                           $"({made.BytesWritten / 1048576.0:F0} MiB; not timed).");
     }
 
-    private static Measurement RunChild(IReadOnlyList<string> childArgs)
+    private static Measurement RunChild(IReadOnlyList<string> childArgs, IReadOnlyList<string>? env = null)
     {
         var host = Environment.ProcessPath!;
         var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var pair in env ?? [])
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            start.Environment[pair[..eq]] = pair[(eq + 1)..];
+        }
         if (Path.GetFileNameWithoutExtension(host) == "dotnet")
         {
             start.ArgumentList.Add(typeof(Parent).Assembly.Location);

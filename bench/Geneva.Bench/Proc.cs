@@ -30,6 +30,22 @@ internal static class Proc
         return 0;
     }
 
+    /// <summary>CPU seconds (user + system) the process has used; 0 if it is gone.</summary>
+    public static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // Fields 14 and 15 of stat (utime, stime), in clock ticks of 1/100 s; rest starts at field 3.
+            return (long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Live child processes of <paramref name="parent"/>.</summary>
     public static List<int> Children(int parent)
     {

@@ -31,6 +31,20 @@ internal static class Report
                               $"**{R(first / floorFirst)}** ({R(firstCall / floorLoop)} call/loop) | **{R(warm / floorWarm)}** |");
         }
 
+        Console.WriteLine();
+        Console.WriteLine("CPU seconds (user + system; the backfill's include its workers'), medians: less sensitive to the neighbours than wall time.");
+        Console.WriteLine();
+        Console.WriteLine("| rows | floor first | floor warm | backfill first | backfill warm | first / floor first | warm / floor warm |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (rows, reps) in all)
+        {
+            var ff = Median(reps.Select(r => r.Floor.Passes[0].CpuSeconds));
+            var fw = Median(reps.SelectMany(r => r.Floor.Passes.Skip(1)).Select(p => p.CpuSeconds));
+            var bf = Median(reps.Select(r => r.Session.Passes[0].CpuSeconds));
+            var bw = Median(reps.SelectMany(r => r.Session.Passes.Skip(1)).Select(p => p.CpuSeconds));
+            Console.WriteLine($"| {rows:N0} | {F(ff)} | {F(fw)} | {F(bf)} | {F(bw)} | {R(bf / ff)} | {R(bw / fw)} |");
+        }
+
         if (all.Values.Any(reps => reps.All(r => r.LanceDb is not null)))
         {
             Console.WriteLine();
@@ -89,7 +103,8 @@ internal static class Report
         foreach (var (rows, reps) in all)
         {
             var floor = reps.SelectMany(r => r.Floor.Passes.Skip(1)).ToList();
-            Console.WriteLine($"  {rows,11:N0} floor warm         read {F(Median(floor.Select(p => p.ReadSeconds)))}  compute {F(Median(floor.Select(p => p.ComputeSeconds)))}  " +
+            Console.WriteLine($"  {rows,11:N0} floor first        CPU {F(Median(reps.Select(r => r.Floor.Passes[0].CpuSeconds)))}");
+            Console.WriteLine($"  {rows,11:N0} floor warm         CPU {F(Median(floor.Select(p => p.CpuSeconds)))}  read {F(Median(floor.Select(p => p.ReadSeconds)))}  compute {F(Median(floor.Select(p => p.ComputeSeconds)))}  " +
                               $"write {F(Median(floor.Select(p => p.WriteSeconds)))}  allocated {MiB(Median(floor.Select(p => (double)p.AllocatedBytes)))} MiB");
             foreach (var (label, passes) in new[]
                      {
@@ -98,7 +113,7 @@ internal static class Report
                      })
             {
                 double Med(Func<Pass, double> f) => Median(passes.Select(f));
-                Console.WriteLine($"  {rows,11:N0} {label,-18} add-column {F(Med(p => p.AddColumnSeconds))}  plan+job {F(Med(p => p.PlanSeconds))}  " +
+                Console.WriteLine($"  {rows,11:N0} {label,-18} CPU {F(Med(p => p.CpuSeconds))} (session + workers)  add-column {F(Med(p => p.AddColumnSeconds))}  plan+job {F(Med(p => p.PlanSeconds))}  " +
                                   $"1st checkpoint {F(Med(p => p.FirstCheckpointSeconds))}  UDF {F(Med(p => p.UdfSeconds))} (summed over workers)  " +
                                   $"runner read+write {F(Med(p => p.RunnerOtherSeconds))} (summed)  last receipt->committed {F(Med(p => p.CommitSeconds))}  " +
                                   $"finish {F(Med(p => p.FinishSeconds))}  checkpoints {Med(p => p.Checkpoints):F0}  workers {passes[0].Workers}  " +
