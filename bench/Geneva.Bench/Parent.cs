@@ -182,11 +182,16 @@ internal static class Parent
     private static LanceDbRun RunLanceDb(string script, string interop, long expectedSum, IReadOnlyList<string> tables)
     {
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { script, interop, expectedSum.ToString(CultureInfo.InvariantCulture) }.Concat(tables))
+        if (Stopwatch.Frequency != 1_000_000_000)
+        {
+            throw new InvalidOperationException("Stopwatch is not CLOCK_MONOTONIC in ns here; node's hrtime cannot share its clock.");
+        }
+        var clock = Stopwatch.StartNew();
+        foreach (var a in new[] { script, interop, expectedSum.ToString(CultureInfo.InvariantCulture),
+                                  Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture) }.Concat(tables))
         {
             start.ArgumentList.Add(a);
         }
-        var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
