@@ -49,7 +49,7 @@ internal static class Report
         {
             Console.WriteLine();
             Console.WriteLine("LanceDB 0.31.0 (node 20) on identical copies, same run: addColumns([{name:'tlen', valueSql:'length(text)'}]); ");
-            Console.WriteLine("\"from start\" = node process start (import, connect, open, scan of text) to addColumns done; warm = later copies in that process.");
+            Console.WriteLine("\"from start\" = from the parent's Process.Start of node to addColumns done (node start, import, connect, open); warm = later copies in that process.");
             Console.WriteLine();
             Console.WriteLine("| rows | LanceDB addColumns: first call / warm | LanceDB from node start | ours: first call / warm | ours from start | ours / LanceDB (first call, warm) | scan text: ours cold / warm | LanceDB scan first / warm |");
             Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
