@@ -3,8 +3,10 @@
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../module/Geneva.psd1')
 
-$table = Join-Path ([IO.Path]::GetTempPath()) "geneva-sample-$PID"
-if (Test-Path $table) { Remove-Item $table -Recurse -Force }
+# A LanceDB database is a folder of NAME.lance datasets: lancedb.connect($db).openTable('sample') opens this one.
+$db = Join-Path ([IO.Path]::GetTempPath()) "geneva-sample-$PID"
+$table = Join-Path $db 'sample.lance'
+if (Test-Path $db) { Remove-Item $db -Recurse -Force }
 
 $sentences = @(
     'the quick brown fox jumps over the lazy dog'
@@ -39,4 +41,4 @@ Start-GenevaBackfill -Table $table -Column words | Select-Object JobId, UdfValue
 Read-GenevaTable -Table $table -Where 'id % 10000 = 3' | Format-Table id, text, text_length, words
 Get-GenevaTableVersion -Table $table | Format-Table Version, Operation, Detail, RowCount
 
-Remove-Item $table -Recurse -Force
+Remove-Item $db -Recurse -Force

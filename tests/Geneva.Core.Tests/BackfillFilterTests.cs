@@ -8,15 +8,9 @@ namespace Geneva.Core.Tests;
 
 public class BackfillFilterTests
 {
-    private static UdfSpec Expression(string text, string type = "int64") => new()
-    {
-        Name = "e", Kind = UdfKind.Expression, Source = text,
-        InputColumns = Geneva.Core.Expressions.SqlExpression.Parse(text).Columns, OutputType = type, Batched = true,
-    };
-
     private static GenevaTable Table(TestFolder folder, int rows = 2500) =>
         TestData.Create(folder.Table(), rows, rowsPerFragment: 1000, batchRows: 256)
-            .AddColumn("c", "int64", Expression("id * 10"));
+            .AddColumn("c", "int64", TestData.Expression("id * 10"));
 
     [Fact]
     public void Plan_Where_CountsOnlyMatchingRowsAndSkipsFragmentsWithNone()
@@ -51,7 +45,7 @@ public class BackfillFilterTests
         using var folder = new TestFolder();
         var table = Table(folder);
         new BackfillCoordinator().Start(table, new BackfillRequest { Column = "c" });
-        var rebound = GenevaTable.Open(table.Path).SetBinding("c", Expression("id * 100"));
+        var rebound = GenevaTable.Open(table.Path).SetBinding("c", TestData.Expression("id * 100"));
         var result = new BackfillCoordinator().Start(rebound, new BackfillRequest { Column = "c", Where = "id < 3" });
         Assert.Equal(3, result.UdfValuesComputed);
         var values = TestData.Column(GenevaTable.Open(table.Path), "c");
@@ -156,7 +150,7 @@ public class BackfillFilterTests
     {
         using var folder = new TestFolder();
         var table = TestData.Create(folder.Table(), 10_000, rowsPerFragment: 5000, batchRows: 256)
-            .AddColumn("c", "int64", Expression("id * 10"));
+            .AddColumn("c", "int64", TestData.Expression("id * 10"));
         var result = new BackfillCoordinator().Start(table, new BackfillRequest { Column = "c", Where = "id >= 4990 and id <= 5010" });
         Assert.Equal(21, result.UdfValuesComputed);
         // Rows that do not match are copied inside the checkpoints that compute; they never make their own.
@@ -171,7 +165,7 @@ public class BackfillFilterTests
     {
         using var folder = new TestFolder();
         var table = TestData.Create(folder.Table(), 10_000, rowsPerFragment: 5000, batchRows: 256)
-            .AddColumn("c", "int64", Expression("id * 10"));
+            .AddColumn("c", "int64", TestData.Expression("id * 10"));
         new BackfillCoordinator().Start(table, new BackfillRequest { Column = "c", Where = "id < 4990 or id > 5010" });
         var plan = BackfillCoordinator.Plan(GenevaTable.Open(table.Path), new BackfillRequest { Column = "c" });
         Assert.All(plan.Fragments, f => Assert.Equal(FragmentMode.Remaining, f.Mode));
@@ -188,7 +182,7 @@ public class BackfillFilterTests
     {
         using var folder = new TestFolder();
         var table = TestData.Create(folder.Table(), 10_000, rowsPerFragment: 5000, batchRows: 256)
-            .AddColumn("c", "int64", Expression("id * 10"));
+            .AddColumn("c", "int64", TestData.Expression("id * 10"));
         var request = new BackfillRequest { Column = "c", Where = "id >= 4990 and id <= 5010", CheckpointSize = 500 };
         var plan = BackfillCoordinator.Plan(table, request);
         // One task per fragment: the grid cells without a match join the cell that has them.
@@ -247,13 +241,13 @@ public class BackfillFilterTests
     {
         using var folder = new TestFolder();
         var table = TestData.Create(folder.Table(), 2500, rowsPerFragment: 1000, batchRows: 256)
-            .AddColumn("k", "int64", Expression("id % 3"))
-            .AddColumn("c", "int64", Expression("id * 10"));
+            .AddColumn("k", "int64", TestData.Expression("id % 3"))
+            .AddColumn("c", "int64", TestData.Expression("id * 10"));
         new BackfillCoordinator().Start(table, new BackfillRequest { Column = "k" });
         new BackfillCoordinator().Start(GenevaTable.Open(table.Path), new BackfillRequest { Column = "c", Where = "k = 0" });
         Assert.Empty(BackfillCoordinator.Plan(GenevaTable.Open(table.Path), new BackfillRequest { Column = "c", Where = "k = 0" }).Fragments);
         // k is recomputed by another version: which rows match k = 0 may have changed, so the filter no longer counts as done.
-        GenevaTable.Open(table.Path).SetBinding("k", Expression("id % 3 + 0"));
+        GenevaTable.Open(table.Path).SetBinding("k", TestData.Expression("id % 3 + 0"));
         new BackfillCoordinator().Start(GenevaTable.Open(table.Path), new BackfillRequest { Column = "k" });
         var plan = BackfillCoordinator.Plan(GenevaTable.Open(table.Path), new BackfillRequest { Column = "c", Where = "k = 0" });
         Assert.Equal(3, plan.FragmentCount);

@@ -8,15 +8,9 @@ namespace Geneva.Core.Tests;
 
 public class BackfillPlannerTests
 {
-    private static UdfSpec Expression(string text, string type = "int64") => new()
-    {
-        Name = "e", Kind = UdfKind.Expression, Source = text,
-        InputColumns = Geneva.Core.Expressions.SqlExpression.Parse(text).Columns, OutputType = type, Batched = true,
-    };
-
     private static GenevaTable Table(TestFolder folder, int rows = 2500, int rowsPerFragment = 1000) =>
         TestData.Create(folder.Table(), rows, rowsPerFragment, batchRows: 256)
-            .AddColumn("c", "int64", Expression("id * 10"));
+            .AddColumn("c", "int64", TestData.Expression("id * 10"));
 
     [Theory]
     [InlineData("id >= 0")]

@@ -17,6 +17,9 @@ internal static class LanceFileTestData
         new FixedSizeListType(new Field("item", FloatType.Default, true), 8),
         new FixedSizeListType(new Field("item", FloatType.Default, true), 384),
         new FixedSizeListType(new Field("item", UInt8Type.Default, true), 3),
+        new ListType(new Field("item", Int32Type.Default, true)),
+        new ListType(new Field("item", StringType.Default, true)),
+        new ListType(new Field("item", new FixedSizeListType(new Field("item", FloatType.Default, true), 4), true)),
     ];
 
     /// <summary>
@@ -67,6 +70,18 @@ internal static class LanceFileTestData
                 data = new ArrayData(type, rows, nulls, 0,
                     [validityBuffer, new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(offsets.AsSpan()).ToArray()), new ArrowBuffer(bytes.ToArray())]);
                 break;
+            case ListType list:
+                var listOffsets = new int[rows + 1];
+                for (var i = 0; i < rows; i++)
+                {
+                    var valid = (validity[i >> 3] & (1 << (i & 7))) != 0;
+                    // Null lists sometimes keep items in Arrow: the writer must skip them.
+                    listOffsets[i + 1] = listOffsets[i] + (valid || random.Next(4) == 0 ? random.Next(0, 6) : 0);
+                }
+                var itemArray = Make(list.ValueDataType, listOffsets[rows], nullRate / 2, random, length);
+                data = new ArrayData(type, rows, nulls, 0,
+                    [validityBuffer, new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(listOffsets.AsSpan()).ToArray())], [itemArray.Data]);
+                break;
             case FixedSizeListType fsl:
                 var itemWidth = ((FixedWidthType)fsl.ValueDataType).BitWidth / 8;
                 var items = new byte[rows * fsl.ListSize * itemWidth];
@@ -99,6 +114,14 @@ internal static class LanceFileTestData
             {
                 continue;
             }
+            if (expected is ListArray el)
+            {
+                var al = (ListArray)actual;
+                Assert.True(el.GetValueLength(e) == al.GetValueLength(i), $"{because}: row {e} has {al.GetValueLength(i)} items, expected {el.GetValueLength(e)}");
+                AssertSame(ArrowArrayFactory.Slice(el.Values, el.ValueOffsets[e], el.GetValueLength(e)), 0,
+                           ArrowArrayFactory.Slice(al.Values, al.ValueOffsets[i], al.GetValueLength(i)), $"{because}: items of row {e}");
+                continue;
+            }
             if (!Value(expected, e).SequenceEqual(Value(actual, i)))
             {
                 Assert.Fail($"{because}: row {e} differs ({Convert.ToHexString(Value(expected, e))} expected, got {Convert.ToHexString(Value(actual, i))})");
@@ -117,7 +140,7 @@ internal static class LanceFileTestData
         BooleanArray b => b.GetValue(index) == true ? [1] : [0],
         BinaryArray b => b.GetBytes(index),
         FixedSizeListArray f => Slice(f.Values.Data, (f.Offset + index) * ((FixedSizeListType)f.Data.DataType).ListSize, ((FixedSizeListType)f.Data.DataType).ListSize),
-        _ => Slice(array.Data, array.Offset + index, 1),
+        _ => Slice(array.Data, index, 1),
     };
 
     private static ReadOnlySpan<byte> Slice(ArrayData data, int index, int count)

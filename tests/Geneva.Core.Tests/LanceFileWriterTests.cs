@@ -57,4 +57,152 @@ public sealed class LanceFileWriterTests : IDisposable
             File.Delete(path);
         }, iter: 300);
     }
+
+    [Fact]
+    public void WriteRead_StringsLongEmptyAndNull_SameValues()
+    {
+        // Values over 32 KiB cannot sit in a mini-block chunk: such pages go full-zip, as Lance's own writer does.
+        var cases = Gen.Select(
+            Gen.Int[1, 400],
+            Gen.OneOf(0.0, 0.2, 1.0),
+            Gen.OneOf(0.0, 0.05, 0.5),
+            Gen.OneOf(4096L, 200_000L, LanceFileWriter.DefaultPageBytes),
+            Gen.Int,
+            (rows, nullRate, longRate, page, seed) => (rows, nullRate, longRate, page, seed));
+        cases.Sample((rows, nullRate, longRate, pageBytes, seed) =>
+        {
+            var random = new Random(seed);
+            Func<Random, int> length = r => r.NextDouble() < longRate ? r.Next(32 * 1024 - 16, 100_000) : r.Next(0, 3) == 0 ? 0 : r.Next(1, 300);
+            var strings = LanceFileTestData.Make(StringType.Default, rows, nullRate, random, length);
+            var binary = LanceFileTestData.Make(BinaryType.Default, rows, nullRate, random, length);
+            var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.lance");
+            LanceFileTestData.Write(path, [strings, binary], random.Next(1, rows + 1), pageBytes);
+            using var reader = LanceFileReader.Open(path);
+            LanceFileTestData.AssertSame(strings, 0, reader.Read(0, 0, rows), "utf8 whole");
+            LanceFileTestData.AssertSame(binary, 0, reader.Read(1, 0, rows), "binary whole");
+            var start = random.Next(0, rows);
+            var count = random.Next(0, rows - start + 1);
+            LanceFileTestData.AssertSame(strings, start, reader.Read(0, start, count), $"utf8 [{start}, +{count})");
+            File.Delete(path);
+        }, iter: 60);
+    }
+
+    [Fact]
+    public void Encode_StringsFillingAChunk_ChunkIsExactly32KiB()
+    {
+        // 4096 values whose offsets (4 * 4097 bytes) and bytes (16,372) plus the 8-byte header make 32,768 bytes;
+        // the last value's chunk is 8 (header) + 8 (offsets) + 4 (bytes) padded to 24.
+        var values = Enumerable.Range(0, 4096).Select(i => i < 4092 ? "abcd" : "e").Append("tail").ToArray();
+        var array = new StringArray.Builder().AppendRange(values).Build();
+        var page = new LancePageBuffer(LanceLeafType.TryCreate(StringType.Default)!, "s");
+        page.Append(array, 0, array.Length);
+        var metadata = new LanceByteBuffer();
+        var data = new LanceByteBuffer();
+        MiniBlockEncoding.Encode(page, metadata, data);
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(metadata.Span).ToArray();
+        Assert.Equal([(ushort)(((32768 / 8 - 1) << 4) | 12), (ushort)(((24 / 8 - 1) << 4) | 0)], words);
+
+        var path = Path.Combine(_dir, "exact.lance");
+        LanceFileTestData.Write(path, [array], 4097);
+        using var reader = LanceFileReader.Open(path);
+        LanceFileTestData.AssertSame(array, 0, reader.Read(0, 0, 4097), "exact chunk");
+        LanceFileTestData.AssertSame(array, 4095, reader.Read(0, 4095, 2), "across the chunk edge");
+    }
+
+    [Theory]
+    [InlineData(1, 4096)]  // int8, no nulls: 4096 rows a chunk
+    [InlineData(8, 2048)]  // int64: 4096 rows would pass 32 KiB with the header
+    [InlineData(32, 512)]  // fixed_size_list<float32>[8]
+    public void FixedChunkRows_RowWidth_LargestPowerOfTwoIn32KiB(int rowBytes, int expected)
+    {
+        IArrowType type = rowBytes switch
+        {
+            1 => Int8Type.Default,
+            8 => Int64Type.Default,
+            _ => new FixedSizeListType(new Field("item", FloatType.Default, true), 8),
+        };
+        Assert.Equal(expected, MiniBlockEncoding.FixedChunkRows(LanceLeafType.TryCreate(type)!, hasDefs: false));
+    }
+
+    [Fact]
+    public void Write_ManyPages_ManifestFieldsAndPagesAsExpected()
+    {
+        var path = Path.Combine(_dir, "pages.lance");
+        var ints = LanceFileTestData.Make(Int32Type.Default, 100_000, 0.0, new Random(1));
+        var vectors = LanceFileTestData.Make(new FixedSizeListType(new Field("item", FloatType.Default, true), 384), 300, 0.1, new Random(2));
+        var (_, fields) = LanceFileTestData.Write(path, [ArrowArrayFactory.Slice(ints, 0, 300), vectors], 100, pageBytes: 64 * 1024);
+        Assert.Equal([0, 1], fields.Select(f => f.Id));
+        Assert.All(fields, f => Assert.Equal(-1, f.ParentId));
+        Assert.Equal("fixed_size_list:float:384", fields[1].LogicalType);
+        using var reader = LanceFileReader.Open(path);
+        Assert.Equal(fields, reader.Fields);
+        LanceFileTestData.AssertSame(vectors, 0, reader.Read(1, 0, 300), "vectors");
+        LanceFileTestData.AssertSame(ints, 0, reader.Read(0, 0, 300), "ints from a slice");
+    }
+
+    [Fact]
+    public void Read_ManyThreadsAtOnce_SameValues()
+    {
+        var path = Path.Combine(_dir, "threads.lance");
+        var strings = LanceFileTestData.Make(StringType.Default, 50_000, 0.1, new Random(3));
+        LanceFileTestData.Write(path, [strings], 50_000, pageBytes: 32 * 1024);
+        using var reader = LanceFileReader.Open(path);
+        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var random = new Random(i);
+            var start = random.Next(0, 50_000);
+            var count = random.Next(0, 50_000 - start);
+            LanceFileTestData.AssertSame(strings, start, reader.Read(0, start, count), $"thread {i}");
+        });
+    }
+
+    [Fact]
+    public void Writer_ListColumn_ManifestFieldIsTheItem()
+    {
+        var list = new Field("l", new ListType(new Field("item", Int32Type.Default, true)), true);
+        var id = 3;
+        var fields = LanceSchema.FromArrow(list, ref id);
+        var schema = new Schema([list], null);
+        using var stream = new MemoryStream();
+        using var writer = new LanceFileWriter(stream, schema, fields);
+        writer.Write(new RecordBatch(schema, [LanceFileTestData.Make(list.DataType, 10, 0.2, new Random(5))], 10));
+        writer.Finish();
+        Assert.Equal([4], writer.ManifestFields);
+        Assert.Equal([0], writer.ManifestColumnIndices);
+    }
+
+    [Fact]
+    public void Writer_ManifestFields_AreTheColumnsFieldIds()
+    {
+        var schema = new Schema([new Field("a", Int32Type.Default, false), new Field("v", StringType.Default, true)], null);
+        var id = 7;
+        var lance = LanceSchema.FromArrow(schema.FieldsList[0], ref id).Concat(LanceSchema.FromArrow(schema.FieldsList[1], ref id)).ToList();
+        using var stream = new MemoryStream();
+        using var writer = new LanceFileWriter(stream, schema, lance);
+        writer.Write(new RecordBatch(schema, [new Int32Array.Builder().Append(1).Build(), new StringArray.Builder().AppendNull().Build()], 1));
+        var size = writer.Finish();
+        Assert.Equal(stream.Length, size);
+        Assert.Equal([7, 8], writer.ManifestFields);
+        Assert.Equal([0, 1], writer.ManifestColumnIndices);
+        Assert.Equal((2u, 1u), writer.FileVersion);
+        Assert.Equal("LANC"u8.ToArray(), stream.ToArray()[^4..]);
+    }
+
+    [Fact]
+    public void Writer_ListOfBoolOrMismatchedType_Throws()
+    {
+        var list = new Field("l", new ListType(new Field("item", BooleanType.Default, true)), true);
+        var id = 0;
+        var fields = LanceSchema.FromArrow(list, ref id);
+        var error = Assert.Throws<GenevaException>(() => new LanceFileWriter(new MemoryStream(), new Schema([list], null), fields));
+        Assert.Equal(GenevaErrorCode.TypeMismatch, error.Code);
+
+        var ints = new Field("i", Int32Type.Default, true);
+        id = 0;
+        var intFields = LanceSchema.FromArrow(ints, ref id);
+        var schema = new Schema([ints], null);
+        using var writer = new LanceFileWriter(new MemoryStream(), schema, intFields);
+        var wrong = Assert.Throws<GenevaException>(() => writer.Write(new RecordBatch(new Schema([new Field("i", Int64Type.Default, true)], null), [new Int64Array.Builder().Append(1).Build()], 1)));
+        Assert.Equal(GenevaErrorCode.TypeMismatch, wrong.Code);
+    }
 }

@@ -118,6 +118,13 @@ public static class TestData
 
     public static UdfSpec Udf(string typeName) => DotNetUdfLoader.Describe(TestUdfsPath, typeName);
 
+    /// <summary>An expression UDF over the columns <paramref name="text"/> names.</summary>
+    public static UdfSpec Expression(string text, string type = "int64") => new()
+    {
+        Name = "e", Kind = UdfKind.Expression, Source = text,
+        InputColumns = Geneva.Core.Expressions.SqlExpression.Parse(text).Columns, OutputType = type, Batched = true,
+    };
+
     /// <summary>
     /// Writes the test UDF assembly to <paramref name="path"/> with <see cref="Geneva.TestUdfs.VariantTag"/>
     /// returning "variant-" + <paramref name="variant"/> (one letter): a rebuild with other behaviour.

@@ -96,6 +96,13 @@ Describe 'New-GenevaTable' {
         $info.RowCount | Should -Be 30
     }
 
+    It 'warns when the folder is not named NAME.lance, which LanceDB would not list' {
+        $null = [pscustomobject]@{ a = 1 } | New-GenevaTable -Path (Join-Path $TestDrive 'plain') -WarningVariable w -WarningAction SilentlyContinue
+        "$w" | Should -BeLike '*NAME.lance*'
+        $null = [pscustomobject]@{ a = 1 } | New-GenevaTable -Path (Join-Path $TestDrive 'named.lance') -WarningVariable w2
+        $w2 | Should -BeNullOrEmpty
+    }
+
     It 'refuses an existing table with TableExists' {
         $t = New-TestTable -Rows 3
         { [pscustomobject]@{ a = 1 } | New-GenevaTable -Path $t -ErrorAction Stop } |

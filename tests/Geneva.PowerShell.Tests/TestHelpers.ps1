@@ -4,7 +4,7 @@ $script:TestUdfs = Join-Path $PSScriptRoot '../../out/testudfs/Geneva.TestUdfs.d
 
 # A table of $Rows rows (id 1..N, text) in fragments of $PerFragment rows.
 function New-TestTable {
-    param([int] $Rows = 100, [int] $PerFragment = 50, [string] $Name = "t$(Get-Random)")
+    param([int] $Rows = 100, [int] $PerFragment = 50, [string] $Name = "t$(Get-Random).lance")
     $path = Join-Path $TestDrive $Name
     1..$Rows | ForEach-Object { [pscustomobject]@{ id = $_; text = "row $_" + ('x' * ($_ % 7)) } } |
         New-GenevaTable -Path $path -MaxRowsPerFragment $PerFragment | Out-Null

@@ -81,22 +81,8 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
     }
 
     /// <summary>Drops <paramref name="fieldId"/> from a fragment's files: tombstoned in shared files, dropped where alone.</summary>
-    private static IEnumerable<DataFileEntry> WithoutField(IReadOnlyList<DataFileEntry> files, int fieldId)
-    {
-        foreach (var file in files)
-        {
-            if (!file.Holds(fieldId))
-            {
-                yield return file;
-                continue;
-            }
-            var ids = file.FieldIds.Select(id => id == fieldId ? DataFileEntry.Tombstone : id).ToList();
-            if (ids.Any(id => id != DataFileEntry.Tombstone))
-            {
-                yield return file with { FieldIds = ids };
-            }
-        }
-    }
+    private static IEnumerable<DataFileEntry> WithoutField(IReadOnlyList<DataFileEntry> files, int fieldId) =>
+        files.Select(f => f.Holds(fieldId) ? f.Without(fieldId) : f).OfType<DataFileEntry>();
 
     /// <summary>
     /// Writes the Lance data file of a fragment's column from its checkpoints, streamed in row order (a Lance

@@ -13,12 +13,14 @@ internal sealed class DataFileWriter : IDisposable
     private readonly string _relativePath;
     private readonly DurableFile _file;
     private readonly LanceFileWriter _writer;
+    private readonly Dictionary<int, int> _topOf;
     private bool _finished;
 
     /// <param name="lanceFields">The columns' Lance fields with the table's field ids (top-level fields and their children).</param>
     public DataFileWriter(string tablePath, string relativePath, Schema schema, IReadOnlyList<Lance.Proto.Field> lanceFields)
     {
         _relativePath = relativePath;
+        _topOf = Lance.LanceTableReader.TopLevelOf(lanceFields);
         _file = new DurableFile(Path.Combine(tablePath, relativePath), 1 << 16);
         try
         {
@@ -57,6 +59,7 @@ internal sealed class DataFileWriter : IDisposable
             var rows = checked((int)_writer.RowCount);
             return new DataFileEntry(_relativePath, _writer.ManifestFields.ToList(), 0, rows, TableWriteOptions.DefaultBatchRows, provenance)
             {
+                Columns = _writer.ManifestFields.Select(id => _topOf.GetValueOrDefault(id, id)).ToList(),
                 ColumnIndices = _writer.ManifestColumnIndices.ToList(),
                 FileVersion = _writer.FileVersion,
                 SizeBytes = size,

@@ -77,6 +77,11 @@ public sealed class NewGenevaTableCommand : GenevaCmdlet
                 }
             }
             var table = GenevaTable.Create(path, schema, batches, new TableWriteOptions { MaxRowsPerFragment = MaxRowsPerFragment });
+            if (!path.TrimEnd('/', '\\').EndsWith(".lance", StringComparison.OrdinalIgnoreCase))
+            {
+                WriteWarning($"'{path}' is a Lance dataset, but LanceDB lists only folders named NAME.lance as the tables of a " +
+                             "database folder; name it so (for example db/mytable.lance) if LanceDB should list it.");
+            }
             WriteObject(new GenevaTableInfo(table));
         });
     }

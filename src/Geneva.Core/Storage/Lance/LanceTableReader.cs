@@ -48,6 +48,7 @@ internal static class LanceTableReader
             }
         }
         var maxFieldId = m.Fields.Select(f => f.Id).DefaultIfEmpty(-1).Max();
+        var topOf = TopLevelOf(m.Fields);
         var fragments = new List<FragmentEntry>(m.Fragments.Count);
         foreach (var fragment in m.Fragments)
         {
@@ -57,10 +58,12 @@ internal static class LanceTableReader
             {
                 maxFieldId = Math.Max(maxFieldId, f.Fields.DefaultIfEmpty(-1).Max());
                 var relative = DataFolder + "/" + f.Path;
-                var owner = f.Fields.FirstOrDefault(id => id >= 0 && provenance.ContainsKey((id, relative)), -1);
+                var columns = f.Fields.Select(id => topOf.GetValueOrDefault(id, id)).ToList();
+                var owner = columns.FirstOrDefault(id => id >= 0 && provenance.ContainsKey((id, relative)), -1);
                 files.Add(new DataFileEntry(relative, f.Fields.ToList(), 0, rows, TableWriteOptions.DefaultBatchRows,
                     owner >= 0 ? provenance[(owner, relative)] : null)
                 {
+                    Columns = columns,
                     ColumnIndices = f.ColumnIndices.ToList(),
                     FileVersion = (f.FileMajorVersion, f.FileMinorVersion),
                     SizeBytes = (long)f.FileSizeBytes,
@@ -86,6 +89,23 @@ internal static class LanceTableReader
                 fragments.Select(f => f.Id + 1L).DefaultIfEmpty(0).Max()),
             Source = file,
         };
+    }
+
+    /// <summary>Each field's top-level field (itself for a top-level one).</summary>
+    internal static Dictionary<int, int> TopLevelOf(IEnumerable<Proto.Field> fields)
+    {
+        var parent = fields.ToDictionary(f => f.Id, f => f.ParentId);
+        var top = new Dictionary<int, int>();
+        foreach (var id in parent.Keys)
+        {
+            var at = id;
+            for (var guard = 0; parent.TryGetValue(at, out var p) && p >= 0 && guard < 64; guard++)
+            {
+                at = p;
+            }
+            top[id] = at;
+        }
+        return top;
     }
 
     /// <summary>What made a version: Geneva's own words when Geneva made it, else the Lance operation's name.</summary>

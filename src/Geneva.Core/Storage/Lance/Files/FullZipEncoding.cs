@@ -82,7 +82,7 @@ internal static class FullZipEncoding
         return new PageLayout { FullZipLayout = layout };
     }
 
-    private static void WriteBytePacked(long[] values, LanceByteBuffer destination)
+    internal static void WriteBytePacked(long[] values, LanceByteBuffer destination)
     {
         var max = values[^1];
         var width = max <= byte.MaxValue ? 1 : max <= ushort.MaxValue ? 2 : max <= uint.MaxValue ? 4 : 8;

@@ -12,10 +12,11 @@ internal sealed class LanceColumnReader
     private readonly LancePage[] _pages;
     private readonly long[] _pageStarts;
 
-    private LanceColumnReader(string name, LanceLeafType type, LancePage[] pages, long rows)
+    private LanceColumnReader(string name, LanceLeafType type, Apache.Arrow.Types.ListType? listType, LancePage[] pages, long rows)
     {
         Name = name;
         Type = type;
+        ListType = listType;
         _pages = pages;
         _pageStarts = new long[pages.Length];
         for (var i = 0; i < pages.Length; i++)
@@ -27,11 +28,15 @@ internal sealed class LanceColumnReader
 
     public string Name { get; }
 
+    /// <summary>The column's leaf; for a list column, its items' leaf.</summary>
     public LanceLeafType Type { get; }
+
+    /// <summary>Set for a list&lt;T&gt; column.</summary>
+    public Apache.Arrow.Types.ListType? ListType { get; }
 
     public long Rows { get; }
 
-    public static LanceColumnReader Create(LanceFileSource file, string name, LanceLeafType type, ColumnMetadata metadata)
+    public static LanceColumnReader Create(LanceFileSource file, string name, LanceLeafType type, Apache.Arrow.Types.ListType? listType, ColumnMetadata metadata)
     {
         var pages = new LancePage[metadata.Pages.Count];
         long row = 0;
@@ -52,6 +57,17 @@ internal sealed class LanceColumnReader
                 }
             }
             var page = new LancePage(row, (int)p.Length, offsets, sizes, ParseLayout(file, name, p.Encoding));
+            if (listType is not null)
+            {
+                if (page.Layout.LayoutCase != PageLayout.LayoutOneofCase.FullZipLayout)
+                {
+                    throw LanceFileErrors.Unsupported(file.Path, name, $"a list page in the {page.Layout.LayoutCase} layout");
+                }
+                ListFullZipEncoding.Validate(page, type, file.Path, name);
+                pages[i] = page;
+                row += page.Rows;
+                continue;
+            }
             switch (page.Layout.LayoutCase)
             {
                 case PageLayout.LayoutOneofCase.MiniBlockLayout:
@@ -69,7 +85,7 @@ internal sealed class LanceColumnReader
             pages[i] = page;
             row += page.Rows;
         }
-        return new LanceColumnReader(name, type, pages, row);
+        return new LanceColumnReader(name, type, listType, pages, row);
     }
 
     private static PageLayout ParseLayout(LanceFileSource file, string name, EncodingLocation? encoding)
@@ -96,6 +112,10 @@ internal sealed class LanceColumnReader
     /// <summary>Decodes rows [start, start + length) into a new Arrow array.</summary>
     public Apache.Arrow.IArrowArray Read(LanceFileSource file, long start, int length)
     {
+        if (ListType is not null)
+        {
+            return ReadLists(file, start, length);
+        }
         if (length == 0)
         {
             return new LanceArraySink(Type, 0, 0).Build();
@@ -132,6 +152,45 @@ internal sealed class LanceColumnReader
             }
         }
         return sink.Build();
+    }
+
+    private Apache.Arrow.IArrowArray ReadLists(LanceFileSource file, long start, int length)
+    {
+        // Two passes: read each page's bytes for the rows and count their items, then decode into arrays of that size.
+        var slices = new List<ListFullZipEncoding.PageSlice>();
+        try
+        {
+            var done = 0;
+            for (var i = length == 0 ? _pages.Length : PageOf(start); i < _pages.Length && done < length; i++)
+            {
+                var page = _pages[i];
+                var from = (int)(start + done - page.FirstRow);
+                var count = (int)Math.Min(length - done, page.Rows - from);
+                slices.Add(ListFullZipEncoding.Read(file, page, Type, from, count, Name));
+                done += count;
+            }
+            var items = 0;
+            long bytes = 0;
+            foreach (var slice in slices)
+            {
+                items += slice.Items;
+                bytes += slice.Length;
+            }
+            var lists = new LanceListSink(ListType!, length);
+            var itemSink = new LanceArraySink(Type, items, bytes);
+            foreach (var slice in slices)
+            {
+                ListFullZipEncoding.Decode(slice, Type, lists, itemSink, file.Path, Name);
+            }
+            return lists.Build(itemSink.Build());
+        }
+        finally
+        {
+            foreach (var slice in slices)
+            {
+                ListFullZipEncoding.Release(slice);
+            }
+        }
     }
 
     private int PageOf(long row)

@@ -9,16 +9,23 @@ namespace Geneva.Core.Storage.Lance.Files;
 internal sealed class LanceColumnWriter
 {
     private readonly LancePageBuffer _page;
+    private readonly LanceListPageBuffer? _list;
     private readonly long _pageBytes;
     private readonly LanceByteBuffer _first = new();
     private readonly LanceByteBuffer _second = new();
     private readonly ColumnMetadata _metadata = new();
     private long _rows;
 
-    public LanceColumnWriter(string name, LanceLeafType type, long pageBytes)
+    /// <param name="type">The column's leaf; for a list column, its items' leaf.</param>
+    /// <param name="isList">Whether the column is list&lt;type&gt;.</param>
+    public LanceColumnWriter(string name, LanceLeafType type, bool isList, long pageBytes)
     {
         Name = name;
-        _page = new LancePageBuffer(type, name);
+        if (isList)
+        {
+            _list = new LanceListPageBuffer(type, name);
+        }
+        _page = _list?.Items ?? new LancePageBuffer(type, name);
         _pageBytes = pageBytes;
         // 2.1 columns carry a plain ColumnEncoding (values, no zone index): /lance.encodings.ColumnEncoding { values: {} }.
         _metadata.Encoding = Direct(s_columnEncoding);
@@ -32,13 +39,29 @@ internal sealed class LanceColumnWriter
 
     public string Name { get; }
 
-    public long Rows => _rows + _page.Count;
+    public long Rows => _rows + PendingRows;
+
+    private int PendingRows => _list?.Rows ?? _page.Count;
 
     /// <summary>Appends all rows of <paramref name="array"/>, writing pages to <paramref name="output"/> as they fill.</summary>
     public void Append(IArrowArray array, LanceFileOutput output)
     {
         var length = array.Length;
         var start = 0;
+        if (_list is not null)
+        {
+            while (start < length)
+            {
+                var slice = LanceListPageBuffer.SliceFor(length - start);
+                _list.Append(array, start, slice);
+                start += slice;
+                if (_list.ByteSize >= _pageBytes)
+                {
+                    Flush(output);
+                }
+            }
+            return;
+        }
         while (start < length)
         {
             var rows = _page.RowsThatFit(array, start, length - start, _pageBytes - _page.ByteSize);
@@ -53,14 +76,17 @@ internal sealed class LanceColumnWriter
 
     public void Flush(LanceFileOutput output)
     {
-        if (_page.Count == 0)
+        var rows = PendingRows;
+        if (rows == 0)
         {
             return;
         }
-        var (layout, buffers) = LanceEncodingStrategy.Encode(_page, _first, _second);
+        var (layout, buffers) = _list is null
+            ? LanceEncodingStrategy.Encode(_page, _first, _second)
+            : LanceEncodingStrategy.Encode(_list, _first, _second);
         var page = new ColumnMetadata.Types.Page
         {
-            Length = (ulong)_page.Count,
+            Length = (ulong)rows,
             Encoding = Direct(Any.Pack(layout, "")),
             // Lance's writer gives each page its first row as priority.
             Priority = (ulong)_rows,
@@ -74,8 +100,15 @@ internal sealed class LanceColumnWriter
             AddBuffer(page, output, _second);
         }
         _metadata.Pages.Add(page);
-        _rows += _page.Count;
-        _page.Clear();
+        _rows += rows;
+        if (_list is null)
+        {
+            _page.Clear();
+        }
+        else
+        {
+            _list.Clear();
+        }
     }
 
     private static void AddBuffer(ColumnMetadata.Types.Page page, LanceFileOutput output, LanceByteBuffer buffer)

@@ -6,6 +6,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// The one place that picks a page's encoding, as Lance's own writer does without compression:
 /// all null → all-null layout; rows of 256 bytes or more (wide vectors, long strings: a value over
 /// 32 KiB cannot sit in a mini-block chunk at all) → full-zip; everything else → mini-block.
+/// list&lt;T&gt; pages are full-zip with repetition levels.
 /// A smarter choice (bitpacking, FSST, dictionaries) changes this class only.
 /// </summary>
 internal static class LanceEncodingStrategy
@@ -30,4 +31,8 @@ internal static class LanceEncodingStrategy
         }
         return (MiniBlockEncoding.Encode(page, first, second), 2);
     }
+
+    /// <summary>list&lt;T&gt; pages: full-zip with repetition (data and repetition index), whatever the item width.</summary>
+    public static (PageLayout Layout, int BufferCount) Encode(LanceListPageBuffer page, LanceByteBuffer first, LanceByteBuffer second) =>
+        (ListFullZipEncoding.Encode(page, first, second), 2);
 }

@@ -91,12 +91,13 @@ internal sealed class LanceFileReader : IDisposable
                 continue;
             }
             var arrow = LanceSchema.ToArrow(fields, top);
-            var leaf = LanceLeafType.TryCreate(arrow.DataType) ??
-                       throw LanceFileErrors.Unsupported(path, top.Name, $"the column type {arrow.DataType.Name} (lists are not read yet)");
+            var listType = arrow.DataType as ListType;
+            var leaf = LanceLeafType.TryCreate(listType?.ValueDataType ?? arrow.DataType) ??
+                       throw LanceFileErrors.Unsupported(path, top.Name, $"the column type {arrow.DataType.Name}");
             var entry = tables.AsSpan(16 * index, 16);
             var metadata = Parse(ColumnMetadata.Parser, file.ReadBytes(
                 BinaryPrimitives.ReadUInt64LittleEndian(entry), BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]), top.Name), path, top.Name, "its column metadata");
-            var reader = LanceColumnReader.Create(file, top.Name, leaf, metadata);
+            var reader = LanceColumnReader.Create(file, top.Name, leaf, listType, metadata);
             if (reader.Rows != rows)
             {
                 throw LanceFileErrors.Corrupt(path, top.Name, $"its pages hold {reader.Rows} rows but the file has {rows}");

@@ -57,14 +57,17 @@ internal sealed class LanceFileWriter : IDisposable
                 throw new GenevaException(GenevaErrorCode.TypeMismatch,
                     $"Column '{field.Name}' is {expected} in Arrow but its Lance field {lance.Id} says '{lance.LogicalType}'.", field.Name);
             }
-            if (field.DataType is ListType)
-            {
-                throw LanceFileErrors.CannotWrite(field.Name, "list<T> columns are not written yet");
-            }
-            var leaf = LanceLeafType.TryCreate(field.DataType)
+            var isList = field.DataType is ListType;
+            var leafType = field.DataType is ListType list ? list.ValueDataType : field.DataType;
+            var leaf = LanceLeafType.TryCreate(leafType)
                        ?? throw LanceFileErrors.CannotWrite(field.Name, $"the Arrow type {field.DataType.Name} is not supported");
-            _columns[i] = new LanceColumnWriter(field.Name, leaf, pageBytes);
-            _manifestFields.Add(lance.Id);
+            if (isList && !ListFullZipEncoding.Supports(leaf))
+            {
+                throw LanceFileErrors.CannotWrite(field.Name, $"list<{leafType.Name}> is not written yet");
+            }
+            _columns[i] = new LanceColumnWriter(field.Name, leaf, isList, pageBytes);
+            // Lance 2.1 gives a column to leaves only: a list's column belongs to its item field.
+            _manifestFields.Add(isList ? FindChild(lanceFields, lance).Id : lance.Id);
             _manifestColumnIndices.Add(i);
         }
     }
@@ -142,6 +145,18 @@ internal sealed class LanceFileWriter : IDisposable
     }
 
     public void Dispose() => _finished = true;
+
+    private static LanceField FindChild(IReadOnlyList<LanceField> fields, LanceField parent)
+    {
+        foreach (var f in fields)
+        {
+            if (f.ParentId == parent.Id)
+            {
+                return f;
+            }
+        }
+        throw new GenevaException(GenevaErrorCode.InvalidArgument, $"List column '{parent.Name}' has no item field among its Lance fields.", parent.Name);
+    }
 
     private static LanceField FindTop(IReadOnlyList<LanceField> fields, string name)
     {
