@@ -21,6 +21,8 @@ internal sealed class BenchOptions
     public List<string> SessionEnv { get; } = [];
     /// <summary>Another Geneva.Worker.dll for the session's workers (e.g. a ReadyToRun publish), for experiments.</summary>
     public string? WorkerDll { get; set; }
+    /// <summary>A fixed checkpoint size for the session's backfills (CheckpointSize = Min = Max), for experiments.</summary>
+    public int? CheckpointSize { get; set; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -51,6 +53,9 @@ internal sealed class BenchOptions
                 case "--worker-dll":
                     o.WorkerDll = Path.GetFullPath(Next());
                     break;
+                case "--checkpoint-size":
+                    o.CheckpointSize = (int)ParseCount(Next());
+                    break;
                 case "--scaling":
                     o.Scaling = true;
                     break;
@@ -74,7 +79,7 @@ internal sealed class BenchOptions
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'. Use --rows N[,N] [--repeat 3] [--warm-runs 2] [--profile] " +
-                                                "[--no-lancedb] [--session-env NAME=VALUE] [--worker-dll PATH] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
+                                                "[--no-lancedb] [--session-env NAME=VALUE] [--worker-dll PATH] [--checkpoint-size N] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
             }
         }
         if (o.Rows.Count == 0)

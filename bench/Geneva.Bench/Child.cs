@@ -32,7 +32,7 @@ internal static class Child
         {
             "build" => Build(dirs[0], o.Rows[0]),
             "floor" => Floor(dirs[0], o.T0),
-            "session" => Session(dirs, o.T0, o.WorkerDll ?? DotNetWorkerLauncher.DefaultWorkerDll),
+            "session" => Session(dirs, o.T0, o.WorkerDll ?? DotNetWorkerLauncher.DefaultWorkerDll, o.CheckpointSize),
             "scan" => ScanText(dirs[0]),
             "profile" => Profiler.Run(dirs[0]),
             _ => throw new ArgumentException($"unknown child '{kind}'"),
@@ -261,7 +261,7 @@ internal static class Child
     };
 
     /// <param name="dirs">One table copy per backfill: the first runs in this fresh process, the rest on the pooled workers.</param>
-    private static Measurement Session(List<string> dirs, long t0, string workerDll)
+    private static Measurement Session(List<string> dirs, long t0, string workerDll, int? checkpointSize)
     {
         using var pool = new WorkerPool(TimeSpan.FromMinutes(5));
         var workers = 0;
@@ -279,7 +279,7 @@ internal static class Child
         var (rows, expectedSum) = Expected(dirs[0]);
         foreach (var dir in dirs)
         {
-            var (pass, ok, why) = Backfill(dir, factory, rows, expectedSum);
+            var (pass, ok, why) = Backfill(dir, factory, rows, expectedSum, checkpointSize);
             if (passes.Count == 0)
             {
                 first = SinceParentStarted(t0);
@@ -303,7 +303,7 @@ internal static class Child
         Proc.Children(Environment.ProcessId).Append(Environment.ProcessId).ToDictionary(p => p, Proc.WriteBytes);
 
     private static (Pass Pass, bool Verified, string Note) Backfill(string dir, Func<UdfSpec, BackfillSettings, ITaskExecutor> factory,
-                                                                    long expectedRows, long expectedSum)
+                                                                    long expectedRows, long expectedSum, int? checkpointSize)
     {
         var spec = LengthSpec();
         var before = Snapshot(dir);
@@ -317,7 +317,10 @@ internal static class Child
         var table = GenevaTable.Open(dir).AddColumn("tlen", "int32", spec);
         var addColumn = total.Elapsed.TotalSeconds;
         var result = new BackfillCoordinator(new BackfillRunOptions { Progress = progress, ExecutorFactory = factory })
-            .Start(table, new BackfillRequest { Column = "tlen" });
+            .Start(table, new BackfillRequest
+            {
+                Column = "tlen", CheckpointSize = checkpointSize, MinCheckpointSize = checkpointSize, MaxCheckpointSize = checkpointSize,
+            });
         total.Stop();
         var allocated = GC.GetTotalAllocatedBytes(true) - allocatedBefore;
 
