@@ -1,38 +1,43 @@
 using System.Diagnostics;
-using System.IO.Hashing;
 using Apache.Arrow;
-using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
 using Geneva.Core.Checkpoints;
 using Geneva.Core.Execution;
+using Geneva.Core.Expressions;
 using Geneva.Core.Planning;
 using Geneva.Core.Storage;
+using Geneva.Core.Storage.Lance.Files;
 using Geneva.Core.Udfs;
 using Geneva.TestUdfs;
 
 namespace Geneva.Bench;
 
 /// <summary>
-/// Stopwatch splits of the pieces a backfill is made of, each over the whole table, run twice in
-/// one process and timed the second time (JIT excluded), next to the baseline's equivalents.
-/// The engine's internal classes are mirrored where they are not public (the checkpoint writer).
+/// Stopwatch splits of the pieces a backfill is made of, each over the whole table, run twice in one
+/// process and timed the second time (JIT excluded), next to the floor's equivalents. Also the two ways
+/// to turn a fragment's checkpoints into its Lance data file: (a) what the commit does now (decode the
+/// IPC checkpoints, encode Lance pages: <c>FragmentCommitter.FileFromCheckpoints</c> through
+/// <c>CheckpointFiles.CopyInto</c>) and (b) a byte copy (what concatenating pre-encoded pages would cost).
 /// </summary>
 internal static class Profiler
 {
     private const int Task = BackfillSettings.DefaultCheckpointSize;
+    private const int Batch = TableWriteOptions.DefaultBatchRows;
 
     public static Measurement Run(string dir)
     {
         var table = GenevaTable.Open(dir);
         var text = table.Manifest.GetField("text");
         var inSchema = new Schema([new Field("text", StringType.Default, true)], null);
-        var outField = new Field("len", Int32Type.Default, true);
+        var outField = new Field("tlen", Int32Type.Default, true);
         var outSchema = new Schema([outField], null);
+        var nextId = 100;
+        var lanceFields = LanceSchema.FromArrow(outField, ref nextId);
         var udf = new StringLength();
-        var spec = DotNetUdfLoader.Describe(typeof(StringLength).Assembly.Location, typeof(StringLength).FullName);
-        var applier = new UdfApplier(spec, udf);
+        var expression = new ExpressionUdf(SqlExpression.Parse("length(text)"), "int32");
         var parts = new Dictionary<string, double>();
-        var outputs = new List<Int32Array>();
+        var inputs = new List<(int Fragment, IArrowArray Text)>();
+        var outputs = new List<(int Fragment, Int32Array Lengths)>();
         var scratch = Path.Combine(dir, "profile");
         Directory.CreateDirectory(scratch);
 
@@ -44,19 +49,26 @@ internal static class Profiler
             parts[name] = clock.Elapsed.TotalSeconds;
         }
 
-        Time("read: baseline (ArrowFileReader.ReadNextRecordBatch per file)", () =>
+        Time($"read: floor (LanceFileReader.Read per {Batch:N0} rows)", () =>
         {
-            foreach (var file in table.Manifest.Fragments.SelectMany(f => f.FilesFor(text.Id)))
+            foreach (var i in inputs)
             {
-                using var stream = new FileStream(Path.Combine(dir, file.Path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-                using var reader = new ArrowFileReader(stream);
-                while (reader.ReadNextRecordBatch() is { } batch)
+                i.Text.Dispose();
+            }
+            inputs.Clear();
+            foreach (var fragment in table.Manifest.Fragments)
+            {
+                foreach (var file in fragment.FilesFor(text.Id))
                 {
-                    batch.Dispose();
+                    using var reader = LanceFileReader.Open(Path.Combine(dir, file.Path));
+                    for (long p = 0; p < reader.RowCount; p += Batch)
+                    {
+                        inputs.Add((fragment.Id, reader.Read(text.Id, p, (int)Math.Min(Batch, reader.RowCount - p))));
+                    }
                 }
             }
         });
-        Time($"read: engine (new FragmentReader per {Task}-row task, Read per batch)", () =>
+        Time($"read: engine (new FragmentReader per {Task:N0}-row task, Read per batch grid)", () =>
         {
             foreach (var fragment in table.Manifest.Fragments)
             {
@@ -71,120 +83,180 @@ internal static class Profiler
                 }
             }
         });
-        Time("read: engine (one FragmentReader per fragment)", () =>
+        Time("read: GenevaTable.Scan([text]) (Read-GenevaTable -Column text -AsArrow)", () =>
         {
-            foreach (var fragment in table.Manifest.Fragments)
+            foreach (var batch in GenevaTable.Open(dir).Scan(["text"]))
             {
-                using var reader = new FragmentReader(dir, fragment);
-                var grid = reader.BatchGrid(text);
-                for (var p = 0; p < fragment.RowCount; p += grid)
-                {
-                    reader.Read([text], p, Math.Min(grid, fragment.RowCount - p));
-                }
+                batch.Dispose();
             }
         });
-        Time("read+UDF: baseline (StringLength.Apply per batch)", () =>
+        Time("compute: floor (StringLength.Apply per batch)", () =>
         {
             foreach (var o in outputs)
             {
-                o.Dispose();
+                o.Lengths.Dispose();
             }
             outputs.Clear();
-            foreach (var file in table.Manifest.Fragments.SelectMany(f => f.FilesFor(text.Id)))
+            foreach (var (fragment, column) in inputs)
             {
-                using var stream = new FileStream(Path.Combine(dir, file.Path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-                using var reader = new ArrowFileReader(stream);
-                while (reader.ReadNextRecordBatch() is { } batch)
-                {
-                    outputs.Add((Int32Array)udf.Apply(new RecordBatch(inSchema, [batch.Column(0)], batch.Length)));
-                    batch.Dispose();
-                }
+                outputs.Add((fragment, (Int32Array)udf.Apply(new RecordBatch(inSchema, [column], column.Length))));
             }
         });
-        Time("read+UDF: through UdfApplier.Apply (output validation)", () =>
+        Time("compute: backfill (ExpressionUdf length(text) per batch)", () =>
         {
-            var errors = new List<RowError>();
-            foreach (var file in table.Manifest.Fragments.SelectMany(f => f.FilesFor(text.Id)))
+            foreach (var (_, column) in inputs)
             {
-                using var stream = new FileStream(Path.Combine(dir, file.Path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-                using var reader = new ArrowFileReader(stream);
-                while (reader.ReadNextRecordBatch() is { } batch)
-                {
-                    applier.Apply(new RecordBatch(inSchema, [batch.Column(0)], batch.Length), "job", 0, i => i, errors, default)
-                        .Dispose();
-                    batch.Dispose();
-                }
+                expression.Apply(new RecordBatch(inSchema, [column], column.Length)).Dispose();
             }
         });
-        Time("write: baseline (one ArrowFileWriter file)", () =>
+        var floorFile = Path.Combine(scratch, "floor.lance");
+        Time("write: floor (one LanceFileWriter file, no fsync)", () =>
         {
-            var path = Path.Combine(scratch, "one.arrow");
-            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-            using var writer = new ArrowFileWriter(stream, outSchema, leaveOpen: true);
-            foreach (var o in outputs)
+            using var stream = new FileStream(floorFile, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            using var writer = new LanceFileWriter(stream, outSchema, lanceFields);
+            foreach (var (_, o) in outputs)
             {
-                writer.WriteRecordBatch(new RecordBatch(outSchema, [o], o.Length));
+                writer.Write(new RecordBatch(outSchema, [o], o.Length));
             }
-            writer.WriteEnd();
+            writer.Finish();
         });
-        var perFile = Task / TableWriteOptions.DefaultBatchRows;
-        void Checkpoints(bool hash, bool rename, string tag)
+        parts["bytes: floor's Lance file (MiB)"] = new FileInfo(floorFile).Length / 1048576.0;
+
+        // Checkpoints as the workers write them: one IPC file per 131,072 rows of a fragment.
+        var receipts = new List<CheckpointReceipt>();
+        Time($"write: checkpoints (CheckpointFileWriter, one per {Task:N0} rows: IPC, xxhash3, fsync, rename)", () =>
         {
-            for (var i = 0; i < outputs.Count; i += perFile)
+            receipts.Clear();
+            foreach (var group in outputs.GroupBy(o => o.Fragment))
             {
-                var final = Path.Combine(scratch, $"{tag}-{i}.arrow");
-                var temp = rename ? final + $".tmp-{Guid.NewGuid():N}" : final;
-                Directory.CreateDirectory(scratch);
-                using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                var start = 0;
+                foreach (var chunk in group.Chunk(Task / Batch))
                 {
-                    Stream target = hash ? new HashingStream(file) : file;
-                    using (var writer = new ArrowFileWriter(target, outSchema, leaveOpen: true))
+                    var count = chunk.Sum(c => c.Lengths.Length);
+                    var key = $"f{group.Key}";
+                    var relative = CheckpointFileWriter.RelativePath(key, start, count);
+                    using var writer = new CheckpointFileWriter(dir, relative, outField);
+                    foreach (var (_, piece) in chunk)
                     {
-                        foreach (var o in outputs.Skip(i).Take(perFile))
-                        {
-                            writer.WriteRecordBatch(new RecordBatch(outSchema, [o], o.Length));
-                        }
-                        writer.WriteEnd();
+                        writer.Append(piece);
                     }
-                    file.Flush();
-                    if (target is HashingStream h)
-                    {
-                        _ = h.Checksum;
-                    }
+                    var (bytes, checksum) = writer.Seal();
+                    writer.Publish();
+                    receipts.Add(new CheckpointReceipt(key, group.Key, start, count, Batch, relative, bytes, checksum, count, 0, 0, []));
+                    start += count;
                 }
-                if (rename)
+            }
+        });
+        parts["bytes: checkpoint files (MiB)"] = receipts.Sum(r => r.Bytes) / 1048576.0;
+        // The same files without the durability: what the hash, fsyncs and renames cost.
+        Time($"write: the same checkpoints as plain IPC files (ArrowFileWriter, no hash, no fsync, no rename)", () =>
+        {
+            foreach (var group in outputs.GroupBy(o => o.Fragment))
+            {
+                var c = 0;
+                foreach (var chunk in group.Chunk(Task / Batch))
                 {
-                    File.Move(temp, final, overwrite: true);
+                    using var stream = new FileStream(Path.Combine(scratch, $"plain-{group.Key}-{c++}.arrow"), FileMode.Create, FileAccess.Write,
+                        FileShare.None, 1 << 16);
+                    using var writer = new Apache.Arrow.Ipc.ArrowFileWriter(stream, outSchema, leaveOpen: true);
+                    foreach (var (_, piece) in chunk)
+                    {
+                        writer.WriteRecordBatch(new RecordBatch(outSchema, [piece], piece.Length));
+                    }
+                    writer.WriteEnd();
                 }
+            }
+        });
+
+        var made = new List<string>();
+        Time("commit (a) now: per fragment, DataFileWriter + CheckpointFiles.CopyInto (decode IPC, encode Lance, fsync)", () =>
+        {
+            foreach (var path in made)
+            {
+                File.Delete(Path.Combine(dir, path));
+            }
+            made.Clear();
+            foreach (var group in receipts.GroupBy(r => r.FragmentId))
+            {
+                using var writer = new DataFileWriter(dir, DataFileWriter.NewDataFileName(), outSchema, lanceFields);
+                foreach (var receipt in group.OrderBy(r => r.RowStart))
+                {
+                    CheckpointFiles.CopyInto(dir, receipt, writer);
+                }
+                made.Add(writer.Finish().Path);
+            }
+        });
+        var lanceBytes = made.Sum(p => new FileInfo(Path.Combine(dir, p)).Length);
+        parts["bytes: (a) fragment Lance files written (MiB)"] = lanceBytes / 1048576.0;
+        parts["bytes: (a) checkpoint bytes read (MiB)"] = receipts.Sum(r => r.Bytes) / 1048576.0;
+
+        Time("commit (b) byte copy of the same checkpoint bytes into one file per fragment (DurableFile, fsync)", () =>
+        {
+            foreach (var group in receipts.GroupBy(r => r.FragmentId))
+            {
+                using var file = new DurableFile(Path.Combine(scratch, $"copy-{group.Key}.bin"), 1 << 16);
+                foreach (var receipt in group.OrderBy(r => r.RowStart))
+                {
+                    using var source = new FileStream(Path.Combine(dir, receipt.File), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                    source.CopyTo(file.Stream);
+                }
+                file.PublishReplacing();
+            }
+        });
+        // Pre-encoded pages: pieces whose bytes are the final Lance file's, concatenated (the pieces cut from (a)'s output).
+        var pieces = new List<(int Fragment, string Path)>();
+        foreach (var (path, index) in made.Select((p, i) => (p, i)))
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(dir, path));
+            var count = receipts.Count(r => r.FragmentId == receipts.Select(x => x.FragmentId).Distinct().ElementAt(index));
+            var size = (bytes.Length + count - 1) / count;
+            for (var c = 0; c < count; c++)
+            {
+                var piece = Path.Combine(scratch, $"page-{index}-{c}.bin");
+                File.WriteAllBytes(piece, bytes.AsSpan(Math.Min(bytes.Length, c * size), Math.Max(0, Math.Min(size, bytes.Length - c * size))).ToArray());
+                pieces.Add((index, piece));
             }
         }
-        Time($"write: one file per {Task} rows, plain", () => Checkpoints(false, false, "plain"));
-        Time($"write: one file per {Task} rows, xxhash3 + temp name + rename (as CheckpointFileWriter)", () => Checkpoints(true, true, "ck"));
+        Time("commit (b') byte copy of pre-encoded Lance pages (the same bytes as (a)'s output, in checkpoint-sized pieces)", () =>
+        {
+            foreach (var group in pieces.GroupBy(p => p.Fragment))
+            {
+                using var file = new DurableFile(Path.Combine(scratch, $"pages-{group.Key}.lance"), 1 << 16);
+                foreach (var (_, piece) in group)
+                {
+                    using var source = new FileStream(piece, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                    source.CopyTo(file.Stream);
+                }
+                file.PublishReplacing();
+            }
+        });
 
         // SQLite: one receipt transaction per checkpoint, as the coordinator records them.
-        var checkpoints = (int)Math.Ceiling(table.Manifest.RowCount / (double)Task);
         var job = 0;
-        Time($"sqlite: CheckpointStore.Record x {checkpoints} (one transaction each)", () =>
+        Time($"sqlite: CheckpointStore.Record x {receipts.Count} (one transaction each)", () =>
         {
             using var store = CheckpointStore.Open(dir);
             var id = $"profile-{job++}";
             store.CreateJob(new JobRecord
             {
-                JobId = id, Column = "len", UdfName = "strlen", UdfVersion = "1", Status = JobStatus.Running,
-                Request = new BackfillRequest { Column = "len" }, TableVersion = 1, CreatedAt = DateTimeOffset.UtcNow,
+                JobId = id, Column = "tlen", UdfName = "tlen", UdfVersion = "1", Status = JobStatus.Running,
+                Request = new BackfillRequest { Column = "tlen" }, TableVersion = 1, CreatedAt = DateTimeOffset.UtcNow,
             });
-            for (var i = 0; i < checkpoints; i++)
+            foreach (var r in receipts)
             {
-                store.Record(id, new CheckpointReceipt($"key-{id}", 0, i * Task, Task, 65536, $"data/ck/x-{i}.arrow", 524_000,
-                    "0123456789abcdef", Task, 0.01, 0.01, []));
+                store.Record(id, r with { FragmentKey = $"{r.FragmentKey}-{id}" });
             }
         });
         var n = 0;
-        Time("manifest: GenevaTable.Commit (one version, e.g. AddColumn)", () =>
+        Time("manifest: GenevaTable.AddColumn (one version: manifest + transaction)", () =>
         {
             table = table.AddColumn($"extra{n++}", "int32", null);
         });
         Directory.Delete(scratch, true);
-        return new Measurement { Scenario = "profile", Rows = table.Manifest.RowCount, Parts = parts, Verified = true };
+        foreach (var path in made)
+        {
+            File.Delete(Path.Combine(dir, path));
+        }
+        return new Measurement { Kind = "profile", Rows = table.Manifest.RowCount, Parts = parts, Verified = true };
     }
 }
