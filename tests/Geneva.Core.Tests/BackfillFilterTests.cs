@@ -82,6 +82,33 @@ public class BackfillFilterTests
     }
 
     [Fact]
+    public void Commit_ColumnReboundDuringBackfill_FailsAndLeavesNoDataFileBehind()
+    {
+        using var folder = new TestFolder();
+        var table = Table(folder);
+        var dataFiles = Directory.GetFiles(Path.Combine(table.Path, "data")).Order().ToList();
+        var rebound = false;
+        var coordinator = new BackfillCoordinator(new BackfillRunOptions
+        {
+            Progress = new InlineProgress(p =>
+            {
+                if (p.Event is null && !rebound)
+                {
+                    rebound = true;
+                    GenevaTable.Open(table.Path).SetBinding("c", TestData.Expression("id * 100"));
+                }
+            }),
+        });
+        var e = Assert.Throws<GenevaException>(() =>
+            coordinator.Start(table, new BackfillRequest { Column = "c", CheckpointSize = 500, MinCheckpointSize = 500 }));
+
+        Assert.Equal(GenevaErrorCode.CommitConflict, e.Code);
+        Assert.Contains("rebound", e.Message);
+        // The fragment files built for the failed commit are deleted; only the table's own files remain.
+        Assert.Equal(dataFiles, Directory.GetFiles(Path.Combine(table.Path, "data")).Order().ToList());
+    }
+
+    [Fact]
     public void Commit_AppendDuringBackfill_KeepsBothAndRebases()
     {
         using var folder = new TestFolder();

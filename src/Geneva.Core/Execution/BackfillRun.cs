@@ -24,8 +24,14 @@ internal sealed class BackfillRun
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<string> _warnings;
 
-    /// <summary>Finished fragments not yet committed, with the column files they will point at.</summary>
-    private readonly List<(PlannedFragment Fragment, IReadOnlyList<DataFileEntry> Files)> _pending = [];
+    /// <summary>
+    /// Finished fragments not yet committed, with the column file each gets: built from its checkpoints on a pool
+    /// thread, one fragment after another, while the workers compute the next fragments.
+    /// </summary>
+    private readonly List<(PlannedFragment Fragment, Task<DataFileEntry> File)> _pending = [];
+
+    /// <summary>The last fragment file build started; the next one starts after it (one build at a time).</summary>
+    private Task _building = Task.CompletedTask;
 
     /// <summary>Tasks still running per fragment; a fragment is finished when its count reaches 0.</summary>
     private readonly Dictionary<int, int> _tasksLeft;
@@ -167,11 +173,13 @@ internal sealed class BackfillRun
             return;
         }
         var provenance = fragment.Outcome ?? new ColumnProvenance(_udf.EffectiveVersion, fragment.InputFiles);
-        var file = FragmentCommitter.FileFromCheckpoints(_table, fragment, receipts,
+        var file = _building.ContinueWith(_ => FragmentCommitter.FileFromCheckpoints(_table, fragment, receipts,
             _field, provenance) ?? throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,
                 $"Fragment {fragment.FragmentId}'s checkpoints do not cover all its rows after its tasks ran; " +
-                "a checkpoint file may have been removed. Resume the job to recompute it.", fragment.FragmentId);
-        _pending.Add((fragment, [file]));
+                "a checkpoint file may have been removed. Resume the job to recompute it.", fragment.FragmentId),
+            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        _building = file;
+        _pending.Add((fragment, file));
         if (_pending.Count >= _plan.Settings.CommitGranularity)
         {
             CommitPending();
@@ -184,8 +192,27 @@ internal sealed class BackfillRun
         {
             return;
         }
-        _current = _committer.Commit(_pending);
-        foreach (var (fragment, files) in _pending)
+        List<(PlannedFragment Fragment, IReadOnlyList<DataFileEntry> Files)> built;
+        try
+        {
+            built = _pending.Select(p => (p.Fragment, (IReadOnlyList<DataFileEntry>)[p.File.GetAwaiter().GetResult()])).ToList();
+        }
+        catch
+        {
+            // Nothing is committed: the files that were built are nobody's, and the checkpoints stay for a resume.
+            DropPending();
+            throw;
+        }
+        try
+        {
+            _current = _committer.Commit(built);
+        }
+        catch
+        {
+            DropPending();
+            throw;
+        }
+        foreach (var (fragment, files) in built)
         {
             // Committed: its checkpoints are spent. Left out: its new file is nobody's.
             StoreCleanup.Delete(_table.Path, _committer.Included(fragment.FragmentId)
@@ -203,6 +230,23 @@ internal sealed class BackfillRun
         Log($"Committed {_committer.Committed} fragment(s) of '{_plan.Column}' as version {_current.Version}.");
         _pending.Clear();
         Report(null, $"committed version {_current.Version}");
+    }
+
+    /// <summary>Waits for the fragment files being built and deletes them; clears the pending list.</summary>
+    private void DropPending()
+    {
+        foreach (var (_, file) in _pending)
+        {
+            try
+            {
+                StoreCleanup.Delete(_table.Path, [file.GetAwaiter().GetResult().Path]);
+            }
+            catch (Exception)
+            {
+                // A build that failed left no file (a data file is published only whole).
+            }
+        }
+        _pending.Clear();
     }
 
     /// <summary>Commits what finished before a stop or failure; the checkpoints stay, so a resume commits them if this fails.</summary>
