@@ -23,6 +23,8 @@ internal sealed class BenchOptions
     public string? WorkerDll { get; set; }
     /// <summary>A fixed checkpoint size for the session's backfills (CheckpointSize = Min = Max), for experiments.</summary>
     public int? CheckpointSize { get; set; }
+    /// <summary>Run the session's UDFs in its own process (InProcessTaskExecutor) instead of workers, for experiments.</summary>
+    public bool InProcess { get; set; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -56,6 +58,9 @@ internal sealed class BenchOptions
                 case "--checkpoint-size":
                     o.CheckpointSize = (int)ParseCount(Next());
                     break;
+                case "--in-process":
+                    o.InProcess = true;
+                    break;
                 case "--scaling":
                     o.Scaling = true;
                     break;
@@ -79,7 +84,7 @@ internal sealed class BenchOptions
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'. Use --rows N[,N] [--repeat 3] [--warm-runs 2] [--profile] " +
-                                                "[--no-lancedb] [--session-env NAME=VALUE] [--worker-dll PATH] [--checkpoint-size N] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
+                                                "[--no-lancedb] [--session-env NAME=VALUE] [--worker-dll PATH] [--checkpoint-size N] [--in-process] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
             }
         }
         if (o.Rows.Count == 0)

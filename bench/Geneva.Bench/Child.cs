@@ -32,7 +32,7 @@ internal static class Child
         {
             "build" => Build(dirs[0], o.Rows[0]),
             "floor" => Floor(dirs[0], o.T0),
-            "session" => Session(dirs, o.T0, o.WorkerDll ?? DotNetWorkerLauncher.DefaultWorkerDll, o.CheckpointSize),
+            "session" => Session(dirs, o.T0, o.WorkerDll ?? DotNetWorkerLauncher.DefaultWorkerDll, o.CheckpointSize, o.InProcess),
             "scan" => ScanText(dirs[0]),
             "profile" => Profiler.Run(dirs[0]),
             _ => throw new ArgumentException($"unknown child '{kind}'"),
@@ -261,13 +261,18 @@ internal static class Child
     };
 
     /// <param name="dirs">One table copy per backfill: the first runs in this fresh process, the rest on the pooled workers.</param>
-    private static Measurement Session(List<string> dirs, long t0, string workerDll, int? checkpointSize)
+    private static Measurement Session(List<string> dirs, long t0, string workerDll, int? checkpointSize, bool inProcess)
     {
         using var pool = new WorkerPool(TimeSpan.FromMinutes(5));
         var workers = 0;
         // As Geneva.PowerShell's WorkerExecutors: Geneva.Worker processes, as many as fit, kept in the session's pool.
         Func<UdfSpec, BackfillSettings, ITaskExecutor> factory = (udf, settings) =>
         {
+            if (inProcess)
+            {
+                workers = 0;
+                return new InProcessTaskExecutor();
+            }
             (workers, _) = WorkerCapacity.Fit(settings.Concurrency, udf.NumCpus, udf.NumGpus, Environment.ProcessorCount, 0);
             return new ProcessTaskExecutor(new DotNetWorkerLauncher(workerDll), workers,
                 settings.IntraApplierConcurrency, TimeSpan.FromSeconds(settings.CheckpointTimeout), pool);

@@ -231,6 +231,79 @@ internal static class Profiler
             }
         });
 
+        // The same two ways for a utf8 column (the input's text as if it were the output): is re-encoding dearer there?
+        var textField = new Field("text", StringType.Default, true);
+        var textSchema = new Schema([textField], null);
+        var textId = 200;
+        var textLance = LanceSchema.FromArrow(textField, ref textId);
+        var textReceipts = new List<CheckpointReceipt>();
+        foreach (var group in inputs.GroupBy(o => o.Fragment))
+        {
+            var start = 0;
+            foreach (var chunk in group.Chunk(Task / Batch))
+            {
+                var count = chunk.Sum(c => c.Text.Length);
+                var key = $"t{group.Key}";
+                var relative = CheckpointFileWriter.RelativePath(key, start, count);
+                using var writer = new CheckpointFileWriter(dir, relative, textField);
+                foreach (var (_, piece) in chunk)
+                {
+                    writer.Append(piece);
+                }
+                var (bytes, checksum) = writer.Seal();
+                writer.Publish();
+                textReceipts.Add(new CheckpointReceipt(key, group.Key, start, count, Batch, relative, bytes, checksum, count, 0, 0, []));
+                start += count;
+            }
+        }
+        parts["bytes: utf8 checkpoint files (MiB)"] = textReceipts.Sum(r => r.Bytes) / 1048576.0;
+        var textMade = new List<string>();
+        Time("utf8 commit (a): DataFileWriter + CheckpointFiles.CopyInto per fragment", () =>
+        {
+            foreach (var path in textMade)
+            {
+                File.Delete(Path.Combine(dir, path));
+            }
+            textMade.Clear();
+            foreach (var group in textReceipts.GroupBy(r => r.FragmentId))
+            {
+                using var writer = new DataFileWriter(dir, DataFileWriter.NewDataFileName(), textSchema, textLance);
+                foreach (var receipt in group.OrderBy(r => r.RowStart))
+                {
+                    CheckpointFiles.CopyInto(dir, receipt, writer);
+                }
+                textMade.Add(writer.Finish().Path);
+            }
+        });
+        parts["bytes: utf8 (a) Lance files (MiB)"] = textMade.Sum(p => new FileInfo(Path.Combine(dir, p)).Length) / 1048576.0;
+        Time("utf8 commit (b): byte copy of the same checkpoint bytes into one durable file per fragment", () =>
+        {
+            foreach (var group in textReceipts.GroupBy(r => r.FragmentId))
+            {
+                using var file = new DurableFile(Path.Combine(scratch, $"tcopy-{group.Key}.bin"), 1 << 16);
+                foreach (var receipt in group.OrderBy(r => r.RowStart))
+                {
+                    using var source = new FileStream(Path.Combine(dir, receipt.File), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                    source.CopyTo(file.Stream);
+                }
+                file.PublishReplacing();
+            }
+        });
+        Time("utf8 commit (b'): byte copy of (a)'s Lance bytes", () =>
+        {
+            foreach (var (path, index) in textMade.Select((p, i) => (p, i)))
+            {
+                using var file = new DurableFile(Path.Combine(scratch, $"tpages-{index}.lance"), 1 << 16);
+                using var source = new FileStream(Path.Combine(dir, path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                source.CopyTo(file.Stream);
+                file.PublishReplacing();
+            }
+        });
+        foreach (var path in textMade)
+        {
+            File.Delete(Path.Combine(dir, path));
+        }
+
         // SQLite: one receipt transaction per checkpoint, as the coordinator records them.
         var job = 0;
         Time($"sqlite: CheckpointStore.Record x {receipts.Count} (one transaction each)", () =>

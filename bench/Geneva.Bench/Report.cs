@@ -8,6 +8,8 @@ internal static class Report
     public static void Print(Dictionary<long, List<(Measurement Floor, Measurement Session, Measurement Scan, Parent.LanceDbRun? LanceDb)>> all,
                              Dictionary<long, Measurement> profiles)
     {
+        // --repeat 0 --profile: the profile alone.
+        all = all.Where(kv => kv.Value.Count > 0).ToDictionary();
         static string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
         static string R(double v) => v.ToString("F2", CultureInfo.InvariantCulture) + "x";
         static string MiB(double v) => (v / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
