@@ -178,7 +178,7 @@ internal static class Profiler
             made.Clear();
             foreach (var group in receipts.GroupBy(r => r.FragmentId))
             {
-                using var writer = new DataFileWriter(dir, DataFileWriter.NewDataFileName(), outSchema, lanceFields);
+                using var writer = new DataFileWriter(dir, DataFileWriter.NewDataFileName(), outSchema, lanceFields, LanceFileVersion.V2_1);
                 foreach (var receipt in group.OrderBy(r => r.RowStart))
                 {
                     CheckpointFiles.CopyInto(dir, receipt, writer);
@@ -267,7 +267,7 @@ internal static class Profiler
             textMade.Clear();
             foreach (var group in textReceipts.GroupBy(r => r.FragmentId))
             {
-                using var writer = new DataFileWriter(dir, DataFileWriter.NewDataFileName(), textSchema, textLance);
+                using var writer = new DataFileWriter(dir, DataFileWriter.NewDataFileName(), textSchema, textLance, LanceFileVersion.V2_1);
                 foreach (var receipt in group.OrderBy(r => r.RowStart))
                 {
                     CheckpointFiles.CopyInto(dir, receipt, writer);
