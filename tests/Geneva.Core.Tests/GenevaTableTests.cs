@@ -22,6 +22,21 @@ public class GenevaTableTests
     }
 
     [Fact]
+    public void Create_RowsFailMidway_LeavesNoFolderBehind()
+    {
+        using var folder = new TestFolder();
+        static IEnumerable<Apache.Arrow.RecordBatch> Failing()
+        {
+            yield return TestData.Batch(0, 100);
+            throw new IOException("the source broke");
+        }
+        Assert.Throws<IOException>(() => GenevaTable.Create(folder.Table(), TestData.Schema, Failing(),
+            new TableWriteOptions { MaxRowsPerFragment = 50 }));
+        Assert.False(Directory.Exists(folder.Table()));
+        Assert.False(GenevaTable.Exists(folder.Table()));
+    }
+
+    [Fact]
     public void Append_AddsFragmentsAndVersion_OldVersionStillReadable()
     {
         using var folder = new TestFolder();

@@ -77,9 +77,24 @@ public sealed class GenevaTable
             fields.Add(new SchemaField(nextFieldId, f.Name, type));
             nextFieldId += LanceManifestBuilder.IdsNeeded(type);
         }
-        Directory.CreateDirectory(System.IO.Path.Combine(full, LanceTableReader.DataFolder));
-        var fragments = WriteFragments(full, schema, fields, null, batches, options ?? new TableWriteOptions());
-        Directory.CreateDirectory(System.IO.Path.Combine(full, ManifestStore.VersionsFolder));
+        var created = !Directory.Exists(full);
+        IReadOnlyList<FragmentEntry> fragments;
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(full, LanceTableReader.DataFolder));
+            fragments = WriteFragments(full, schema, fields, null, batches, options ?? new TableWriteOptions());
+            Directory.CreateDirectory(System.IO.Path.Combine(full, ManifestStore.VersionsFolder));
+        }
+        catch
+        {
+            // The fragment writer removed its files; leave no empty table folder behind either.
+            RemoveIfEmpty(System.IO.Path.Combine(full, LanceTableReader.DataFolder));
+            if (created)
+            {
+                RemoveIfEmpty(full);
+            }
+            throw;
+        }
         var manifest = new TableManifest
         {
             TableId = Guid.NewGuid().ToString(),
@@ -96,6 +111,21 @@ public sealed class GenevaTable
             throw new GenevaException(GenevaErrorCode.TableExists, $"Another writer created a table at '{full}' first.", full);
         }
         return new GenevaTable(full, manifest);
+    }
+
+    private static void RemoveIfEmpty(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: an empty folder is harmless.
+        }
     }
 
     private static IReadOnlyList<FragmentEntry> WriteFragments(string tablePath, Schema schema,
