@@ -14,12 +14,14 @@ public class LanceTableCommitTests
 {
     private static readonly string s_fixture = Path.Combine(TestData.Repo, "tests", "Geneva.Core.Tests", "Fixtures", "lance", "small.lance");
 
-    private static string CopyFixture(TestFolder folder)
+    /// <summary>A copy of a LanceDB-made fixture dataset (the repository's stays untouched).</summary>
+    private static string CopyFixture(TestFolder folder, string name = "small.lance")
     {
-        var target = folder.Table("small.lance");
-        foreach (var file in Directory.GetFiles(s_fixture, "*", SearchOption.AllDirectories))
+        var source = Path.Combine(Path.GetDirectoryName(s_fixture)!, name);
+        var target = folder.Table(name);
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
         {
-            var to = Path.Combine(target, Path.GetRelativePath(s_fixture, file));
+            var to = Path.Combine(target, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(to)!);
             File.Copy(file, to);
         }
@@ -157,14 +159,7 @@ public class LanceTableCommitTests
     public void Backfill_OnADatasetLanceDbMadeIn20_Writes20Files()
     {
         using var folder = new TestFolder();
-        var source = Path.Combine(TestData.Repo, "tests", "Geneva.Core.Tests", "Fixtures", "lance", "types20.lance");
-        var path = folder.Table("types20.lance");
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var to = Path.Combine(path, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
+        var path = CopyFixture(folder, "types20.lance");
         var table = GenevaTable.Open(path).AddColumn("twice", "int64", TestData.Expression("id * 2"));
         var result = new Geneva.Core.Execution.BackfillCoordinator().Start(table, new Geneva.Core.Planning.BackfillRequest { Column = "twice" });
 
