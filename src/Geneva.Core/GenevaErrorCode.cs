@@ -54,4 +54,7 @@ public enum GenevaErrorCode
 
     /// <summary>A UDF's file (assembly, model) has other bytes than when the UDF was bound.</summary>
     UdfChanged,
+
+    /// <summary>The table uses a Lance feature Geneva does not maintain on write (stable row ids, a newer writer flag).</summary>
+    TableFeatureUnsupported,
 }

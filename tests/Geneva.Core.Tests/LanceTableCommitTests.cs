@@ -170,4 +170,22 @@ public class LanceTableCommitTests
         Assert.Equal("2.0", LanceManifestFile.Read(LanceVersions.ManifestPath(path, (ulong)latest.Version)).Manifest.DataFormat.Version);
         Assert.Equal(TestData.Column(latest, "id").Select(v => (object?)((long)v! * 2)), TestData.Column(latest, "twice"));
     }
+
+    [Fact]
+    public void Commit_DatasetWithStableRowIds_IsRefusedAndReadingStillWorks()
+    {
+        using var folder = new TestFolder();
+        var path = CopyFixture(folder);
+        var manifest = LanceManifestFile.Read(LanceVersions.ManifestPath(path, 3)).Manifest.Clone();
+        manifest.Version = 4;
+        manifest.ReaderFeatureFlags |= 2;
+        manifest.WriterFeatureFlags |= 2;
+        File.WriteAllBytes(LanceVersions.ManifestPath(path, 4), LanceManifestFile.Create(manifest).ToBytes());
+
+        var table = GenevaTable.Open(path);
+        Assert.Equal(8, table.Manifest.RowCount);
+        var e = Assert.Throws<GenevaException>(() => table.AddColumn("x", "int32", null));
+        Assert.Equal(GenevaErrorCode.TableFeatureUnsupported, e.Code);
+        Assert.Equal([1UL, 2UL, 3UL, 4UL], LanceVersions.List(path));
+    }
 }

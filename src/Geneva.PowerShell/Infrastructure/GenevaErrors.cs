@@ -46,6 +46,7 @@ internal static class GenevaErrors
         GenevaErrorCode.UdfOutputInvalid => ErrorCategory.InvalidResult,
         GenevaErrorCode.CommitConflict or GenevaErrorCode.JobBusy or GenevaErrorCode.DatabaseBusy => ErrorCategory.ResourceBusy,
         GenevaErrorCode.OperationStopped => ErrorCategory.OperationStopped,
+        GenevaErrorCode.TableFeatureUnsupported => ErrorCategory.NotImplemented,
         _ => ErrorCategory.InvalidOperation,
     };
 }

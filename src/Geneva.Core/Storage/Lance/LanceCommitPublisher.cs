@@ -12,8 +12,20 @@ namespace Geneva.Core.Storage.Lance;
 internal static class LanceCommitPublisher
 {
     /// <summary>Returns false when version <paramref name="next"/> already exists; nothing of ours is left behind then.</summary>
+    /// <summary>Writer feature flags we keep valid when we write: 1 = deletion files (we carry them as they are).</summary>
+    private const ulong KnownWriterFlags = 1;
+
     public static bool TryPublish(string datasetPath, TableManifest next)
     {
+        var unknown = (next.Source?.Manifest.WriterFeatureFlags ?? 0) & ~KnownWriterFlags;
+        if (unknown != 0)
+        {
+            // Stable row ids (flag 2), for one, need row-id sequences for every new fragment; writing without them
+            // would break the table for LanceDB.
+            throw new GenevaException(GenevaErrorCode.TableFeatureUnsupported,
+                $"The table at '{datasetPath}' uses Lance writer features this Geneva does not maintain (flags 0x{unknown:x}, " +
+                "for example stable row ids), so it cannot change it; reading it works.", datasetPath);
+        }
         var manifest = LanceManifestBuilder.Build(next, transactionFile: "");
         var transaction = LanceTransactionBuilder.Build(next, manifest);
         var transactionName = LanceTransactionFile.FileName(transaction);
