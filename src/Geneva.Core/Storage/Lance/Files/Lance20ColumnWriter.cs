@@ -10,7 +10,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// keeps its encoding for the column metadata. The page encodings are the ones LanceDB 0.31 writes in
 /// 2.0 (checked on its files): see <see cref="Lance20Encodings"/>.
 /// </summary>
-internal sealed class Lance20ColumnWriter
+internal sealed class Lance20ColumnWriter : ILanceColumnWriter
 {
     private readonly Lance20PageBuffer _page;
     private readonly long _pageBytes;

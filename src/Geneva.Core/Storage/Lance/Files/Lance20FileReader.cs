@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using Apache.Arrow;
-using Google.Protobuf;
 using Geneva.Core.Storage.Lance.Proto;
 using LanceField = Geneva.Core.Storage.Lance.Proto.Field;
 
@@ -57,28 +55,14 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
     private static Lance20FileReader Open(LanceFileSource file)
     {
         var path = file.Path;
-        // The footer and schema as LanceFileReader reads them (copied: its Open is private).
-        if (file.Length < LanceFileFooter.Length)
-        {
-            throw LanceFileErrors.Corrupt(path, null, $"it has {file.Length} bytes, fewer than the 40-byte footer");
-        }
-        Span<byte> tail = stackalloc byte[LanceFileFooter.Length];
-        file.ReadExactly((ulong)(file.Length - LanceFileFooter.Length), tail, null);
-        var footer = LanceFileFooter.Parse(tail, file.Length, path);
+        var footer = LanceFileTail.ReadFooter(file);
         if ((footer.Major, footer.Minor) is not ((0, 3) or (2, 0)))
         {
             throw LanceFileErrors.Unsupported(path, null, $"file format version {footer.Major}.{footer.Minor} where 2.0 (0.3) is expected");
         }
-        if (footer.GlobalBufferCount < 1)
-        {
-            throw LanceFileErrors.Corrupt(path, null, "it has no global buffer 0 (the schema)");
-        }
-        var tables = file.ReadBytes(footer.ColumnOffsetTableStart, (ulong)file.Length - LanceFileFooter.Length - footer.ColumnOffsetTableStart, null);
-        var globalTable = tables.AsSpan((int)(footer.GlobalBufferTableStart - footer.ColumnOffsetTableStart));
-        var descriptor = Parse(FileDescriptor.Parser, file.ReadBytes(
-            BinaryPrimitives.ReadUInt64LittleEndian(globalTable), BinaryPrimitives.ReadUInt64LittleEndian(globalTable[8..]), null), path, null, "its schema (global buffer 0)");
-        var fields = descriptor.Schema?.Fields.ToArray() ?? [];
-        var rows = (long)descriptor.Length;
+        var tail = LanceFileTail.Read(file, footer);
+        var fields = tail.Fields;
+        var rows = tail.Rows;
 
         // In 2.0 every field has a column, in schema order (a list's offsets, then its items).
         if (fields.Length != footer.ColumnCount)
@@ -100,9 +84,7 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
                 unreadable[top.Id] = LanceFileErrors.Unsupported(path, top.Name, $"the column type '{top.LogicalType}'");
                 continue;
             }
-            var entry = tables.AsSpan(16 * index, 16);
-            var metadata = Parse(ColumnMetadata.Parser, file.ReadBytes(
-                BinaryPrimitives.ReadUInt64LittleEndian(entry), BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]), top.Name), path, top.Name, "its column metadata");
+            var metadata = tail.ReadColumnMetadata(index, top.Name);
             Lance20ColumnReader reader;
             try
             {
@@ -137,18 +119,6 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
         catch (GenevaException)
         {
             return null;
-        }
-    }
-
-    private static T Parse<T>(MessageParser<T> parser, byte[] bytes, string path, string? column, string what) where T : IMessage<T>
-    {
-        try
-        {
-            return parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw LanceFileErrors.Corrupt(path, column, $"{what} is not valid protobuf", e);
         }
     }
 

@@ -6,7 +6,7 @@ using Geneva.Core.Storage.Lance.Proto;
 namespace Geneva.Core.Storage.Lance.Files;
 
 /// <summary>One column of a file being written: buffers at most one page of rows, then encodes and writes it.</summary>
-internal sealed class LanceColumnWriter
+internal sealed class LanceColumnWriter : ILanceColumnWriter
 {
     private readonly LancePageBuffer _page;
     private readonly LanceListPageBuffer? _list;

@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
 using Apache.Arrow;
 using Apache.Arrow.Types;
-using Google.Protobuf;
 using Geneva.Core.Storage.Lance.Proto;
 using LanceField = Geneva.Core.Storage.Lance.Proto.Field;
 
@@ -57,29 +55,16 @@ internal sealed class LanceFileReader : ILanceDataFileReader
     private static LanceFileReader Open(LanceFileSource file)
     {
         var path = file.Path;
-        if (file.Length < LanceFileFooter.Length)
-        {
-            throw LanceFileErrors.Corrupt(path, null, $"it has {file.Length} bytes, fewer than the 40-byte footer");
-        }
-        Span<byte> tail = stackalloc byte[LanceFileFooter.Length];
-        file.ReadExactly((ulong)(file.Length - LanceFileFooter.Length), tail, null);
-        var footer = LanceFileFooter.Parse(tail, file.Length, path);
+        var footer = LanceFileTail.ReadFooter(file);
         var version = (footer.Major, footer.Minor) switch
         {
             (2, 1) => LanceFileVersion.V2_1,
             (0, 3) or (2, 0) => LanceFileVersion.V2_0,
             _ => throw LanceFileErrors.Unsupported(path, null, $"file format version {footer.Major}.{footer.Minor}"),
         };
-        if (footer.GlobalBufferCount < 1)
-        {
-            throw LanceFileErrors.Corrupt(path, null, "it has no global buffer 0 (the schema)");
-        }
-        var tables = file.ReadBytes(footer.ColumnOffsetTableStart, (ulong)file.Length - LanceFileFooter.Length - footer.ColumnOffsetTableStart, null);
-        var globalTable = tables.AsSpan((int)(footer.GlobalBufferTableStart - footer.ColumnOffsetTableStart));
-        var descriptor = Parse(FileDescriptor.Parser, file.ReadBytes(
-            BinaryPrimitives.ReadUInt64LittleEndian(globalTable), BinaryPrimitives.ReadUInt64LittleEndian(globalTable[8..]), null), path, null, "its schema (global buffer 0)");
-        var fields = descriptor.Schema?.Fields.ToArray() ?? [];
-        var rows = (long)descriptor.Length;
+        var tail = LanceFileTail.Read(file, footer);
+        var fields = tail.Fields;
+        var rows = tail.Rows;
 
         var columnsByField = new Dictionary<int, LanceColumnReader>();
         var unreadable = new Dictionary<int, GenevaException>();
@@ -95,9 +80,7 @@ internal sealed class LanceFileReader : ILanceDataFileReader
             {
                 continue;
             }
-            var entry = tables.AsSpan(16 * index, 16);
-            var metadata = Parse(ColumnMetadata.Parser, file.ReadBytes(
-                BinaryPrimitives.ReadUInt64LittleEndian(entry), BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]), top.Name), path, top.Name, "its column metadata");
+            var metadata = tail.ReadColumnMetadata(index, top.Name);
             LanceColumnReader reader;
             try
             {
@@ -124,18 +107,6 @@ internal sealed class LanceFileReader : ILanceDataFileReader
             throw LanceFileErrors.Corrupt(path, null, $"its schema has {column} columns but its footer {footer.ColumnCount}");
         }
         return new LanceFileReader(file, version, rows, fields, columnsByField, unreadable);
-    }
-
-    private static T Parse<T>(MessageParser<T> parser, byte[] bytes, string path, string? column, string what) where T : IMessage<T>
-    {
-        try
-        {
-            return parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw LanceFileErrors.Corrupt(path, column, $"{what} is not valid protobuf", e);
-        }
     }
 
     /// <summary>The layout and rows of each page of a readable field's column (what the writer chose).</summary>
