@@ -21,5 +21,5 @@ internal static class AllNullEncoding
         }
     }
 
-    public static void Decode(int count, LanceArraySink sink) => sink.AppendNulls(count);
+    public static void Decode(int count, LanceArrayBuilder builder) => builder.AppendNulls(count);
 }

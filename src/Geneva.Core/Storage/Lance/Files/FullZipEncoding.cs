@@ -132,20 +132,20 @@ internal static class FullZipEncoding
         LanceValueCompression.Check(layout.ValueCompression, type, path, column);
     }
 
-    /// <summary>Decodes rows [from, from + count) of the page into <paramref name="sink"/>.</summary>
+    /// <summary>Decodes rows [from, from + count) of the page into <paramref name="builder"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Decode(LanceFileSource file, LancePage page, LanceLeafType type, int from, int count, LanceArraySink sink, string column)
+    public static void Decode(LanceFileSource file, LancePage page, LanceLeafType type, int from, int count, LanceArrayBuilder builder, string column)
     {
         var nullable = page.Layout.FullZipLayout.BitsDef != 0;
         if (type.Kind == LanceLeafKind.Fixed)
         {
             var width = type.RowBytes;
             var stride = width + (nullable ? 1 : 0);
-            var dest = sink.FixedDestination(count);
+            var dest = builder.FixedDestination(count);
             if (!nullable)
             {
                 file.ReadExactly(page.BufferOffsets[0] + (ulong)from * (ulong)stride, dest, column);
-                sink.Advance(count);
+                builder.Advance(count);
                 return;
             }
             var rented = ArrayPool<byte>.Shared.Rent(checked(count * stride));
@@ -158,7 +158,7 @@ internal static class FullZipEncoding
                     var row = bytes.Slice(i * stride, stride);
                     if (row[0] != 0)
                     {
-                        sink.SetNullAt(i);
+                        builder.SetNullAt(i);
                     }
                     row[1..].CopyTo(dest.Slice(i * width, width));
                 }
@@ -167,14 +167,14 @@ internal static class FullZipEncoding
             {
                 ArrayPool<byte>.Shared.Return(rented);
             }
-            sink.Advance(count);
+            builder.Advance(count);
             return;
         }
-        DecodeVariable(file, page, from, count, nullable, sink, column);
+        DecodeVariable(file, page, from, count, nullable, builder, column);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DecodeVariable(LanceFileSource file, LancePage page, int from, int count, bool nullable, LanceArraySink sink, string column)
+    private static void DecodeVariable(LanceFileSource file, LancePage page, int from, int count, bool nullable, LanceArrayBuilder builder, string column)
     {
         var width = (int)(page.BufferSizes[1] / (ulong)(page.Rows + 1));
         Span<byte> ends = stackalloc byte[16];
@@ -203,8 +203,8 @@ internal static class FullZipEncoding
                     }
                     if (bytes[pos++] != 0)
                     {
-                        sink.SetNullAt(0);
-                        sink.AppendValue([]);
+                        builder.SetNullAt(0);
+                        builder.AppendValue([]);
                         continue;
                     }
                 }
@@ -218,7 +218,7 @@ internal static class FullZipEncoding
                 {
                     throw LanceFileErrors.Corrupt(file.Path, column, $"a full-zip value of {len} bytes runs past its page");
                 }
-                sink.AppendValue(bytes.Slice(pos, (int)len));
+                builder.AppendValue(bytes.Slice(pos, (int)len));
                 pos += (int)len;
             }
         }

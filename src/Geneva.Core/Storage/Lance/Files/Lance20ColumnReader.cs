@@ -132,7 +132,7 @@ internal sealed class Lance20ColumnReader
                 }
             }
         }
-        var builder = new Lance20ArrayBuilder(Type, length, hint);
+        var builder = new LanceArrayBuilder(Type, length, hint);
         for (var i = first; i < _pages.Length && builder.Position < length; i++)
         {
             var page = _pages[i];
@@ -157,7 +157,7 @@ internal sealed class Lance20ColumnReader
         return builder.Build();
     }
 
-    private void ReadFlat(LanceFileSource file, Lance20Page page, int from, int count, Lance20ArrayBuilder builder)
+    private void ReadFlat(LanceFileSource file, Lance20Page page, int from, int count, LanceArrayBuilder builder)
     {
         var layout = page.Layout;
         if (layout.ValidityBuffer >= 0)
@@ -173,13 +173,13 @@ internal sealed class Lance20ColumnReader
         if (Type.Kind == LanceLeafKind.Bool)
         {
             var (bits, bit) = ReadBits(file, page, layout.ValuesBuffer, from, count);
-            LanceBits.Copy(bits, bit, builder.BoolValues, builder.Position, count);
+            builder.AppendBits(bits, bit, count);
         }
         else
         {
             file.ReadExactly(page.BufferOffsets[layout.ValuesBuffer] + (ulong)from * (ulong)Type.RowBytes, builder.FixedDestination(count), Name);
+            builder.Advance(count);
         }
-        builder.Advance(count);
     }
 
     /// <summary>The bytes holding bits [first, first + count) of a buffer, and where the first one sits in them.</summary>
@@ -191,7 +191,7 @@ internal sealed class Lance20ColumnReader
         return (bytes, (int)(first & 7));
     }
 
-    private void ReadBinary(LanceFileSource file, Lance20Page page, int from, int count, Lance20ArrayBuilder builder)
+    private void ReadBinary(LanceFileSource file, Lance20Page page, int from, int count, LanceArrayBuilder builder)
     {
         var layout = page.Layout;
         // Row i's end is entry i; its start is entry i - 1's end (0 for row 0), so one entry before the range.
@@ -231,7 +231,7 @@ internal sealed class Lance20ColumnReader
         builder.AppendEnds(ends, valid, (int)total);
     }
 
-    private void ReadDictionary(LanceFileSource file, Lance20Page page, int from, int count, Lance20ArrayBuilder builder)
+    private void ReadDictionary(LanceFileSource file, Lance20Page page, int from, int count, LanceArrayBuilder builder)
     {
         var layout = page.Layout;
         var items = page.Dictionary ?? LoadDictionary(file, page);

@@ -122,7 +122,7 @@ internal sealed class LanceColumnReader
         }
         if (length == 0)
         {
-            return new LanceArraySink(Type, 0, 0).Build();
+            return new LanceArrayBuilder(Type, 0, 0).Build();
         }
         var first = PageOf(start);
         var hint = 0L;
@@ -137,26 +137,26 @@ internal sealed class LanceColumnReader
                 hint += Math.Max(0, dataBytes * overlap / page.Rows - 4 * overlap);
             }
         }
-        var sink = new LanceArraySink(Type, length, hint);
-        for (var i = first; i < _pages.Length && sink.Position < length; i++)
+        var builder = new LanceArrayBuilder(Type, length, hint);
+        for (var i = first; i < _pages.Length && builder.Position < length; i++)
         {
             var page = _pages[i];
-            var from = (int)(start + sink.Position - page.FirstRow);
-            var count = (int)Math.Min(length - sink.Position, page.Rows - from);
+            var from = (int)(start + builder.Position - page.FirstRow);
+            var count = (int)Math.Min(length - builder.Position, page.Rows - from);
             switch (page.Layout.LayoutCase)
             {
                 case PageLayout.LayoutOneofCase.MiniBlockLayout:
-                    MiniBlockEncoding.Decode(file, page, Type, from, count, sink, Name);
+                    MiniBlockEncoding.Decode(file, page, Type, from, count, builder, Name);
                     break;
                 case PageLayout.LayoutOneofCase.FullZipLayout:
-                    FullZipEncoding.Decode(file, page, Type, from, count, sink, Name);
+                    FullZipEncoding.Decode(file, page, Type, from, count, builder, Name);
                     break;
                 default:
-                    AllNullEncoding.Decode(count, sink);
+                    AllNullEncoding.Decode(count, builder);
                     break;
             }
         }
-        return sink.Build();
+        return builder.Build();
     }
 
     private Apache.Arrow.IArrowArray ReadLists(LanceFileSource file, long start, int length)
@@ -182,12 +182,12 @@ internal sealed class LanceColumnReader
                 bytes += slice.Length;
             }
             var lists = new LanceListSink(ListType!, length);
-            var itemSink = new LanceArraySink(Type, items, bytes);
+            var itemBuilder = new LanceArrayBuilder(Type, items, bytes);
             foreach (var slice in slices)
             {
-                ListFullZipEncoding.Decode(slice, Type, lists, itemSink, file.Path, Name);
+                ListFullZipEncoding.Decode(slice, Type, lists, itemBuilder, file.Path, Name);
             }
-            return lists.Build(itemSink.Build());
+            return lists.Build(itemBuilder.Build());
         }
         finally
         {

@@ -183,12 +183,12 @@ internal static class ListFullZipEncoding
     public static void Release(PageSlice slice) => ArrayPool<byte>.Shared.Return(slice.Bytes);
 
     /// <summary>Decodes a slice: list offsets and validity into <paramref name="lists"/>, items into <paramref name="items"/>.</summary>
-    public static void Decode(PageSlice slice, LanceLeafType itemType, LanceListSink lists, LanceArraySink items, string path, string column) =>
+    public static void Decode(PageSlice slice, LanceLeafType itemType, LanceListSink lists, LanceArrayBuilder items, string path, string column) =>
         Walk(slice.Bytes.AsSpan(0, slice.Length), slice.Page, itemType, slice.Rows, lists, items, path, column);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Entries, int Items) Walk(ReadOnlySpan<byte> bytes, LancePage page, LanceLeafType itemType, int rows,
-                                                LanceListSink? lists, LanceArraySink? items, string path, string column)
+                                                LanceListSink? lists, LanceArrayBuilder? items, string path, string column)
     {
         var layout = page.Layout.FullZipLayout;
         var levels = Levels.For(layout.Layers[0], layout.Layers[1]);
