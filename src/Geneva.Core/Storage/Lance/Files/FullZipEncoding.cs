@@ -101,7 +101,7 @@ internal static class FullZipEncoding
         }
     }
 
-    public static void Validate(LancePage page, LanceLeafType type, string path, string column)
+    public static void Validate(LancePage<PageLayout> page, LanceLeafType type, string path, string column)
     {
         var layout = page.Layout.FullZipLayout;
         if (layout.BitsRep != 0)
@@ -134,7 +134,7 @@ internal static class FullZipEncoding
 
     /// <summary>Decodes rows [from, from + count) of the page into <paramref name="builder"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Decode(LanceFileSource file, LancePage page, LanceLeafType type, int from, int count, LanceArrayBuilder builder, string column)
+    public static void Decode(LanceFileSource file, LancePage<PageLayout> page, LanceLeafType type, int from, int count, LanceArrayBuilder builder, string column)
     {
         var nullable = page.Layout.FullZipLayout.BitsDef != 0;
         if (type.Kind == LanceLeafKind.Fixed)
@@ -174,7 +174,7 @@ internal static class FullZipEncoding
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DecodeVariable(LanceFileSource file, LancePage page, int from, int count, bool nullable, LanceArrayBuilder builder, string column)
+    private static void DecodeVariable(LanceFileSource file, LancePage<PageLayout> page, int from, int count, bool nullable, LanceArrayBuilder builder, string column)
     {
         var width = (int)(page.BufferSizes[1] / (ulong)(page.Rows + 1));
         Span<byte> ends = stackalloc byte[16];

@@ -115,7 +115,7 @@ internal static class ListFullZipEncoding
         return new PageLayout { FullZipLayout = layout };
     }
 
-    public static void Validate(LancePage page, LanceLeafType itemType, string path, string column)
+    public static void Validate(LancePage<PageLayout> page, LanceLeafType itemType, string path, string column)
     {
         var layout = page.Layout.FullZipLayout;
         if (layout.Layers.Count != 2 || layout.BitsRep != 1 ||
@@ -137,9 +137,9 @@ internal static class ListFullZipEncoding
     }
 
     /// <summary>The bytes of rows [from, from + count) of a page, read once for both passes of a list read.</summary>
-    public sealed class PageSlice(LancePage page, byte[] bytes, int length, int rows, int entries, int items)
+    public sealed class PageSlice(LancePage<PageLayout> page, byte[] bytes, int length, int rows, int entries, int items)
     {
-        public LancePage Page { get; } = page;
+        public LancePage<PageLayout> Page { get; } = page;
 
         public byte[] Bytes { get; } = bytes;
 
@@ -153,7 +153,7 @@ internal static class ListFullZipEncoding
     }
 
     /// <summary>Reads the bytes of rows [from, from + count) of the page and counts their items (rented: <see cref="Release"/>).</summary>
-    public static PageSlice Read(LanceFileSource file, LancePage page, LanceLeafType itemType, int from, int count, string column)
+    public static PageSlice Read(LanceFileSource file, LancePage<PageLayout> page, LanceLeafType itemType, int from, int count, string column)
     {
         var width = (int)(page.BufferSizes[1] / (ulong)(page.Rows + 1));
         Span<byte> ends = stackalloc byte[16];
@@ -187,7 +187,7 @@ internal static class ListFullZipEncoding
         Walk(slice.Bytes.AsSpan(0, slice.Length), slice.Page, itemType, slice.Rows, lists, items, path, column);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (int Entries, int Items) Walk(ReadOnlySpan<byte> bytes, LancePage page, LanceLeafType itemType, int rows,
+    private static (int Entries, int Items) Walk(ReadOnlySpan<byte> bytes, LancePage<PageLayout> page, LanceLeafType itemType, int rows,
                                                 LanceListSink? lists, LanceArrayBuilder? items, string path, string column)
     {
         var layout = page.Layout.FullZipLayout;

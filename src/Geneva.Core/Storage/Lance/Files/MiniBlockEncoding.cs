@@ -199,7 +199,7 @@ internal static class MiniBlockEncoding
     }
 
     /// <summary>Checks what a reader needs of the layout; throws DataFileCorrupt for what Geneva does not read.</summary>
-    public static void Validate(LancePage page, LanceLeafType type, string path, string column)
+    public static void Validate(LancePage<PageLayout> page, LanceLeafType type, string path, string column)
     {
         var layout = page.Layout.MiniBlockLayout;
         if (layout.RepCompression is not null || layout.Dictionary is not null || layout.RepetitionIndexDepth != 0)
@@ -229,7 +229,7 @@ internal static class MiniBlockEncoding
     }
 
     /// <summary>Decodes rows [from, from + count) of the page (relative to its first row) into <paramref name="builder"/>.</summary>
-    public static void Decode(LanceFileSource file, LancePage page, LanceLeafType type, int from, int count, LanceArrayBuilder builder, string column)
+    public static void Decode(LanceFileSource file, LancePage<PageLayout> page, LanceLeafType type, int from, int count, LanceArrayBuilder builder, string column)
     {
         var index = page.State as ChunkIndex ?? LoadIndex(file, page, column);
         var hasDefs = page.Layout.MiniBlockLayout.DefCompression is not null;
@@ -328,7 +328,7 @@ internal static class MiniBlockEncoding
         return i >= 0 ? i : ~i - 1;
     }
 
-    private static ChunkIndex LoadIndex(LanceFileSource file, LancePage page, string column)
+    private static ChunkIndex LoadIndex(LanceFileSource file, LancePage<PageLayout> page, string column)
     {
         var metadata = file.ReadBytes(page.BufferOffsets[0], page.BufferSizes[0], column);
         var words = MemoryMarshal.Cast<byte, ushort>(metadata.AsSpan(0, metadata.Length & ~1));
