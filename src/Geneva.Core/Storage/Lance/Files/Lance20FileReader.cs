@@ -14,17 +14,15 @@ namespace Geneva.Core.Storage.Lance.Files;
 internal sealed class Lance20FileReader : ILanceDataFileReader
 {
     private readonly LanceFileSource _file;
-    private readonly Dictionary<int, Lance20ColumnReader> _columnsByField;
-    private readonly Dictionary<int, GenevaException> _unreadable;
+    private readonly LanceFileColumns<Lance20ColumnReader> _columns;
 
     private Lance20FileReader(LanceFileSource file, long rows, IReadOnlyList<LanceField> fields,
-                              Dictionary<int, Lance20ColumnReader> columnsByField, Dictionary<int, GenevaException> unreadable)
+                              LanceFileColumns<Lance20ColumnReader> columns)
     {
         _file = file;
         RowCount = rows;
         Fields = fields;
-        _columnsByField = columnsByField;
-        _unreadable = unreadable;
+        _columns = columns;
     }
 
     /// <summary>Always <see cref="LanceFileVersion.V2_0"/>, as <see cref="LanceFileReader.Version"/> says for 2.1.</summary>
@@ -38,19 +36,7 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
     public string Path => _file.Path;
 
     /// <summary>Opens a 2.0 file; a missing, corrupt, truncated or non-2.0 file throws DataFileCorrupt.</summary>
-    public static Lance20FileReader Open(string path)
-    {
-        var file = new LanceFileSource(path);
-        try
-        {
-            return Open(file);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
-    }
+    public static Lance20FileReader Open(string path) => LanceFileSource.Open(path, Open);
 
     private static Lance20FileReader Open(LanceFileSource file)
     {
@@ -69,8 +55,7 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
         {
             throw LanceFileErrors.Corrupt(path, null, $"its schema has {fields.Length} fields but its footer {footer.ColumnCount} columns");
         }
-        var columnsByField = new Dictionary<int, Lance20ColumnReader>();
-        var unreadable = new Dictionary<int, GenevaException>();
+        var columns = new LanceFileColumns<Lance20ColumnReader>();
         for (var index = 0; index < fields.Length; index++)
         {
             var top = fields[index];
@@ -81,7 +66,7 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
             var leaf = Leaf(top);
             if (leaf is null)
             {
-                unreadable[top.Id] = LanceFileErrors.Unsupported(path, top.Name, $"the column type '{top.LogicalType}'");
+                columns.AddUnreadable(top.Id, LanceFileErrors.Unsupported(path, top.Name, $"the column type '{top.LogicalType}'"));
                 continue;
             }
             var metadata = tail.ReadColumnMetadata(index, top.Name);
@@ -93,16 +78,16 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
             catch (LanceUnsupportedEncodingException e)
             {
                 // An encoding Geneva does not read (compression, FSST set by a user...): the other columns stay readable.
-                unreadable[top.Id] = e;
+                columns.AddUnreadable(top.Id, e);
                 continue;
             }
             if (reader.Rows != rows)
             {
                 throw LanceFileErrors.Corrupt(path, top.Name, $"its pages hold {reader.Rows} rows but the file has {rows}");
             }
-            columnsByField[top.Id] = reader;
+            columns.Add(top.Id, reader);
         }
-        return new Lance20FileReader(file, rows, fields, columnsByField, unreadable);
+        return new Lance20FileReader(file, rows, fields, columns);
     }
 
     /// <summary>The leaf shape Geneva reads for a top-level field, or null (lists, structs, large_string, ...).</summary>
@@ -123,29 +108,14 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
     }
 
     /// <summary>Whether <see cref="Read"/> can decode the field's column (false for a type or encoding Geneva does not read).</summary>
-    public bool CanRead(int fieldId) => _columnsByField.ContainsKey(fieldId);
+    public bool CanRead(int fieldId) => _columns.CanRead(fieldId);
 
     /// <summary>
     /// The rows [start, start + length) of the top-level field <paramref name="fieldId"/> (a dataset field
     /// id), as a new Arrow array the caller owns.
     /// </summary>
-    public IArrowArray Read(int fieldId, long start, int length)
-    {
-        if (!_columnsByField.TryGetValue(fieldId, out var column))
-        {
-            if (_unreadable.TryGetValue(fieldId, out var unreadable))
-            {
-                throw new LanceUnsupportedEncodingException(unreadable.Message, Path);
-            }
-            throw new GenevaException(GenevaErrorCode.ColumnNotFound, $"The Lance data file '{Path}' has no column with field id {fieldId}.", fieldId);
-        }
-        if (start < 0 || length < 0 || start + length > RowCount)
-        {
-            throw new GenevaException(GenevaErrorCode.InvalidArgument,
-                $"Rows [{start}, {start + length}) are outside the {RowCount} rows of Lance data file '{Path}'.", Path);
-        }
-        return column.Read(_file, start, length);
-    }
+    public IArrowArray Read(int fieldId, long start, int length) =>
+        _columns.ToRead(fieldId, start, length, Path, RowCount).Read(_file, start, length);
 
     public void Dispose() => _file.Dispose();
 }
