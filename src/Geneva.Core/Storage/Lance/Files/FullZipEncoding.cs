@@ -75,30 +75,13 @@ internal static class FullZipEncoding
                 }
             }
             positions[count] = data.Length;
-            WriteBytePacked(positions, repetitionIndex);
+            FullZipRepetitionIndex.Write(positions, repetitionIndex);
         }
         else
         {
             throw new InvalidOperationException("Bool pages are mini-block.");
         }
         return new PageLayout { FullZipLayout = layout };
-    }
-
-    internal static void WriteBytePacked(long[] values, LanceByteBuffer destination)
-    {
-        var max = values[^1];
-        var width = max <= byte.MaxValue ? 1 : max <= ushort.MaxValue ? 2 : max <= uint.MaxValue ? 4 : 8;
-        var dest = destination.Grow(values.Length * width);
-        for (var i = 0; i < values.Length; i++)
-        {
-            switch (width)
-            {
-                case 1: dest[i] = (byte)values[i]; break;
-                case 2: BinaryPrimitives.WriteUInt16LittleEndian(dest[(i * 2)..], (ushort)values[i]); break;
-                case 4: BinaryPrimitives.WriteUInt32LittleEndian(dest[(i * 4)..], (uint)values[i]); break;
-                default: BinaryPrimitives.WriteUInt64LittleEndian(dest[(i * 8)..], (ulong)values[i]); break;
-            }
-        }
     }
 
     public static void Validate(LancePage<PageLayout> page, LanceLeafType type, string path, string column)
@@ -176,17 +159,7 @@ internal static class FullZipEncoding
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DecodeVariable(LanceFileSource file, LancePage<PageLayout> page, int from, int count, bool nullable, LanceArrayBuilder builder, string column)
     {
-        var width = (int)(page.BufferSizes[1] / (ulong)(page.Rows + 1));
-        Span<byte> ends = stackalloc byte[16];
-        file.ReadExactly(page.BufferOffsets[1] + (ulong)from * (ulong)width, ends[..width], column);
-        file.ReadExactly(page.BufferOffsets[1] + (ulong)(from + count) * (ulong)width, ends.Slice(8, width), column);
-        var start = ReadPacked(ends, width);
-        var end = ReadPacked(ends[8..], width);
-        if (end < start || end > page.BufferSizes[0])
-        {
-            throw LanceFileErrors.Corrupt(file.Path, column, "a full-zip page's repetition index points outside its data");
-        }
-        var length = checked((int)(end - start));
+        var (start, length) = FullZipRepetitionIndex.RowBytes(file, page, from, count, column, "a full-zip page");
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
@@ -227,12 +200,4 @@ internal static class FullZipEncoding
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
-
-    private static ulong ReadPacked(ReadOnlySpan<byte> bytes, int width) => width switch
-    {
-        1 => bytes[0],
-        2 => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
-        4 => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
-        _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
-    };
 }

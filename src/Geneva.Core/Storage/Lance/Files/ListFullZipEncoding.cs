@@ -87,7 +87,7 @@ internal static class ListFullZipEncoding
             item++;
         }
         positions[row] = data.Length;
-        FullZipEncoding.WriteBytePacked(positions, repetitionIndex);
+        FullZipRepetitionIndex.Write(positions, repetitionIndex);
         var layout = new FullZipLayout
         {
             BitsRep = 1,
@@ -155,17 +155,7 @@ internal static class ListFullZipEncoding
     /// <summary>Reads the bytes of rows [from, from + count) of the page and counts their items (rented: <see cref="Release"/>).</summary>
     public static PageSlice Read(LanceFileSource file, LancePage<PageLayout> page, LanceLeafType itemType, int from, int count, string column)
     {
-        var width = (int)(page.BufferSizes[1] / (ulong)(page.Rows + 1));
-        Span<byte> ends = stackalloc byte[16];
-        file.ReadExactly(page.BufferOffsets[1] + (ulong)from * (ulong)width, ends[..width], column);
-        file.ReadExactly(page.BufferOffsets[1] + (ulong)(from + count) * (ulong)width, ends.Slice(8, width), column);
-        var start = ReadPacked(ends, width);
-        var end = ReadPacked(ends[8..], width);
-        if (end < start || end > page.BufferSizes[0])
-        {
-            throw LanceFileErrors.Corrupt(file.Path, column, "a list page's repetition index points outside its data");
-        }
-        var length = checked((int)(end - start));
+        var (start, length) = FullZipRepetitionIndex.RowBytes(file, page, from, count, column, "a list page");
         var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
         try
         {
@@ -276,12 +266,4 @@ internal static class ListFullZipEncoding
         }
         return (entries, itemCount);
     }
-
-    private static ulong ReadPacked(ReadOnlySpan<byte> bytes, int width) => width switch
-    {
-        1 => bytes[0],
-        2 => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
-        4 => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
-        _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
-    };
 }
