@@ -187,24 +187,16 @@ public sealed class Lance20FileReaderTests : IDisposable
     private string WriteGood()
     {
         var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.lance");
-        Lance20FileWriterTests.Write(path, [
+        LanceFileTestData.Write(path, [
             LanceFileTestData.Make(Int32Type.Default, 5000, 0.1, new Random(1)),
             LanceFileTestData.Make(StringType.Default, 5000, 0.1, new Random(2)),
             LanceFileTestData.Make(new FixedSizeListType(new Apache.Arrow.Field("item", FloatType.Default, true), 4), 5000, 0.1, new Random(3)),
-        ], 5000, pageBytes: 16 * 1024);
+        ], 5000, pageBytes: 16 * 1024, LanceFileVersion.V2_0);
         return path;
     }
 
-    private static void AssertCorrupt(string path, Action<Lance20FileReader>? read = null)
-    {
-        var error = Assert.ThrowsAny<GenevaException>(() =>
-        {
-            using var reader = Lance20FileReader.Open(path);
-            read?.Invoke(reader);
-        });
-        Assert.Equal(GenevaErrorCode.DataFileCorrupt, error.Code);
-        Assert.Contains(path, error.Message);
-    }
+    private static void AssertCorrupt(string path, Action<Lance20FileReader>? read = null) =>
+        LanceFileTestData.AssertCorrupt(path, Lance20FileReader.Open, read);
 
     [Theory]
     [InlineData(0)]
@@ -215,8 +207,7 @@ public sealed class Lance20FileReaderTests : IDisposable
     public void Open_TruncatedFile_DataFileCorrupt(int keep)
     {
         var path = WriteGood();
-        var bytes = File.ReadAllBytes(path);
-        File.WriteAllBytes(path, bytes[..(keep >= 0 ? keep : bytes.Length + keep)]);
+        LanceFileTestData.Truncate(path, keep);
         AssertCorrupt(path);
     }
 
@@ -243,9 +234,7 @@ public sealed class Lance20FileReaderTests : IDisposable
     public void Open_FooterPositionsWrong_DataFileCorrupt()
     {
         var path = WriteGood();
-        var bytes = File.ReadAllBytes(path);
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 40), (ulong)bytes.Length * 2);
-        File.WriteAllBytes(path, bytes);
+        LanceFileTestData.BreakFooterPositions(path);
         AssertCorrupt(path);
     }
 
@@ -253,11 +242,7 @@ public sealed class Lance20FileReaderTests : IDisposable
     public void Open_ColumnMetadataGarbled_DataFileCorrupt()
     {
         var path = WriteGood();
-        var bytes = File.ReadAllBytes(path);
-        var metadataStart = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 40));
-        var tableStart = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 32));
-        bytes.AsSpan(metadataStart, tableStart - metadataStart).Fill(0xFF);
-        File.WriteAllBytes(path, bytes);
+        LanceFileTestData.GarbleColumnMetadata(path);
         AssertCorrupt(path);
     }
 

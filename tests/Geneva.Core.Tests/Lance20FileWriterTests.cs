@@ -17,33 +17,9 @@ public sealed class Lance20FileWriterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    /// <summary>Writes the arrays as one 2.0 file (columns c0, c1, ...; field ids from 0), in batches of <paramref name="batchRows"/> rows cut as slices.</summary>
-    internal static (long Size, LanceField[] Fields) Write(string path, IReadOnlyList<IArrowArray> columns, int batchRows, long pageBytes = LanceFileWriter.DefaultPageBytes)
-    {
-        var arrowFields = new List<Apache.Arrow.Field>();
-        var lanceFields = new List<LanceField>();
-        var nextId = 0;
-        for (var c = 0; c < columns.Count; c++)
-        {
-            var field = new Apache.Arrow.Field($"c{c}", columns[c].Data.DataType, true);
-            arrowFields.Add(field);
-            lanceFields.AddRange(LanceSchema.FromArrow(field, ref nextId));
-        }
-        var schema = new Apache.Arrow.Schema(arrowFields, null);
-        var rows = columns.Count == 0 ? 0 : columns[0].Length;
-        using var stream = File.Create(path);
-        using var writer = new Lance20FileWriter(stream, schema, lanceFields, pageBytes);
-        batchRows = Math.Max(1, batchRows);
-        for (var start = 0; start < rows; start += batchRows)
-        {
-            var n = Math.Min(batchRows, rows - start);
-            writer.Write(new RecordBatch(schema, columns.Select(a => ArrowArrayFactory.Slice(a, start, n)).ToList(), n));
-        }
-        var size = writer.Finish();
-        Assert.Equal(rows, writer.RowCount);
-        Assert.Equal(stream.Length, size);
-        return (size, lanceFields.ToArray());
-    }
+    /// <summary>Writes the arrays as one 2.0 file (see <see cref="LanceFileTestData.Write"/>).</summary>
+    private static (long Size, LanceField[] Fields) Write(string path, IReadOnlyList<IArrowArray> columns, int batchRows, long pageBytes = LanceFileWriter.DefaultPageBytes) =>
+        LanceFileTestData.Write(path, columns, batchRows, pageBytes, LanceFileVersion.V2_0);
 
     /// <summary>The page encodings of column <paramref name="column"/>, with each page's rows and buffer sizes.</summary>
     internal static List<(ulong Rows, V20.ArrayEncoding Encoding, ulong[] Sizes)> Pages(string path, int column)
@@ -294,12 +270,6 @@ public sealed class Lance20FileWriterTests : IDisposable
         var strings = LanceFileTestData.Make(StringType.Default, 50_000, 0.1, new Random(3));
         Write(path, [strings], 50_000, pageBytes: 32 * 1024);
         using var reader = Lance20FileReader.Open(path);
-        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
-        {
-            var random = new Random(i);
-            var start = random.Next(0, 50_000);
-            var count = random.Next(0, 50_000 - start);
-            LanceFileTestData.AssertSame(strings, start, reader.Read(0, start, count), $"thread {i}");
-        });
+        LanceFileTestData.AssertReadsInParallel(reader, strings);
     }
 }

@@ -22,16 +22,8 @@ public sealed class LanceFileReaderTests : IDisposable
         return path;
     }
 
-    private static void AssertCorrupt(string path, Action<LanceFileReader>? read = null)
-    {
-        var error = Assert.ThrowsAny<GenevaException>(() =>
-        {
-            using var reader = LanceFileReader.Open(path);
-            read?.Invoke(reader);
-        });
-        Assert.Equal(GenevaErrorCode.DataFileCorrupt, error.Code);
-        Assert.Contains(path, error.Message);
-    }
+    private static void AssertCorrupt(string path, Action<LanceFileReader>? read = null) =>
+        LanceFileTestData.AssertCorrupt(path, LanceFileReader.Open, read);
 
     [Theory]
     [InlineData(0)]
@@ -42,8 +34,7 @@ public sealed class LanceFileReaderTests : IDisposable
     public void Open_TruncatedFile_DataFileCorrupt(int keep)
     {
         var path = WriteGood();
-        var bytes = File.ReadAllBytes(path);
-        File.WriteAllBytes(path, bytes[..(keep >= 0 ? keep : bytes.Length + keep)]);
+        LanceFileTestData.Truncate(path, keep);
         AssertCorrupt(path);
     }
 
@@ -59,9 +50,7 @@ public sealed class LanceFileReaderTests : IDisposable
     public void Open_FooterPositionsWrong_DataFileCorrupt()
     {
         var path = WriteGood();
-        var bytes = File.ReadAllBytes(path);
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 40), (ulong)bytes.Length * 2);
-        File.WriteAllBytes(path, bytes);
+        LanceFileTestData.BreakFooterPositions(path);
         AssertCorrupt(path);
     }
 
@@ -79,11 +68,7 @@ public sealed class LanceFileReaderTests : IDisposable
     public void Open_ColumnMetadataGarbled_DataFileCorrupt()
     {
         var path = WriteGood();
-        var bytes = File.ReadAllBytes(path);
-        var metadataStart = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 40));
-        var tableStart = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 32));
-        bytes.AsSpan(metadataStart, tableStart - metadataStart).Fill(0xFF);
-        File.WriteAllBytes(path, bytes);
+        LanceFileTestData.GarbleColumnMetadata(path);
         AssertCorrupt(path);
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Types;
@@ -151,8 +152,12 @@ internal static class LanceFileTestData
 
     public static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 
-    /// <summary>Writes the arrays as one file (column names c0, c1, ...; field ids from 0), in batches of <paramref name="batchRows"/> rows cut as slices.</summary>
-    public static (long Size, LanceField[] Fields) Write(string path, IReadOnlyList<IArrowArray> columns, int batchRows, long pageBytes = LanceFileWriter.DefaultPageBytes)
+    /// <summary>
+    /// Writes the arrays as one file of <paramref name="version"/> (column names c0, c1, ...; field ids from 0),
+    /// in batches of <paramref name="batchRows"/> rows cut as slices.
+    /// </summary>
+    public static (long Size, LanceField[] Fields) Write(string path, IReadOnlyList<IArrowArray> columns, int batchRows,
+        long pageBytes = LanceFileWriter.DefaultPageBytes, LanceFileVersion version = LanceFileVersion.V2_1)
     {
         var arrowFields = new List<Field>();
         var lanceFields = new List<LanceField>();
@@ -166,7 +171,9 @@ internal static class LanceFileTestData
         var schema = new Schema(arrowFields, null);
         var rows = columns.Count == 0 ? 0 : columns[0].Length;
         using var stream = File.Create(path);
-        using var writer = new LanceFileWriter(stream, schema, lanceFields, LanceFileVersion.V2_1, pageBytes);
+        using ILanceDataFileWriter writer = version == LanceFileVersion.V2_0
+            ? new Lance20FileWriter(stream, schema, lanceFields, pageBytes)
+            : new LanceFileWriter(stream, schema, lanceFields, version, pageBytes);
         for (var start = 0; start < rows || (rows == 0 && start == 0); start += Math.Max(1, batchRows))
         {
             var n = Math.Min(Math.Max(1, batchRows), rows - start);
@@ -181,5 +188,55 @@ internal static class LanceFileTestData
         Assert.Equal(rows, writer.RowCount);
         Assert.Equal(stream.Length, size);
         return (size, lanceFields.ToArray());
+    }
+
+    /// <summary>Opening <paramref name="path"/> (and <paramref name="read"/>, if given) throws DataFileCorrupt naming the file.</summary>
+    public static void AssertCorrupt<TReader>(string path, Func<string, TReader> open, Action<TReader>? read = null) where TReader : IDisposable
+    {
+        var error = Assert.ThrowsAny<GenevaException>(() =>
+        {
+            using var reader = open(path);
+            read?.Invoke(reader);
+        });
+        Assert.Equal(GenevaErrorCode.DataFileCorrupt, error.Code);
+        Assert.Contains(path, error.Message);
+    }
+
+    /// <summary>Keeps the first <paramref name="keep"/> bytes of the file (negative: drops that many from its end).</summary>
+    public static void Truncate(string path, int keep)
+    {
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(keep >= 0 ? keep : bytes.Length + keep)]);
+    }
+
+    /// <summary>Points the footer's column metadata start past the end of the file.</summary>
+    public static void BreakFooterPositions(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 40), (ulong)bytes.Length * 2);
+        File.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>Overwrites every column's metadata with 0xFF.</summary>
+    public static void GarbleColumnMetadata(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var metadataStart = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 40));
+        var tableStart = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 32));
+        bytes.AsSpan(metadataStart, tableStart - metadataStart).Fill(0xFF);
+        File.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>64 reads of random ranges of column 0 on 8 threads at once each give <paramref name="expected"/>'s rows.</summary>
+    public static void AssertReadsInParallel(ILanceDataFileReader reader, IArrowArray expected)
+    {
+        var rows = expected.Length;
+        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var random = new Random(i);
+            var start = random.Next(0, rows);
+            var count = random.Next(0, rows - start);
+            AssertSame(expected, start, reader.Read(0, start, count), $"thread {i}");
+        });
     }
 }
