@@ -62,24 +62,7 @@ public sealed class Lance20FileWriterTests : IDisposable
             Gen.Int,
             (t, r, n, p, b, s) => (t, r, n, p, b, s));
         cases.Sample((typeIndex, rows, nullRate, pageBytes, batchRows, seed) =>
-        {
-            var type = s_types[typeIndex];
-            var random = new Random(seed);
-            var array = LanceFileTestData.Make(type, rows, nullRate, random);
-            var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.lance");
-            Write(path, [array], batchRows, pageBytes);
-            using var reader = Lance20FileReader.Open(path);
-            Assert.Equal(rows, reader.RowCount);
-            LanceFileTestData.AssertSame(array, 0, reader.Read(0, 0, rows), $"{type.Name} whole");
-            for (var k = 0; k < 4; k++)
-            {
-                var start = random.Next(0, rows + 1);
-                var length = random.Next(0, rows - start + 1);
-                LanceFileTestData.AssertSame(array, start, reader.Read(0, start, length), $"{type.Name} [{start}, +{length})");
-            }
-            reader.Dispose();
-            File.Delete(path);
-        }, iter: 250);
+            LanceFileTestData.AssertRoundTrip(_dir, LanceFileVersion.V2_0, s_types[typeIndex], rows, nullRate, pageBytes, batchRows, seed), iter: 250);
     }
 
     [Fact]
@@ -93,23 +76,7 @@ public sealed class Lance20FileWriterTests : IDisposable
             Gen.Int,
             (rows, nullRate, longRate, page, seed) => (rows, nullRate, longRate, page, seed));
         cases.Sample((rows, nullRate, longRate, pageBytes, seed) =>
-        {
-            var random = new Random(seed);
-            Func<Random, int> length = r => r.NextDouble() < longRate ? r.Next(32 * 1024 - 16, 100_000) : r.Next(0, 3) == 0 ? 0 : r.Next(1, 300);
-            var strings = LanceFileTestData.Make(StringType.Default, rows, nullRate, random, length);
-            var binary = LanceFileTestData.Make(BinaryType.Default, rows, nullRate, random, length);
-            var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.lance");
-            Write(path, [strings, binary], random.Next(1, rows + 1), pageBytes);
-            using var reader = Lance20FileReader.Open(path);
-            LanceFileTestData.AssertSame(strings, 0, reader.Read(0, 0, rows), "utf8 whole");
-            LanceFileTestData.AssertSame(binary, 0, reader.Read(1, 0, rows), "binary whole");
-            var start = random.Next(0, rows);
-            var count = random.Next(0, rows - start + 1);
-            LanceFileTestData.AssertSame(strings, start, reader.Read(0, start, count), $"utf8 [{start}, +{count})");
-            LanceFileTestData.AssertSame(binary, start, reader.Read(1, start, count), $"binary [{start}, +{count})");
-            reader.Dispose();
-            File.Delete(path);
-        }, iter: 60);
+            LanceFileTestData.AssertStringsRoundTrip(_dir, LanceFileVersion.V2_0, rows, nullRate, longRate, pageBytes, seed), iter: 60);
     }
 
     [Fact]

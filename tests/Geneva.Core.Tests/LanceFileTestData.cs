@@ -239,4 +239,56 @@ internal static class LanceFileTestData
             AssertSame(expected, start, reader.Read(0, start, count), $"thread {i}");
         });
     }
+
+    /// <summary>Opens a file with the reader of its version.</summary>
+    public static ILanceDataFileReader Open(string path, LanceFileVersion version) =>
+        version == LanceFileVersion.V2_0 ? Lance20FileReader.Open(path) : LanceFileReader.Open(path);
+
+    /// <summary>
+    /// Writes one random column of <paramref name="type"/> as a file of <paramref name="version"/> in <paramref name="dir"/>,
+    /// and reads it back whole and in four random ranges; deletes the file.
+    /// </summary>
+    public static void AssertRoundTrip(string dir, LanceFileVersion version, IArrowType type, int rows, double nullRate, long pageBytes, int batchRows, int seed)
+    {
+        var random = new Random(seed);
+        var array = Make(type, rows, nullRate, random);
+        var path = Path.Combine(dir, $"{Guid.NewGuid():N}.lance");
+        Write(path, [array], batchRows, pageBytes, version);
+        using (var reader = Open(path, version))
+        {
+            Assert.Equal(rows, reader.RowCount);
+            AssertSame(array, 0, reader.Read(0, 0, rows), $"{type.Name} whole");
+            for (var k = 0; k < 4; k++)
+            {
+                var start = random.Next(0, rows + 1);
+                var length = random.Next(0, rows - start + 1);
+                AssertSame(array, start, reader.Read(0, start, length), $"{type.Name} [{start}, +{length})");
+            }
+        }
+        File.Delete(path);
+    }
+
+    /// <summary>
+    /// Writes a utf8 and a binary column whose values are long (over 32 KiB) with probability <paramref name="longRate"/>,
+    /// else short or empty, as a file of <paramref name="version"/>; reads both back whole and in a random range.
+    /// </summary>
+    public static void AssertStringsRoundTrip(string dir, LanceFileVersion version, int rows, double nullRate, double longRate, long pageBytes, int seed)
+    {
+        var random = new Random(seed);
+        Func<Random, int> length = r => r.NextDouble() < longRate ? r.Next(32 * 1024 - 16, 100_000) : r.Next(0, 3) == 0 ? 0 : r.Next(1, 300);
+        var strings = Make(StringType.Default, rows, nullRate, random, length);
+        var binary = Make(BinaryType.Default, rows, nullRate, random, length);
+        var path = Path.Combine(dir, $"{Guid.NewGuid():N}.lance");
+        Write(path, [strings, binary], random.Next(1, rows + 1), pageBytes, version);
+        using (var reader = Open(path, version))
+        {
+            AssertSame(strings, 0, reader.Read(0, 0, rows), "utf8 whole");
+            AssertSame(binary, 0, reader.Read(1, 0, rows), "binary whole");
+            var start = random.Next(0, rows);
+            var count = random.Next(0, rows - start + 1);
+            AssertSame(strings, start, reader.Read(0, start, count), $"utf8 [{start}, +{count})");
+            AssertSame(binary, start, reader.Read(1, start, count), $"binary [{start}, +{count})");
+        }
+        File.Delete(path);
+    }
 }

@@ -40,23 +40,7 @@ public sealed class LanceFileWriterTests : IDisposable
             Gen.Int,
             (t, r, n, p, b, s) => (t, r, n, p, b, s));
         cases.Sample((typeIndex, rows, nullRate, pageBytes, batchRows, seed) =>
-        {
-            var type = LanceFileTestData.Types[typeIndex];
-            var random = new Random(seed);
-            var array = LanceFileTestData.Make(type, rows, nullRate, random);
-            var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.lance");
-            LanceFileTestData.Write(path, [array], batchRows, pageBytes);
-            using var reader = LanceFileReader.Open(path);
-            Assert.Equal(rows, reader.RowCount);
-            LanceFileTestData.AssertSame(array, 0, reader.Read(0, 0, rows), $"{type.Name} whole");
-            for (var k = 0; k < 4; k++)
-            {
-                var start = random.Next(0, rows + 1);
-                var length = random.Next(0, rows - start + 1);
-                LanceFileTestData.AssertSame(array, start, reader.Read(0, start, length), $"{type.Name} [{start}, +{length})");
-            }
-            File.Delete(path);
-        }, iter: 300);
+            LanceFileTestData.AssertRoundTrip(_dir, LanceFileVersion.V2_1, LanceFileTestData.Types[typeIndex], rows, nullRate, pageBytes, batchRows, seed), iter: 300);
     }
 
     [Fact]
@@ -71,21 +55,7 @@ public sealed class LanceFileWriterTests : IDisposable
             Gen.Int,
             (rows, nullRate, longRate, page, seed) => (rows, nullRate, longRate, page, seed));
         cases.Sample((rows, nullRate, longRate, pageBytes, seed) =>
-        {
-            var random = new Random(seed);
-            Func<Random, int> length = r => r.NextDouble() < longRate ? r.Next(32 * 1024 - 16, 100_000) : r.Next(0, 3) == 0 ? 0 : r.Next(1, 300);
-            var strings = LanceFileTestData.Make(StringType.Default, rows, nullRate, random, length);
-            var binary = LanceFileTestData.Make(BinaryType.Default, rows, nullRate, random, length);
-            var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.lance");
-            LanceFileTestData.Write(path, [strings, binary], random.Next(1, rows + 1), pageBytes);
-            using var reader = LanceFileReader.Open(path);
-            LanceFileTestData.AssertSame(strings, 0, reader.Read(0, 0, rows), "utf8 whole");
-            LanceFileTestData.AssertSame(binary, 0, reader.Read(1, 0, rows), "binary whole");
-            var start = random.Next(0, rows);
-            var count = random.Next(0, rows - start + 1);
-            LanceFileTestData.AssertSame(strings, start, reader.Read(0, start, count), $"utf8 [{start}, +{count})");
-            File.Delete(path);
-        }, iter: 60);
+            LanceFileTestData.AssertStringsRoundTrip(_dir, LanceFileVersion.V2_1, rows, nullRate, longRate, pageBytes, seed), iter: 60);
     }
 
     [Fact]
