@@ -274,30 +274,12 @@ public sealed class Lance20FileReaderTests() : LanceDataFileReaderContractTests(
             (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(columnTable + 16 * c)),
             (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(columnTable + 16 * c + 8))))).ToArray();
         change(descriptor, metadata);
-        using var output = new MemoryStream();
-        output.Write(bytes, 0, schemaAt);
-        var schema = Google.Protobuf.MessageExtensions.ToByteArray(descriptor);
-        output.Write(schema);
-        var metadataStart = output.Position;
-        var table = new byte[16 * metadata.Length];
-        for (var c = 0; c < metadata.Length; c++)
-        {
-            var m = Google.Protobuf.MessageExtensions.ToByteArray(metadata[c]);
-            BinaryPrimitives.WriteUInt64LittleEndian(table.AsSpan(16 * c), (ulong)output.Position);
-            BinaryPrimitives.WriteUInt64LittleEndian(table.AsSpan(16 * c + 8), (ulong)m.Length);
-            output.Write(m);
-        }
-        var newColumnTable = output.Position;
-        output.Write(table);
-        var newGlobalTable = output.Position;
-        var global = new byte[16];
-        BinaryPrimitives.WriteUInt64LittleEndian(global, (ulong)schemaAt);
-        BinaryPrimitives.WriteUInt64LittleEndian(global.AsSpan(8), (ulong)schema.Length);
-        output.Write(global);
-        var tail = new byte[40];
-        new LanceFileFooter((ulong)metadataStart, (ulong)newColumnTable, (ulong)newGlobalTable, 1, (uint)metadata.Length, 0, 3).Write(tail);
-        output.Write(tail);
-        File.WriteAllBytes(path, output.ToArray());
+        // The pages stay; the tail is written again after them as the writers write it.
+        using var stream = new MemoryStream();
+        var output = new LanceFileOutput(stream);
+        output.Write(bytes.AsSpan(0, schemaAt));
+        LanceFileTail.Write(output, descriptor.Schema.Fields, (long)descriptor.Length, metadata, Lance20FileWriter.FooterMajor, Lance20FileWriter.FooterMinor);
+        File.WriteAllBytes(path, stream.ToArray());
     }
 
     [Fact]
