@@ -9,7 +9,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// offset of every row (a null row adds no bytes), and a validity bitmap (1 = valid) once the page has
 /// seen a null. Reused page after page.
 /// </summary>
-internal sealed class Lance20PageBuffer
+internal sealed class Lance20PageBuffer : ILancePageBuffer
 {
     public Lance20PageBuffer(LanceLeafType type, string column)
     {

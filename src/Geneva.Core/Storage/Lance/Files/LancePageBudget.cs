@@ -4,7 +4,7 @@ using Apache.Arrow;
 
 namespace Geneva.Core.Storage.Lance.Files;
 
-/// <summary>How many rows a page buffer (2.0 or 2.1) takes before it reaches its byte budget.</summary>
+/// <summary>How many rows a page buffer (2.0 or 2.1) takes before it reaches its byte budget, and the filling of pages by it.</summary>
 internal static class LancePageBudget
 {
     /// <summary>
@@ -34,5 +34,22 @@ internal static class LancePageBudget
             }
         }
         return lo;
+    }
+
+    /// <summary>Appends all rows of <paramref name="array"/> to <paramref name="page"/>, calling <paramref name="flush"/> each time it reaches <paramref name="pageBytes"/>.</summary>
+    public static void AppendInPages<TPage>(TPage page, IArrowArray array, long pageBytes, Action flush) where TPage : ILancePageBuffer
+    {
+        var length = array.Length;
+        var start = 0;
+        while (start < length)
+        {
+            var rows = page.RowsThatFit(array, start, length - start, pageBytes - page.ByteSize);
+            page.Append(array, start, rows);
+            start += rows;
+            if (page.ByteSize >= pageBytes)
+            {
+                flush();
+            }
+        }
     }
 }

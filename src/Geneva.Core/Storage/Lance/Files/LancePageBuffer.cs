@@ -9,7 +9,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// bool: packed bits; variable: data bytes plus 32-bit offsets), and definition levels (u16, 0 valid,
 /// 1 null) once the page has seen a null. Reused page after page.
 /// </summary>
-internal sealed class LancePageBuffer
+internal sealed class LancePageBuffer : ILancePageBuffer
 {
     public LancePageBuffer(LanceLeafType type, string column)
     {
