@@ -68,14 +68,7 @@ public sealed class Lance20FileWriterTests : IDisposable
     [Fact]
     public void WriteRead_StringsLongEmptyAndNull_SameValues()
     {
-        var cases = Gen.Select(
-            Gen.Int[1, 400],
-            Gen.OneOf(0.0, 0.2, 1.0),
-            Gen.OneOf(0.0, 0.05, 0.5),
-            Gen.OneOf(4096L, 200_000L, LanceFileWriter.DefaultPageBytes),
-            Gen.Int,
-            (rows, nullRate, longRate, page, seed) => (rows, nullRate, longRate, page, seed));
-        cases.Sample((rows, nullRate, longRate, pageBytes, seed) =>
+        LanceFileTestData.StringCases.Sample((rows, nullRate, longRate, pageBytes, seed) =>
             LanceFileTestData.AssertStringsRoundTrip(_dir, LanceFileVersion.V2_0, rows, nullRate, longRate, pageBytes, seed), iter: 60);
     }
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Types;
+using CsCheck;
 using Geneva.Core.Storage.Lance.Files;
 using LanceField = Geneva.Core.Storage.Lance.Proto.Field;
 
@@ -267,6 +268,15 @@ internal static class LanceFileTestData
         }
         File.Delete(path);
     }
+
+    /// <summary>The shapes <see cref="AssertStringsRoundTrip"/> is sampled on: rows, null rate, rate of long values, page bytes, seed.</summary>
+    public static readonly Gen<(int Rows, double NullRate, double LongRate, long PageBytes, int Seed)> StringCases = Gen.Select(
+        Gen.Int[1, 400],
+        Gen.OneOf(0.0, 0.2, 1.0),
+        Gen.OneOf(0.0, 0.05, 0.5),
+        Gen.OneOf(4096L, 200_000L, LanceFileWriter.DefaultPageBytes),
+        Gen.Int,
+        (rows, nullRate, longRate, page, seed) => (rows, nullRate, longRate, page, seed));
 
     /// <summary>
     /// Writes a utf8 and a binary column whose values are long (over 32 KiB) with probability <paramref name="longRate"/>,

@@ -47,14 +47,7 @@ public sealed class LanceFileWriterTests : IDisposable
     public void WriteRead_StringsLongEmptyAndNull_SameValues()
     {
         // Values over 32 KiB cannot sit in a mini-block chunk: such pages go full-zip, as Lance's own writer does.
-        var cases = Gen.Select(
-            Gen.Int[1, 400],
-            Gen.OneOf(0.0, 0.2, 1.0),
-            Gen.OneOf(0.0, 0.05, 0.5),
-            Gen.OneOf(4096L, 200_000L, LanceFileWriter.DefaultPageBytes),
-            Gen.Int,
-            (rows, nullRate, longRate, page, seed) => (rows, nullRate, longRate, page, seed));
-        cases.Sample((rows, nullRate, longRate, pageBytes, seed) =>
+        LanceFileTestData.StringCases.Sample((rows, nullRate, longRate, pageBytes, seed) =>
             LanceFileTestData.AssertStringsRoundTrip(_dir, LanceFileVersion.V2_1, rows, nullRate, longRate, pageBytes, seed), iter: 60);
     }
 
