@@ -148,18 +148,7 @@ public sealed class Lance20FileWriterTests : IDisposable
     [Fact]
     public void Writer_ManifestFields_AreTheColumnsFieldIdsAndVersion20()
     {
-        var schema = new Apache.Arrow.Schema([new Apache.Arrow.Field("a", Int32Type.Default, false), new Apache.Arrow.Field("v", StringType.Default, true)], null);
-        var id = 7;
-        var lance = LanceSchema.FromArrow(schema.FieldsList[0], ref id).Concat(LanceSchema.FromArrow(schema.FieldsList[1], ref id)).ToList();
-        using var stream = new MemoryStream();
-        using var writer = new Lance20FileWriter(stream, schema, lance);
-        writer.Write(new RecordBatch(schema, [new Int32Array.Builder().Append(1).Build(), new StringArray.Builder().AppendNull().Build()], 1));
-        var size = writer.Finish();
-        Assert.Equal(stream.Length, size);
-        Assert.Equal([7, 8], writer.ManifestFields);
-        Assert.Equal([0, 1], writer.ManifestColumnIndices);
-        Assert.Equal((2u, 0u), writer.FileVersion);
-        Assert.Equal("LANC"u8.ToArray(), stream.ToArray()[^4..]);
+        Assert.Equal((2u, 0u), LanceFileTestData.WriteOneRowAssertingManifestFields(LanceFileVersion.V2_0));
     }
 
     [Fact]

@@ -301,4 +301,24 @@ internal static class LanceFileTestData
         }
         File.Delete(path);
     }
+
+    /// <summary>
+    /// Writes one row of an int32 and a utf8 column (field ids 7 and 8) in <paramref name="version"/>; asserts the
+    /// manifest's fields and column indices are theirs and the file is whole. Returns the writer's manifest file version.
+    /// </summary>
+    public static (uint Major, uint Minor) WriteOneRowAssertingManifestFields(LanceFileVersion version)
+    {
+        var schema = new Schema([new Field("a", Int32Type.Default, false), new Field("v", StringType.Default, true)], null);
+        var id = 7;
+        var lance = LanceSchema.FromArrow(schema.FieldsList[0], ref id).Concat(LanceSchema.FromArrow(schema.FieldsList[1], ref id)).ToList();
+        using var stream = new MemoryStream();
+        using var writer = LanceDataFiles.CreateWriter(stream, schema, lance, version);
+        writer.Write(new RecordBatch(schema, [new Int32Array.Builder().Append(1).Build(), new StringArray.Builder().AppendNull().Build()], 1));
+        var size = writer.Finish();
+        Assert.Equal(stream.Length, size);
+        Assert.Equal([7, 8], writer.ManifestFields);
+        Assert.Equal([0, 1], writer.ManifestColumnIndices);
+        Assert.Equal("LANC"u8.ToArray(), stream.ToArray()[^4..]);
+        return writer.FileVersion;
+    }
 }

@@ -191,18 +191,7 @@ public sealed class LanceFileWriterTests : IDisposable
     [Fact]
     public void Writer_ManifestFields_AreTheColumnsFieldIds()
     {
-        var schema = new Schema([new Field("a", Int32Type.Default, false), new Field("v", StringType.Default, true)], null);
-        var id = 7;
-        var lance = LanceSchema.FromArrow(schema.FieldsList[0], ref id).Concat(LanceSchema.FromArrow(schema.FieldsList[1], ref id)).ToList();
-        using var stream = new MemoryStream();
-        using var writer = new LanceFileWriter(stream, schema, lance);
-        writer.Write(new RecordBatch(schema, [new Int32Array.Builder().Append(1).Build(), new StringArray.Builder().AppendNull().Build()], 1));
-        var size = writer.Finish();
-        Assert.Equal(stream.Length, size);
-        Assert.Equal([7, 8], writer.ManifestFields);
-        Assert.Equal([0, 1], writer.ManifestColumnIndices);
-        Assert.Equal((2u, 1u), writer.FileVersion);
-        Assert.Equal("LANC"u8.ToArray(), stream.ToArray()[^4..]);
+        Assert.Equal((2u, 1u), LanceFileTestData.WriteOneRowAssertingManifestFields(LanceFileVersion.V2_1));
     }
 
     [Fact]
