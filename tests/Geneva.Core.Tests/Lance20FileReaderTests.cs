@@ -16,13 +16,9 @@ namespace Geneva.Core.Tests;
 /// <see cref="Lance20FileReader"/> on 2.0 datasets LanceDB 0.31 made itself (Fixtures/lance/types20.lance and
 /// dict20.lance, from the specs types20.json and dict20.json), and on bad, truncated and foreign files.
 /// </summary>
-public sealed class Lance20FileReaderTests : IDisposable
+public sealed class Lance20FileReaderTests() : LanceDataFileReaderContractTests("lance20file-bad-")
 {
     private static readonly string s_fixtures = Path.Combine(TestData.Repo, "tests", "Geneva.Core.Tests", "Fixtures", "lance");
-
-    private readonly string _dir = Directory.CreateTempSubdirectory("lance20file-bad-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
 
     /// <summary>The data files of the dataset's latest version, fragment by fragment, with their manifest entries.</summary>
     private static List<(Manifest Manifest, DataFile File, long Rows)> DataFiles(string dataset)
@@ -97,7 +93,7 @@ public sealed class Lance20FileReaderTests : IDisposable
             // vec_item holds null items, which Geneva's writers refuse (whole rows only).
             var fields = manifest.Fields.Where(f => f.Name != "vec_item").ToList();
             var schema = new Apache.Arrow.Schema(fields.Select(f => LanceSchema.ToArrow(manifest.Fields, f)), null);
-            var ours = Path.Combine(_dir, file.Path);
+            var ours = Path.Combine(Dir, file.Path);
             using (var reader = Lance20FileReader.Open(source))
             using (var stream = File.Create(ours))
             using (var writer = new Lance20FileWriter(stream, schema, fields))
@@ -184,81 +180,30 @@ public sealed class Lance20FileReaderTests : IDisposable
 
     // ---------- bad files ----------
 
-    private string WriteGood()
+    private protected override string WriteGood()
     {
-        var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.lance");
-        Lance20FileWriterTests.Write(path, [
+        var path = Path.Combine(Dir, $"{Guid.NewGuid():N}.lance");
+        LanceFileTestData.Write(path, [
             LanceFileTestData.Make(Int32Type.Default, 5000, 0.1, new Random(1)),
             LanceFileTestData.Make(StringType.Default, 5000, 0.1, new Random(2)),
             LanceFileTestData.Make(new FixedSizeListType(new Apache.Arrow.Field("item", FloatType.Default, true), 4), 5000, 0.1, new Random(3)),
-        ], 5000, pageBytes: 16 * 1024);
+        ], 5000, pageBytes: 16 * 1024, LanceFileVersion.V2_0);
         return path;
     }
 
-    private static void AssertCorrupt(string path, Action<Lance20FileReader>? read = null)
-    {
-        var error = Assert.ThrowsAny<GenevaException>(() =>
-        {
-            using var reader = Lance20FileReader.Open(path);
-            read?.Invoke(reader);
-        });
-        Assert.Equal(GenevaErrorCode.DataFileCorrupt, error.Code);
-        Assert.Contains(path, error.Message);
-    }
+    private protected override ILanceDataFileReader Open(string path) => Lance20FileReader.Open(path);
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(39)]
-    [InlineData(1000)]
-    [InlineData(-1)]
-    [InlineData(-41)]
-    public void Open_TruncatedFile_DataFileCorrupt(int keep)
-    {
-        var path = WriteGood();
-        var bytes = File.ReadAllBytes(path);
-        File.WriteAllBytes(path, bytes[..(keep >= 0 ? keep : bytes.Length + keep)]);
-        AssertCorrupt(path);
-    }
-
-    [Fact]
-    public void Open_NotALanceFileOrMissing_DataFileCorrupt()
-    {
-        var path = Path.Combine(_dir, "text.lance");
-        File.WriteAllText(path, new string('x', 500));
-        AssertCorrupt(path);
-        Assert.Equal(GenevaErrorCode.DataFileCorrupt, Assert.Throws<GenevaException>(() => Lance20FileReader.Open(Path.Combine(_dir, "none.lance"))).Code);
-    }
+    private static void AssertCorrupt(string path, Action<Lance20FileReader> read) =>
+        LanceFileTestData.AssertCorrupt(path, Lance20FileReader.Open, read);
 
     [Fact]
     public void Open_A21File_DataFileCorruptSayingTheVersion()
     {
-        var path = Path.Combine(_dir, "v21.lance");
+        var path = Path.Combine(Dir, "v21.lance");
         LanceFileTestData.Write(path, [LanceFileTestData.Make(Int32Type.Default, 10, 0.0, new Random(1))], 10);
         var error = Assert.ThrowsAny<GenevaException>(() => Lance20FileReader.Open(path));
         Assert.Equal(GenevaErrorCode.DataFileCorrupt, error.Code);
         Assert.Contains("2.1", error.Message);
-    }
-
-    [Fact]
-    public void Open_FooterPositionsWrong_DataFileCorrupt()
-    {
-        var path = WriteGood();
-        var bytes = File.ReadAllBytes(path);
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 40), (ulong)bytes.Length * 2);
-        File.WriteAllBytes(path, bytes);
-        AssertCorrupt(path);
-    }
-
-    [Fact]
-    public void Open_ColumnMetadataGarbled_DataFileCorrupt()
-    {
-        var path = WriteGood();
-        var bytes = File.ReadAllBytes(path);
-        var metadataStart = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 40));
-        var tableStart = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 32));
-        bytes.AsSpan(metadataStart, tableStart - metadataStart).Fill(0xFF);
-        File.WriteAllBytes(path, bytes);
-        AssertCorrupt(path);
     }
 
     [Fact]
@@ -296,7 +241,7 @@ public sealed class Lance20FileReaderTests : IDisposable
             {
                 bytes[at + k] ^= value == 0 ? (byte)1 : value;
             }
-            var bad = Path.Combine(_dir, $"{Guid.NewGuid():N}.lance");
+            var bad = Path.Combine(Dir, $"{Guid.NewGuid():N}.lance");
             File.WriteAllBytes(bad, bytes);
             try
             {
@@ -329,30 +274,12 @@ public sealed class Lance20FileReaderTests : IDisposable
             (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(columnTable + 16 * c)),
             (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(columnTable + 16 * c + 8))))).ToArray();
         change(descriptor, metadata);
-        using var output = new MemoryStream();
-        output.Write(bytes, 0, schemaAt);
-        var schema = Google.Protobuf.MessageExtensions.ToByteArray(descriptor);
-        output.Write(schema);
-        var metadataStart = output.Position;
-        var table = new byte[16 * metadata.Length];
-        for (var c = 0; c < metadata.Length; c++)
-        {
-            var m = Google.Protobuf.MessageExtensions.ToByteArray(metadata[c]);
-            BinaryPrimitives.WriteUInt64LittleEndian(table.AsSpan(16 * c), (ulong)output.Position);
-            BinaryPrimitives.WriteUInt64LittleEndian(table.AsSpan(16 * c + 8), (ulong)m.Length);
-            output.Write(m);
-        }
-        var newColumnTable = output.Position;
-        output.Write(table);
-        var newGlobalTable = output.Position;
-        var global = new byte[16];
-        BinaryPrimitives.WriteUInt64LittleEndian(global, (ulong)schemaAt);
-        BinaryPrimitives.WriteUInt64LittleEndian(global.AsSpan(8), (ulong)schema.Length);
-        output.Write(global);
-        var tail = new byte[40];
-        new LanceFileFooter((ulong)metadataStart, (ulong)newColumnTable, (ulong)newGlobalTable, 1, (uint)metadata.Length, 0, 3).Write(tail);
-        output.Write(tail);
-        File.WriteAllBytes(path, output.ToArray());
+        // The pages stay; the tail is written again after them as the writers write it.
+        using var stream = new MemoryStream();
+        var output = new LanceFileOutput(stream);
+        output.Write(bytes.AsSpan(0, schemaAt));
+        LanceFileTail.Write(output, descriptor.Schema.Fields, (long)descriptor.Length, metadata, Lance20FileWriter.FooterMajor, Lance20FileWriter.FooterMinor);
+        File.WriteAllBytes(path, stream.ToArray());
     }
 
     [Fact]

@@ -17,33 +17,9 @@ public sealed class Lance20FileWriterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    /// <summary>Writes the arrays as one 2.0 file (columns c0, c1, ...; field ids from 0), in batches of <paramref name="batchRows"/> rows cut as slices.</summary>
-    internal static (long Size, LanceField[] Fields) Write(string path, IReadOnlyList<IArrowArray> columns, int batchRows, long pageBytes = LanceFileWriter.DefaultPageBytes)
-    {
-        var arrowFields = new List<Apache.Arrow.Field>();
-        var lanceFields = new List<LanceField>();
-        var nextId = 0;
-        for (var c = 0; c < columns.Count; c++)
-        {
-            var field = new Apache.Arrow.Field($"c{c}", columns[c].Data.DataType, true);
-            arrowFields.Add(field);
-            lanceFields.AddRange(LanceSchema.FromArrow(field, ref nextId));
-        }
-        var schema = new Apache.Arrow.Schema(arrowFields, null);
-        var rows = columns.Count == 0 ? 0 : columns[0].Length;
-        using var stream = File.Create(path);
-        using var writer = new Lance20FileWriter(stream, schema, lanceFields, pageBytes);
-        batchRows = Math.Max(1, batchRows);
-        for (var start = 0; start < rows; start += batchRows)
-        {
-            var n = Math.Min(batchRows, rows - start);
-            writer.Write(new RecordBatch(schema, columns.Select(a => ArrowArrayFactory.Slice(a, start, n)).ToList(), n));
-        }
-        var size = writer.Finish();
-        Assert.Equal(rows, writer.RowCount);
-        Assert.Equal(stream.Length, size);
-        return (size, lanceFields.ToArray());
-    }
+    /// <summary>Writes the arrays as one 2.0 file (see <see cref="LanceFileTestData.Write"/>).</summary>
+    private static (long Size, LanceField[] Fields) Write(string path, IReadOnlyList<IArrowArray> columns, int batchRows, long pageBytes = LanceFileWriter.DefaultPageBytes) =>
+        LanceFileTestData.Write(path, columns, batchRows, pageBytes, LanceFileVersion.V2_0);
 
     /// <summary>The page encodings of column <paramref name="column"/>, with each page's rows and buffer sizes.</summary>
     internal static List<(ulong Rows, V20.ArrayEncoding Encoding, ulong[] Sizes)> Pages(string path, int column)
@@ -86,54 +62,14 @@ public sealed class Lance20FileWriterTests : IDisposable
             Gen.Int,
             (t, r, n, p, b, s) => (t, r, n, p, b, s));
         cases.Sample((typeIndex, rows, nullRate, pageBytes, batchRows, seed) =>
-        {
-            var type = s_types[typeIndex];
-            var random = new Random(seed);
-            var array = LanceFileTestData.Make(type, rows, nullRate, random);
-            var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.lance");
-            Write(path, [array], batchRows, pageBytes);
-            using var reader = Lance20FileReader.Open(path);
-            Assert.Equal(rows, reader.RowCount);
-            LanceFileTestData.AssertSame(array, 0, reader.Read(0, 0, rows), $"{type.Name} whole");
-            for (var k = 0; k < 4; k++)
-            {
-                var start = random.Next(0, rows + 1);
-                var length = random.Next(0, rows - start + 1);
-                LanceFileTestData.AssertSame(array, start, reader.Read(0, start, length), $"{type.Name} [{start}, +{length})");
-            }
-            reader.Dispose();
-            File.Delete(path);
-        }, iter: 250);
+            LanceFileTestData.AssertRoundTrip(_dir, LanceFileVersion.V2_0, s_types[typeIndex], rows, nullRate, pageBytes, batchRows, seed), iter: 250);
     }
 
     [Fact]
     public void WriteRead_StringsLongEmptyAndNull_SameValues()
     {
-        var cases = Gen.Select(
-            Gen.Int[1, 400],
-            Gen.OneOf(0.0, 0.2, 1.0),
-            Gen.OneOf(0.0, 0.05, 0.5),
-            Gen.OneOf(4096L, 200_000L, LanceFileWriter.DefaultPageBytes),
-            Gen.Int,
-            (rows, nullRate, longRate, page, seed) => (rows, nullRate, longRate, page, seed));
-        cases.Sample((rows, nullRate, longRate, pageBytes, seed) =>
-        {
-            var random = new Random(seed);
-            Func<Random, int> length = r => r.NextDouble() < longRate ? r.Next(32 * 1024 - 16, 100_000) : r.Next(0, 3) == 0 ? 0 : r.Next(1, 300);
-            var strings = LanceFileTestData.Make(StringType.Default, rows, nullRate, random, length);
-            var binary = LanceFileTestData.Make(BinaryType.Default, rows, nullRate, random, length);
-            var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.lance");
-            Write(path, [strings, binary], random.Next(1, rows + 1), pageBytes);
-            using var reader = Lance20FileReader.Open(path);
-            LanceFileTestData.AssertSame(strings, 0, reader.Read(0, 0, rows), "utf8 whole");
-            LanceFileTestData.AssertSame(binary, 0, reader.Read(1, 0, rows), "binary whole");
-            var start = random.Next(0, rows);
-            var count = random.Next(0, rows - start + 1);
-            LanceFileTestData.AssertSame(strings, start, reader.Read(0, start, count), $"utf8 [{start}, +{count})");
-            LanceFileTestData.AssertSame(binary, start, reader.Read(1, start, count), $"binary [{start}, +{count})");
-            reader.Dispose();
-            File.Delete(path);
-        }, iter: 60);
+        LanceFileTestData.StringCases.Sample((rows, nullRate, longRate, pageBytes, seed) =>
+            LanceFileTestData.AssertStringsRoundTrip(_dir, LanceFileVersion.V2_0, rows, nullRate, longRate, pageBytes, seed), iter: 60);
     }
 
     [Fact]
@@ -212,18 +148,7 @@ public sealed class Lance20FileWriterTests : IDisposable
     [Fact]
     public void Writer_ManifestFields_AreTheColumnsFieldIdsAndVersion20()
     {
-        var schema = new Apache.Arrow.Schema([new Apache.Arrow.Field("a", Int32Type.Default, false), new Apache.Arrow.Field("v", StringType.Default, true)], null);
-        var id = 7;
-        var lance = LanceSchema.FromArrow(schema.FieldsList[0], ref id).Concat(LanceSchema.FromArrow(schema.FieldsList[1], ref id)).ToList();
-        using var stream = new MemoryStream();
-        using var writer = new Lance20FileWriter(stream, schema, lance);
-        writer.Write(new RecordBatch(schema, [new Int32Array.Builder().Append(1).Build(), new StringArray.Builder().AppendNull().Build()], 1));
-        var size = writer.Finish();
-        Assert.Equal(stream.Length, size);
-        Assert.Equal([7, 8], writer.ManifestFields);
-        Assert.Equal([0, 1], writer.ManifestColumnIndices);
-        Assert.Equal((2u, 0u), writer.FileVersion);
-        Assert.Equal("LANC"u8.ToArray(), stream.ToArray()[^4..]);
+        Assert.Equal((2u, 0u), LanceFileTestData.WriteOneRowAssertingManifestFields(LanceFileVersion.V2_0));
     }
 
     [Fact]
@@ -294,12 +219,6 @@ public sealed class Lance20FileWriterTests : IDisposable
         var strings = LanceFileTestData.Make(StringType.Default, 50_000, 0.1, new Random(3));
         Write(path, [strings], 50_000, pageBytes: 32 * 1024);
         using var reader = Lance20FileReader.Open(path);
-        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
-        {
-            var random = new Random(i);
-            var start = random.Next(0, 50_000);
-            var count = random.Next(0, 50_000 - start);
-            LanceFileTestData.AssertSame(strings, start, reader.Read(0, start, count), $"thread {i}");
-        });
+        LanceFileTestData.AssertReadsInParallel(reader, strings);
     }
 }

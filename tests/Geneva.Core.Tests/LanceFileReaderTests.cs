@@ -6,15 +6,11 @@ using Geneva.Core.Storage.Lance.Files;
 namespace Geneva.Core.Tests;
 
 /// <summary>Bad, truncated and foreign files give DataFileCorrupt naming the file (and the column where there is one).</summary>
-public sealed class LanceFileReaderTests : IDisposable
+public sealed class LanceFileReaderTests() : LanceDataFileReaderContractTests("lancefile-bad-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("lancefile-bad-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
-    private string WriteGood()
+    private protected override string WriteGood()
     {
-        var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.lance");
+        var path = Path.Combine(Dir, $"{Guid.NewGuid():N}.lance");
         LanceFileTestData.Write(path, [
             LanceFileTestData.Make(Int32Type.Default, 5000, 0.1, new Random(1)),
             LanceFileTestData.Make(StringType.Default, 5000, 0.1, new Random(2)),
@@ -22,48 +18,10 @@ public sealed class LanceFileReaderTests : IDisposable
         return path;
     }
 
-    private static void AssertCorrupt(string path, Action<LanceFileReader>? read = null)
-    {
-        var error = Assert.ThrowsAny<GenevaException>(() =>
-        {
-            using var reader = LanceFileReader.Open(path);
-            read?.Invoke(reader);
-        });
-        Assert.Equal(GenevaErrorCode.DataFileCorrupt, error.Code);
-        Assert.Contains(path, error.Message);
-    }
+    private protected override ILanceDataFileReader Open(string path) => LanceFileReader.Open(path);
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(39)]
-    [InlineData(1000)]
-    [InlineData(-1)]
-    [InlineData(-41)]
-    public void Open_TruncatedFile_DataFileCorrupt(int keep)
-    {
-        var path = WriteGood();
-        var bytes = File.ReadAllBytes(path);
-        File.WriteAllBytes(path, bytes[..(keep >= 0 ? keep : bytes.Length + keep)]);
-        AssertCorrupt(path);
-    }
-
-    [Fact]
-    public void Open_NotALanceFile_DataFileCorrupt()
-    {
-        var path = Path.Combine(_dir, "text.lance");
-        File.WriteAllText(path, new string('x', 500));
-        AssertCorrupt(path);
-    }
-
-    [Fact]
-    public void Open_FooterPositionsWrong_DataFileCorrupt()
-    {
-        var path = WriteGood();
-        var bytes = File.ReadAllBytes(path);
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 40), (ulong)bytes.Length * 2);
-        File.WriteAllBytes(path, bytes);
-        AssertCorrupt(path);
-    }
+    private static void AssertCorrupt(string path, Action<LanceFileReader> read) =>
+        LanceFileTestData.AssertCorrupt(path, LanceFileReader.Open, read);
 
     [Fact]
     public void Open_UnknownVersion_DataFileCorrupt()
@@ -71,18 +29,6 @@ public sealed class LanceFileReaderTests : IDisposable
         var path = WriteGood();
         var bytes = File.ReadAllBytes(path);
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(bytes.Length - 6), 9);
-        File.WriteAllBytes(path, bytes);
-        AssertCorrupt(path);
-    }
-
-    [Fact]
-    public void Open_ColumnMetadataGarbled_DataFileCorrupt()
-    {
-        var path = WriteGood();
-        var bytes = File.ReadAllBytes(path);
-        var metadataStart = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 40));
-        var tableStart = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 32));
-        bytes.AsSpan(metadataStart, tableStart - metadataStart).Fill(0xFF);
         File.WriteAllBytes(path, bytes);
         AssertCorrupt(path);
     }
@@ -103,13 +49,6 @@ public sealed class LanceFileReaderTests : IDisposable
         });
         Assert.Equal(GenevaErrorCode.DataFileCorrupt, error.Code);
         Assert.Contains("column 'c", error.Message);
-    }
-
-    [Fact]
-    public void Open_MissingFile_DataFileCorrupt()
-    {
-        var error = Assert.ThrowsAny<GenevaException>(() => LanceFileReader.Open(Path.Combine(_dir, "none.lance")));
-        Assert.Equal(GenevaErrorCode.DataFileCorrupt, error.Code);
     }
 
     [Fact]

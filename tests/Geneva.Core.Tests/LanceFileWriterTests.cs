@@ -40,52 +40,15 @@ public sealed class LanceFileWriterTests : IDisposable
             Gen.Int,
             (t, r, n, p, b, s) => (t, r, n, p, b, s));
         cases.Sample((typeIndex, rows, nullRate, pageBytes, batchRows, seed) =>
-        {
-            var type = LanceFileTestData.Types[typeIndex];
-            var random = new Random(seed);
-            var array = LanceFileTestData.Make(type, rows, nullRate, random);
-            var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.lance");
-            LanceFileTestData.Write(path, [array], batchRows, pageBytes);
-            using var reader = LanceFileReader.Open(path);
-            Assert.Equal(rows, reader.RowCount);
-            LanceFileTestData.AssertSame(array, 0, reader.Read(0, 0, rows), $"{type.Name} whole");
-            for (var k = 0; k < 4; k++)
-            {
-                var start = random.Next(0, rows + 1);
-                var length = random.Next(0, rows - start + 1);
-                LanceFileTestData.AssertSame(array, start, reader.Read(0, start, length), $"{type.Name} [{start}, +{length})");
-            }
-            File.Delete(path);
-        }, iter: 300);
+            LanceFileTestData.AssertRoundTrip(_dir, LanceFileVersion.V2_1, LanceFileTestData.Types[typeIndex], rows, nullRate, pageBytes, batchRows, seed), iter: 300);
     }
 
     [Fact]
     public void WriteRead_StringsLongEmptyAndNull_SameValues()
     {
         // Values over 32 KiB cannot sit in a mini-block chunk: such pages go full-zip, as Lance's own writer does.
-        var cases = Gen.Select(
-            Gen.Int[1, 400],
-            Gen.OneOf(0.0, 0.2, 1.0),
-            Gen.OneOf(0.0, 0.05, 0.5),
-            Gen.OneOf(4096L, 200_000L, LanceFileWriter.DefaultPageBytes),
-            Gen.Int,
-            (rows, nullRate, longRate, page, seed) => (rows, nullRate, longRate, page, seed));
-        cases.Sample((rows, nullRate, longRate, pageBytes, seed) =>
-        {
-            var random = new Random(seed);
-            Func<Random, int> length = r => r.NextDouble() < longRate ? r.Next(32 * 1024 - 16, 100_000) : r.Next(0, 3) == 0 ? 0 : r.Next(1, 300);
-            var strings = LanceFileTestData.Make(StringType.Default, rows, nullRate, random, length);
-            var binary = LanceFileTestData.Make(BinaryType.Default, rows, nullRate, random, length);
-            var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.lance");
-            LanceFileTestData.Write(path, [strings, binary], random.Next(1, rows + 1), pageBytes);
-            using var reader = LanceFileReader.Open(path);
-            LanceFileTestData.AssertSame(strings, 0, reader.Read(0, 0, rows), "utf8 whole");
-            LanceFileTestData.AssertSame(binary, 0, reader.Read(1, 0, rows), "binary whole");
-            var start = random.Next(0, rows);
-            var count = random.Next(0, rows - start + 1);
-            LanceFileTestData.AssertSame(strings, start, reader.Read(0, start, count), $"utf8 [{start}, +{count})");
-            File.Delete(path);
-        }, iter: 60);
+        LanceFileTestData.StringCases.Sample((rows, nullRate, longRate, pageBytes, seed) =>
+            LanceFileTestData.AssertStringsRoundTrip(_dir, LanceFileVersion.V2_1, rows, nullRate, longRate, pageBytes, seed), iter: 60);
     }
 
     [Fact]
@@ -148,13 +111,7 @@ public sealed class LanceFileWriterTests : IDisposable
         var strings = LanceFileTestData.Make(StringType.Default, 50_000, 0.1, new Random(3));
         LanceFileTestData.Write(path, [strings], 50_000, pageBytes: 32 * 1024);
         using var reader = LanceFileReader.Open(path);
-        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
-        {
-            var random = new Random(i);
-            var start = random.Next(0, 50_000);
-            var count = random.Next(0, 50_000 - start);
-            LanceFileTestData.AssertSame(strings, start, reader.Read(0, start, count), $"thread {i}");
-        });
+        LanceFileTestData.AssertReadsInParallel(reader, strings);
     }
 
     [Fact]
@@ -234,18 +191,7 @@ public sealed class LanceFileWriterTests : IDisposable
     [Fact]
     public void Writer_ManifestFields_AreTheColumnsFieldIds()
     {
-        var schema = new Schema([new Field("a", Int32Type.Default, false), new Field("v", StringType.Default, true)], null);
-        var id = 7;
-        var lance = LanceSchema.FromArrow(schema.FieldsList[0], ref id).Concat(LanceSchema.FromArrow(schema.FieldsList[1], ref id)).ToList();
-        using var stream = new MemoryStream();
-        using var writer = new LanceFileWriter(stream, schema, lance);
-        writer.Write(new RecordBatch(schema, [new Int32Array.Builder().Append(1).Build(), new StringArray.Builder().AppendNull().Build()], 1));
-        var size = writer.Finish();
-        Assert.Equal(stream.Length, size);
-        Assert.Equal([7, 8], writer.ManifestFields);
-        Assert.Equal([0, 1], writer.ManifestColumnIndices);
-        Assert.Equal((2u, 1u), writer.FileVersion);
-        Assert.Equal("LANC"u8.ToArray(), stream.ToArray()[^4..]);
+        Assert.Equal((2u, 1u), LanceFileTestData.WriteOneRowAssertingManifestFields(LanceFileVersion.V2_1));
     }
 
     [Fact]

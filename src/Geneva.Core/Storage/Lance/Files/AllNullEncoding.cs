@@ -12,7 +12,7 @@ internal static class AllNullEncoding
         return new PageLayout { AllNullLayout = layout };
     }
 
-    public static void Validate(LancePage page, string path, string column)
+    public static void Validate(LancePage<PageLayout> page, string path, string column)
     {
         var layers = page.Layout.AllNullLayout.Layers;
         if (layers.Count != 1 || layers[0] != RepDefLayer.RepdefNullableItem)
@@ -21,5 +21,5 @@ internal static class AllNullEncoding
         }
     }
 
-    public static void Decode(int count, LanceArraySink sink) => sink.AppendNulls(count);
+    public static void Decode(int count, LanceArrayBuilder builder) => builder.AppendNulls(count);
 }

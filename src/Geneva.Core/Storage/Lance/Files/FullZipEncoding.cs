@@ -75,7 +75,7 @@ internal static class FullZipEncoding
                 }
             }
             positions[count] = data.Length;
-            WriteBytePacked(positions, repetitionIndex);
+            FullZipRepetitionIndex.Write(positions, repetitionIndex);
         }
         else
         {
@@ -84,24 +84,7 @@ internal static class FullZipEncoding
         return new PageLayout { FullZipLayout = layout };
     }
 
-    internal static void WriteBytePacked(long[] values, LanceByteBuffer destination)
-    {
-        var max = values[^1];
-        var width = max <= byte.MaxValue ? 1 : max <= ushort.MaxValue ? 2 : max <= uint.MaxValue ? 4 : 8;
-        var dest = destination.Grow(values.Length * width);
-        for (var i = 0; i < values.Length; i++)
-        {
-            switch (width)
-            {
-                case 1: dest[i] = (byte)values[i]; break;
-                case 2: BinaryPrimitives.WriteUInt16LittleEndian(dest[(i * 2)..], (ushort)values[i]); break;
-                case 4: BinaryPrimitives.WriteUInt32LittleEndian(dest[(i * 4)..], (uint)values[i]); break;
-                default: BinaryPrimitives.WriteUInt64LittleEndian(dest[(i * 8)..], (ulong)values[i]); break;
-            }
-        }
-    }
-
-    public static void Validate(LancePage page, LanceLeafType type, string path, string column)
+    public static void Validate(LancePage<PageLayout> page, LanceLeafType type, string path, string column)
     {
         var layout = page.Layout.FullZipLayout;
         if (layout.BitsRep != 0)
@@ -132,20 +115,20 @@ internal static class FullZipEncoding
         LanceValueCompression.Check(layout.ValueCompression, type, path, column);
     }
 
-    /// <summary>Decodes rows [from, from + count) of the page into <paramref name="sink"/>.</summary>
+    /// <summary>Decodes rows [from, from + count) of the page into <paramref name="builder"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Decode(LanceFileSource file, LancePage page, LanceLeafType type, int from, int count, LanceArraySink sink, string column)
+    public static void Decode(LanceFileSource file, LancePage<PageLayout> page, LanceLeafType type, int from, int count, LanceArrayBuilder builder, string column)
     {
         var nullable = page.Layout.FullZipLayout.BitsDef != 0;
         if (type.Kind == LanceLeafKind.Fixed)
         {
             var width = type.RowBytes;
             var stride = width + (nullable ? 1 : 0);
-            var dest = sink.FixedDestination(count);
+            var dest = builder.FixedDestination(count);
             if (!nullable)
             {
                 file.ReadExactly(page.BufferOffsets[0] + (ulong)from * (ulong)stride, dest, column);
-                sink.Advance(count);
+                builder.Advance(count);
                 return;
             }
             var rented = ArrayPool<byte>.Shared.Rent(checked(count * stride));
@@ -158,7 +141,7 @@ internal static class FullZipEncoding
                     var row = bytes.Slice(i * stride, stride);
                     if (row[0] != 0)
                     {
-                        sink.SetNullAt(i);
+                        builder.SetNullAt(i);
                     }
                     row[1..].CopyTo(dest.Slice(i * width, width));
                 }
@@ -167,26 +150,16 @@ internal static class FullZipEncoding
             {
                 ArrayPool<byte>.Shared.Return(rented);
             }
-            sink.Advance(count);
+            builder.Advance(count);
             return;
         }
-        DecodeVariable(file, page, from, count, nullable, sink, column);
+        DecodeVariable(file, page, from, count, nullable, builder, column);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DecodeVariable(LanceFileSource file, LancePage page, int from, int count, bool nullable, LanceArraySink sink, string column)
+    private static void DecodeVariable(LanceFileSource file, LancePage<PageLayout> page, int from, int count, bool nullable, LanceArrayBuilder builder, string column)
     {
-        var width = (int)(page.BufferSizes[1] / (ulong)(page.Rows + 1));
-        Span<byte> ends = stackalloc byte[16];
-        file.ReadExactly(page.BufferOffsets[1] + (ulong)from * (ulong)width, ends[..width], column);
-        file.ReadExactly(page.BufferOffsets[1] + (ulong)(from + count) * (ulong)width, ends.Slice(8, width), column);
-        var start = ReadPacked(ends, width);
-        var end = ReadPacked(ends[8..], width);
-        if (end < start || end > page.BufferSizes[0])
-        {
-            throw LanceFileErrors.Corrupt(file.Path, column, "a full-zip page's repetition index points outside its data");
-        }
-        var length = checked((int)(end - start));
+        var (start, length) = FullZipRepetitionIndex.RowBytes(file, page, from, count, column, "a full-zip page");
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
@@ -203,8 +176,8 @@ internal static class FullZipEncoding
                     }
                     if (bytes[pos++] != 0)
                     {
-                        sink.SetNullAt(0);
-                        sink.AppendValue([]);
+                        builder.SetNullAt(0);
+                        builder.AppendValue([]);
                         continue;
                     }
                 }
@@ -218,7 +191,7 @@ internal static class FullZipEncoding
                 {
                     throw LanceFileErrors.Corrupt(file.Path, column, $"a full-zip value of {len} bytes runs past its page");
                 }
-                sink.AppendValue(bytes.Slice(pos, (int)len));
+                builder.AppendValue(bytes.Slice(pos, (int)len));
                 pos += (int)len;
             }
         }
@@ -227,12 +200,4 @@ internal static class FullZipEncoding
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
-
-    private static ulong ReadPacked(ReadOnlySpan<byte> bytes, int width) => width switch
-    {
-        1 => bytes[0],
-        2 => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
-        4 => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
-        _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
-    };
 }

@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Geneva.Core.Storage.Lance.Proto;
 using V20 = Geneva.Core.Storage.Lance.Proto.V20;
 
@@ -14,10 +12,10 @@ internal sealed class Lance20ColumnReader
 {
     private const string ArrayEncodingType = "lance.encodings.ArrayEncoding";
 
-    private readonly Lance20Page[] _pages;
+    private readonly LancePage<Lance20PageLayout>[] _pages;
     private readonly long[] _pageStarts;
 
-    private Lance20ColumnReader(string name, LanceLeafType type, Lance20Page[] pages, long rows)
+    private Lance20ColumnReader(string name, LanceLeafType type, LancePage<Lance20PageLayout>[] pages, long rows)
     {
         Name = name;
         Type = type;
@@ -34,56 +32,15 @@ internal sealed class Lance20ColumnReader
 
     public static Lance20ColumnReader Create(LanceFileSource file, string name, LanceLeafType type, ColumnMetadata metadata)
     {
-        var pages = new Lance20Page[metadata.Pages.Count];
-        long row = 0;
-        for (var i = 0; i < pages.Length; i++)
-        {
-            var p = metadata.Pages[i];
-            if (p.BufferOffsets.Count != p.BufferSizes.Count || p.Length > int.MaxValue || p.Length == 0)
-            {
-                throw LanceFileErrors.Corrupt(file.Path, name, $"page {i} has {p.BufferOffsets.Count} buffer offsets, {p.BufferSizes.Count} sizes and {p.Length} rows");
-            }
-            var offsets = p.BufferOffsets.ToArray();
-            var sizes = p.BufferSizes.ToArray();
-            for (var b = 0; b < offsets.Length; b++)
-            {
-                if (offsets[b] > (ulong)file.Length || sizes[b] > (ulong)file.Length - offsets[b])
-                {
-                    throw LanceFileErrors.Corrupt(file.Path, name, $"buffer {b} of page {i} lies past the end of the file");
-                }
-            }
-            var layout = Lance20Encodings.Parse(ParseEncoding(file, name, p.Encoding), type, offsets.Length, file.Path, name);
-            var page = new Lance20Page(row, (int)p.Length, offsets, sizes, layout);
-            Validate(page, type, file.Path, name, i);
-            pages[i] = page;
-            row += page.Rows;
-        }
-        return new Lance20ColumnReader(name, type, pages, row);
-    }
-
-    private static V20.ArrayEncoding ParseEncoding(LanceFileSource file, string name, EncodingLocation? encoding)
-    {
-        if (encoding?.LocationCase != EncodingLocation.LocationOneofCase.Direct)
-        {
-            throw LanceFileErrors.Unsupported(file.Path, name, $"a page encoding stored as {encoding?.LocationCase.ToString() ?? "nothing"}");
-        }
-        try
-        {
-            var any = Any.Parser.ParseFrom(encoding.Direct.Encoding);
-            if (!any.TypeUrl.EndsWith("/" + ArrayEncodingType, StringComparison.Ordinal))
-            {
-                throw LanceFileErrors.Unsupported(file.Path, name, $"the page encoding '{any.TypeUrl}' in a 2.0 file");
-            }
-            return V20.ArrayEncoding.Parser.ParseFrom(any.Value);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw LanceFileErrors.Corrupt(file.Path, name, "a page encoding is not valid protobuf", e);
-        }
+        var (pages, rows) = LanceColumnPages.Read(file, name, metadata,
+            (encoding, buffers) => Lance20Encodings.Parse(
+                LanceColumnPages.ParseEncoding(file, name, encoding, ArrayEncodingType, V20.ArrayEncoding.Parser, " in a 2.0 file"), type, buffers, file.Path, name),
+            (page, index) => Validate(page, type, file.Path, name, index));
+        return new Lance20ColumnReader(name, type, pages, rows);
     }
 
     /// <summary>Each buffer the layout names is big enough for the page's rows.</summary>
-    private static void Validate(Lance20Page page, LanceLeafType type, string path, string name, int index)
+    private static void Validate(LancePage<Lance20PageLayout> page, LanceLeafType type, string path, string name, int index)
     {
         var layout = page.Layout;
         var rows = (ulong)page.Rows;
@@ -132,7 +89,7 @@ internal sealed class Lance20ColumnReader
                 }
             }
         }
-        var builder = new Lance20ArrayBuilder(Type, length, hint);
+        var builder = new LanceArrayBuilder(Type, length, hint);
         for (var i = first; i < _pages.Length && builder.Position < length; i++)
         {
             var page = _pages[i];
@@ -157,7 +114,7 @@ internal sealed class Lance20ColumnReader
         return builder.Build();
     }
 
-    private void ReadFlat(LanceFileSource file, Lance20Page page, int from, int count, Lance20ArrayBuilder builder)
+    private void ReadFlat(LanceFileSource file, LancePage<Lance20PageLayout> page, int from, int count, LanceArrayBuilder builder)
     {
         var layout = page.Layout;
         if (layout.ValidityBuffer >= 0)
@@ -173,17 +130,17 @@ internal sealed class Lance20ColumnReader
         if (Type.Kind == LanceLeafKind.Bool)
         {
             var (bits, bit) = ReadBits(file, page, layout.ValuesBuffer, from, count);
-            LanceBits.Copy(bits, bit, builder.BoolValues, builder.Position, count);
+            builder.AppendBits(bits, bit, count);
         }
         else
         {
             file.ReadExactly(page.BufferOffsets[layout.ValuesBuffer] + (ulong)from * (ulong)Type.RowBytes, builder.FixedDestination(count), Name);
+            builder.Advance(count);
         }
-        builder.Advance(count);
     }
 
     /// <summary>The bytes holding bits [first, first + count) of a buffer, and where the first one sits in them.</summary>
-    private (byte[] Bytes, int Bit) ReadBits(LanceFileSource file, Lance20Page page, int buffer, long first, int count)
+    private (byte[] Bytes, int Bit) ReadBits(LanceFileSource file, LancePage<Lance20PageLayout> page, int buffer, long first, int count)
     {
         var startByte = first >> 3;
         var endByte = (first + count + 7) >> 3;
@@ -191,7 +148,7 @@ internal sealed class Lance20ColumnReader
         return (bytes, (int)(first & 7));
     }
 
-    private void ReadBinary(LanceFileSource file, Lance20Page page, int from, int count, Lance20ArrayBuilder builder)
+    private void ReadBinary(LanceFileSource file, LancePage<Lance20PageLayout> page, int from, int count, LanceArrayBuilder builder)
     {
         var layout = page.Layout;
         // Row i's end is entry i; its start is entry i - 1's end (0 for row 0), so one entry before the range.
@@ -231,10 +188,10 @@ internal sealed class Lance20ColumnReader
         builder.AppendEnds(ends, valid, (int)total);
     }
 
-    private void ReadDictionary(LanceFileSource file, Lance20Page page, int from, int count, Lance20ArrayBuilder builder)
+    private void ReadDictionary(LanceFileSource file, LancePage<Lance20PageLayout> page, int from, int count, LanceArrayBuilder builder)
     {
         var layout = page.Layout;
-        var items = page.Dictionary ?? LoadDictionary(file, page);
+        var items = page.State as Lance20DictionaryItems ?? LoadDictionary(file, page);
         var width = layout.IndexBits / 8;
         var indices = file.ReadBytes(page.BufferOffsets[layout.IndicesBuffer] + (ulong)((long)from * width), (ulong)((long)count * width), Name);
         byte[]? bits = null;
@@ -262,7 +219,7 @@ internal sealed class Lance20ColumnReader
         }
     }
 
-    private Lance20DictionaryItems LoadDictionary(LanceFileSource file, Lance20Page page)
+    private Lance20DictionaryItems LoadDictionary(LanceFileSource file, LancePage<Lance20PageLayout> page)
     {
         var layout = page.Layout;
         var count = layout.DictionaryItems;
@@ -286,7 +243,7 @@ internal sealed class Lance20ColumnReader
         }
         var bytes = file.ReadBytes(page.BufferOffsets[layout.ItemBytesBuffer], (ulong)starts[count], Name);
         var items = new Lance20DictionaryItems(starts, valid, bytes);
-        return Interlocked.CompareExchange(ref page.Dictionary, items, null) ?? items;
+        return Interlocked.CompareExchange(ref page.State, items, null) as Lance20DictionaryItems ?? items;
     }
 
     private static ulong Entry(byte[] raw, int index, int width) => width switch

@@ -10,7 +10,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// keeps its encoding for the column metadata. The page encodings are the ones LanceDB 0.31 writes in
 /// 2.0 (checked on its files): see <see cref="Lance20Encodings"/>.
 /// </summary>
-internal sealed class Lance20ColumnWriter
+internal sealed class Lance20ColumnWriter : ILanceColumnWriter
 {
     private readonly Lance20PageBuffer _page;
     private readonly long _pageBytes;
@@ -33,18 +33,7 @@ internal sealed class Lance20ColumnWriter
     /// <summary>Appends all rows of <paramref name="array"/>, writing pages to <paramref name="output"/> as they fill.</summary>
     public void Append(IArrowArray array, LanceFileOutput output)
     {
-        var length = array.Length;
-        var start = 0;
-        while (start < length)
-        {
-            var rows = _page.RowsThatFit(array, start, length - start, _pageBytes - _page.ByteSize);
-            _page.Append(array, start, rows);
-            start += rows;
-            if (_page.ByteSize >= _pageBytes)
-            {
-                Flush(output);
-            }
-        }
+        LancePageBudget.AppendInPages(_page, array, _pageBytes, () => Flush(output));
     }
 
     public void Flush(LanceFileOutput output)
@@ -68,8 +57,8 @@ internal sealed class Lance20ColumnWriter
             {
                 adjusted[i] = _page.HasNulls && !LanceBits.Get(validity, i) ? ends[i] + nullAdjustment : ends[i];
             }
-            AddBuffer(page, output, _ends.Span);
-            AddBuffer(page, output, _page.Values.Span);
+            output.WritePageBuffer(page, _ends.Span);
+            output.WritePageBuffer(page, _page.Values.Span);
             encoding = Lance20Encodings.Binary(nullAdjustment);
         }
         else if (_page.NullCount == _page.Count)
@@ -80,9 +69,9 @@ internal sealed class Lance20ColumnWriter
         {
             if (_page.HasNulls)
             {
-                AddBuffer(page, output, _page.Validity.Span);
+                output.WritePageBuffer(page, _page.Validity.Span);
             }
-            AddBuffer(page, output, _page.Values.Span);
+            output.WritePageBuffer(page, _page.Values.Span);
             encoding = Lance20Encodings.Fixed(_page.Type, _page.HasNulls);
         }
         // LanceDB leaves a 2.0 page's priority at 0 (its legacy encoders do not use it).
@@ -90,12 +79,6 @@ internal sealed class Lance20ColumnWriter
         _metadata.Pages.Add(page);
         _rows += _page.Count;
         _page.Clear();
-    }
-
-    private static void AddBuffer(ColumnMetadata.Types.Page page, LanceFileOutput output, ReadOnlySpan<byte> buffer)
-    {
-        page.BufferOffsets.Add(output.WriteAligned(buffer));
-        page.BufferSizes.Add((ulong)buffer.Length);
     }
 
     /// <summary>Writes the last page and returns the column's metadata.</summary>

@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using Apache.Arrow;
-using Google.Protobuf;
 using Geneva.Core.Storage.Lance.Proto;
 using LanceField = Geneva.Core.Storage.Lance.Proto.Field;
 
@@ -16,17 +14,15 @@ namespace Geneva.Core.Storage.Lance.Files;
 internal sealed class Lance20FileReader : ILanceDataFileReader
 {
     private readonly LanceFileSource _file;
-    private readonly Dictionary<int, Lance20ColumnReader> _columnsByField;
-    private readonly Dictionary<int, GenevaException> _unreadable;
+    private readonly LanceFileColumns<Lance20ColumnReader> _columns;
 
     private Lance20FileReader(LanceFileSource file, long rows, IReadOnlyList<LanceField> fields,
-                              Dictionary<int, Lance20ColumnReader> columnsByField, Dictionary<int, GenevaException> unreadable)
+                              LanceFileColumns<Lance20ColumnReader> columns)
     {
         _file = file;
         RowCount = rows;
         Fields = fields;
-        _columnsByField = columnsByField;
-        _unreadable = unreadable;
+        _columns = columns;
     }
 
     /// <summary>Always <see cref="LanceFileVersion.V2_0"/>, as <see cref="LanceFileReader.Version"/> says for 2.1.</summary>
@@ -40,53 +36,26 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
     public string Path => _file.Path;
 
     /// <summary>Opens a 2.0 file; a missing, corrupt, truncated or non-2.0 file throws DataFileCorrupt.</summary>
-    public static Lance20FileReader Open(string path)
-    {
-        var file = new LanceFileSource(path);
-        try
-        {
-            return Open(file);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
-    }
+    public static Lance20FileReader Open(string path) => LanceFileSource.Open(path, Open);
 
     private static Lance20FileReader Open(LanceFileSource file)
     {
         var path = file.Path;
-        // The footer and schema as LanceFileReader reads them (copied: its Open is private).
-        if (file.Length < LanceFileFooter.Length)
-        {
-            throw LanceFileErrors.Corrupt(path, null, $"it has {file.Length} bytes, fewer than the 40-byte footer");
-        }
-        Span<byte> tail = stackalloc byte[LanceFileFooter.Length];
-        file.ReadExactly((ulong)(file.Length - LanceFileFooter.Length), tail, null);
-        var footer = LanceFileFooter.Parse(tail, file.Length, path);
+        var footer = LanceFileTail.ReadFooter(file);
         if ((footer.Major, footer.Minor) is not ((0, 3) or (2, 0)))
         {
             throw LanceFileErrors.Unsupported(path, null, $"file format version {footer.Major}.{footer.Minor} where 2.0 (0.3) is expected");
         }
-        if (footer.GlobalBufferCount < 1)
-        {
-            throw LanceFileErrors.Corrupt(path, null, "it has no global buffer 0 (the schema)");
-        }
-        var tables = file.ReadBytes(footer.ColumnOffsetTableStart, (ulong)file.Length - LanceFileFooter.Length - footer.ColumnOffsetTableStart, null);
-        var globalTable = tables.AsSpan((int)(footer.GlobalBufferTableStart - footer.ColumnOffsetTableStart));
-        var descriptor = Parse(FileDescriptor.Parser, file.ReadBytes(
-            BinaryPrimitives.ReadUInt64LittleEndian(globalTable), BinaryPrimitives.ReadUInt64LittleEndian(globalTable[8..]), null), path, null, "its schema (global buffer 0)");
-        var fields = descriptor.Schema?.Fields.ToArray() ?? [];
-        var rows = (long)descriptor.Length;
+        var tail = LanceFileTail.Read(file, footer);
+        var fields = tail.Fields;
+        var rows = tail.Rows;
 
         // In 2.0 every field has a column, in schema order (a list's offsets, then its items).
         if (fields.Length != footer.ColumnCount)
         {
             throw LanceFileErrors.Corrupt(path, null, $"its schema has {fields.Length} fields but its footer {footer.ColumnCount} columns");
         }
-        var columnsByField = new Dictionary<int, Lance20ColumnReader>();
-        var unreadable = new Dictionary<int, GenevaException>();
+        var columns = new LanceFileColumns<Lance20ColumnReader>();
         for (var index = 0; index < fields.Length; index++)
         {
             var top = fields[index];
@@ -97,12 +66,10 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
             var leaf = Leaf(top);
             if (leaf is null)
             {
-                unreadable[top.Id] = LanceFileErrors.Unsupported(path, top.Name, $"the column type '{top.LogicalType}'");
+                columns.AddUnreadable(top.Id, LanceFileErrors.Unsupported(path, top.Name, $"the column type '{top.LogicalType}'"));
                 continue;
             }
-            var entry = tables.AsSpan(16 * index, 16);
-            var metadata = Parse(ColumnMetadata.Parser, file.ReadBytes(
-                BinaryPrimitives.ReadUInt64LittleEndian(entry), BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]), top.Name), path, top.Name, "its column metadata");
+            var metadata = tail.ReadColumnMetadata(index, top.Name);
             Lance20ColumnReader reader;
             try
             {
@@ -111,16 +78,16 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
             catch (LanceUnsupportedEncodingException e)
             {
                 // An encoding Geneva does not read (compression, FSST set by a user...): the other columns stay readable.
-                unreadable[top.Id] = e;
+                columns.AddUnreadable(top.Id, e);
                 continue;
             }
             if (reader.Rows != rows)
             {
                 throw LanceFileErrors.Corrupt(path, top.Name, $"its pages hold {reader.Rows} rows but the file has {rows}");
             }
-            columnsByField[top.Id] = reader;
+            columns.Add(top.Id, reader);
         }
-        return new Lance20FileReader(file, rows, fields, columnsByField, unreadable);
+        return new Lance20FileReader(file, rows, fields, columns);
     }
 
     /// <summary>The leaf shape Geneva reads for a top-level field, or null (lists, structs, large_string, ...).</summary>
@@ -140,42 +107,15 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
         }
     }
 
-    private static T Parse<T>(MessageParser<T> parser, byte[] bytes, string path, string? column, string what) where T : IMessage<T>
-    {
-        try
-        {
-            return parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw LanceFileErrors.Corrupt(path, column, $"{what} is not valid protobuf", e);
-        }
-    }
-
     /// <summary>Whether <see cref="Read"/> can decode the field's column (false for a type or encoding Geneva does not read).</summary>
-    public bool CanRead(int fieldId) => _columnsByField.ContainsKey(fieldId);
+    public bool CanRead(int fieldId) => _columns.CanRead(fieldId);
 
     /// <summary>
     /// The rows [start, start + length) of the top-level field <paramref name="fieldId"/> (a dataset field
     /// id), as a new Arrow array the caller owns.
     /// </summary>
-    public IArrowArray Read(int fieldId, long start, int length)
-    {
-        if (!_columnsByField.TryGetValue(fieldId, out var column))
-        {
-            if (_unreadable.TryGetValue(fieldId, out var unreadable))
-            {
-                throw new LanceUnsupportedEncodingException(unreadable.Message, Path);
-            }
-            throw new GenevaException(GenevaErrorCode.ColumnNotFound, $"The Lance data file '{Path}' has no column with field id {fieldId}.", fieldId);
-        }
-        if (start < 0 || length < 0 || start + length > RowCount)
-        {
-            throw new GenevaException(GenevaErrorCode.InvalidArgument,
-                $"Rows [{start}, {start + length}) are outside the {RowCount} rows of Lance data file '{Path}'.", Path);
-        }
-        return column.Read(_file, start, length);
-    }
+    public IArrowArray Read(int fieldId, long start, int length) =>
+        _columns.ToRead(fieldId, start, length, Path, RowCount).Read(_file, start, length);
 
     public void Dispose() => _file.Dispose();
 }

@@ -9,7 +9,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// offset of every row (a null row adds no bytes), and a validity bitmap (1 = valid) once the page has
 /// seen a null. Reused page after page.
 /// </summary>
-internal sealed class Lance20PageBuffer
+internal sealed class Lance20PageBuffer : ILancePageBuffer
 {
     public Lance20PageBuffer(LanceLeafType type, string column)
     {
@@ -62,27 +62,8 @@ internal sealed class Lance20PageBuffer
             case LanceLeafKind.Bool:
                 return (int)Math.Clamp(budget * 4, 1, maxRows);
             default:
-                var data = array.Data;
-                var offsets = MemoryMarshal.Cast<byte, int>(data.Buffers[1].Span).Slice(data.Offset + start, maxRows + 1);
                 // 8 bytes of end offset and a validity bit a row, plus the values.
-                if (offsets[maxRows] - offsets[0] + 9L * maxRows <= budget)
-                {
-                    return maxRows;
-                }
-                int lo = 1, hi = maxRows;
-                while (lo < hi)
-                {
-                    var mid = lo + ((hi - lo + 1) >> 1);
-                    if (offsets[mid] - offsets[0] + 9L * mid <= budget)
-                    {
-                        lo = mid;
-                    }
-                    else
-                    {
-                        hi = mid - 1;
-                    }
-                }
-                return lo;
+                return LancePageBudget.VariableRowsThatFit(array, start, maxRows, budget, 9);
         }
     }
 
@@ -92,7 +73,7 @@ internal sealed class Lance20PageBuffer
         var data = array.Data;
         var validity = array.NullCount == 0 ? ReadOnlySpan<byte>.Empty : data.Buffers[0].Span;
         var first = data.Offset + start;
-        var nulls = validity.IsEmpty ? 0 : count - CountValid(validity, first, count);
+        var nulls = validity.IsEmpty ? 0 : count - LanceBits.CountSet(validity, first, count);
         if (nulls > 0 && NullCount == 0)
         {
             // The first null: every row before it was valid.
@@ -118,7 +99,7 @@ internal sealed class Lance20PageBuffer
         switch (Type.Kind)
         {
             case LanceLeafKind.Fixed:
-                AppendFixed(data, first, count, validity);
+                LanceFixedWidthRows.Append(Values, Type, Column, data, first, count, validity);
                 break;
             case LanceLeafKind.Bool:
                 var bytesNeeded = ((Count + count + 7) >> 3) - Values.Length;
@@ -134,44 +115,6 @@ internal sealed class Lance20PageBuffer
         }
         Count += count;
         NullCount += nulls;
-    }
-
-    private void AppendFixed(ArrayData data, int first, int count, ReadOnlySpan<byte> validity)
-    {
-        var width = Type.RowBytes;
-        if (!Type.IsFixedSizeList)
-        {
-            Values.Append(data.Buffers[1].Span.Slice(first * width, count * width));
-            return;
-        }
-        var child = data.Children[0];
-        if (child.NullCount > 0)
-        {
-            CheckNoNullItems(child, first, count, validity);
-        }
-        var itemStart = child.Offset + first * Type.Dimension;
-        Values.Append(child.Buffers[1].Span.Slice(itemStart * Type.ItemBytes, count * width));
-    }
-
-    // As the 2.1 writer: a vector row is null or whole, so both formats store the same columns.
-    private void CheckNoNullItems(ArrayData child, int first, int count, ReadOnlySpan<byte> validity)
-    {
-        var childValidity = child.Buffers[0].Span;
-        var dim = Type.Dimension;
-        for (var row = first; row < first + count; row++)
-        {
-            if (!validity.IsEmpty && !LanceBits.Get(validity, row))
-            {
-                continue;
-            }
-            for (var k = 0; k < dim; k++)
-            {
-                if (!LanceBits.Get(childValidity, child.Offset + row * dim + k))
-                {
-                    throw LanceFileErrors.CannotWrite(Column, "a fixed_size_list row holds a null item (only whole rows may be null)");
-                }
-            }
-        }
     }
 
     private void AppendVariable(ArrayData data, int first, int count, ReadOnlySpan<byte> validity)
@@ -210,28 +153,5 @@ internal sealed class Lance20PageBuffer
         {
             bits[i >> 3] |= (byte)(1 << (i & 7));
         }
-    }
-
-    private static int CountValid(ReadOnlySpan<byte> validity, int first, int count)
-    {
-        var valid = 0;
-        var i = 0;
-        while (i < count && ((first + i) & 7) != 0)
-        {
-            valid += (validity[(first + i) >> 3] >> ((first + i) & 7)) & 1;
-            i++;
-        }
-        var whole = validity.Slice((first + i) >> 3, (count - i) >> 3);
-        foreach (var b in whole)
-        {
-            valid += System.Numerics.BitOperations.PopCount(b);
-        }
-        i += whole.Length * 8;
-        while (i < count)
-        {
-            valid += (validity[(first + i) >> 3] >> ((first + i) & 7)) & 1;
-            i++;
-        }
-        return valid;
     }
 }

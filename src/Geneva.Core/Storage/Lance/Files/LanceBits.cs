@@ -39,4 +39,30 @@ internal static class LanceBits
     }
 
     public static bool Get(ReadOnlySpan<byte> bits, int index) => ((bits[index >> 3] >> (index & 7)) & 1) != 0;
+
+    /// <summary>How many of bits [first, first + count) are set (valid rows of an Arrow validity bitmap).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int CountSet(ReadOnlySpan<byte> bits, int first, int count)
+    {
+        var set = 0;
+        var i = 0;
+        // Whole bytes when aligned; bit by bit at the edges.
+        while (i < count && ((first + i) & 7) != 0)
+        {
+            set += (bits[(first + i) >> 3] >> ((first + i) & 7)) & 1;
+            i++;
+        }
+        var whole = bits.Slice((first + i) >> 3, (count - i) >> 3);
+        foreach (var b in whole)
+        {
+            set += System.Numerics.BitOperations.PopCount(b);
+        }
+        i += whole.Length * 8;
+        while (i < count)
+        {
+            set += (bits[(first + i) >> 3] >> ((first + i) & 7)) & 1;
+            i++;
+        }
+        return set;
+    }
 }

@@ -1,5 +1,3 @@
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Geneva.Core.Storage.Lance.Proto;
 
 namespace Geneva.Core.Storage.Lance.Files;
@@ -9,10 +7,10 @@ internal sealed class LanceColumnReader
 {
     private const string PageLayoutType = "lance.encodings21.PageLayout";
 
-    private readonly LancePage[] _pages;
+    private readonly LancePage<PageLayout>[] _pages;
     private readonly long[] _pageStarts;
 
-    private LanceColumnReader(string name, LanceLeafType type, Apache.Arrow.Types.ListType? listType, LancePage[] pages, long rows)
+    private LanceColumnReader(string name, LanceLeafType type, Apache.Arrow.Types.ListType? listType, LancePage<PageLayout>[] pages, long rows)
     {
         Name = name;
         Type = type;
@@ -38,74 +36,36 @@ internal sealed class LanceColumnReader
 
     public static LanceColumnReader Create(LanceFileSource file, string name, LanceLeafType type, Apache.Arrow.Types.ListType? listType, ColumnMetadata metadata)
     {
-        var pages = new LancePage[metadata.Pages.Count];
-        long row = 0;
-        for (var i = 0; i < pages.Length; i++)
-        {
-            var p = metadata.Pages[i];
-            if (p.BufferOffsets.Count != p.BufferSizes.Count || p.Length > int.MaxValue || p.Length == 0)
-            {
-                throw LanceFileErrors.Corrupt(file.Path, name, $"page {i} has {p.BufferOffsets.Count} buffer offsets, {p.BufferSizes.Count} sizes and {p.Length} rows");
-            }
-            var offsets = p.BufferOffsets.ToArray();
-            var sizes = p.BufferSizes.ToArray();
-            for (var b = 0; b < offsets.Length; b++)
-            {
-                if (offsets[b] > (ulong)file.Length || sizes[b] > (ulong)file.Length - offsets[b])
-                {
-                    throw LanceFileErrors.Corrupt(file.Path, name, $"buffer {b} of page {i} lies past the end of the file");
-                }
-            }
-            var page = new LancePage(row, (int)p.Length, offsets, sizes, ParseLayout(file, name, p.Encoding));
-            if (listType is not null)
-            {
-                if (page.Layout.LayoutCase != PageLayout.LayoutOneofCase.FullZipLayout)
-                {
-                    throw LanceFileErrors.Unsupported(file.Path, name, $"a list page in the {page.Layout.LayoutCase} layout");
-                }
-                ListFullZipEncoding.Validate(page, type, file.Path, name);
-                pages[i] = page;
-                row += page.Rows;
-                continue;
-            }
-            switch (page.Layout.LayoutCase)
-            {
-                case PageLayout.LayoutOneofCase.MiniBlockLayout:
-                    MiniBlockEncoding.Validate(page, type, file.Path, name);
-                    break;
-                case PageLayout.LayoutOneofCase.FullZipLayout:
-                    FullZipEncoding.Validate(page, type, file.Path, name);
-                    break;
-                case PageLayout.LayoutOneofCase.AllNullLayout:
-                    AllNullEncoding.Validate(page, file.Path, name);
-                    break;
-                default:
-                    throw LanceFileErrors.Unsupported(file.Path, name, $"the page layout {page.Layout.LayoutCase}");
-            }
-            pages[i] = page;
-            row += page.Rows;
-        }
-        return new LanceColumnReader(name, type, listType, pages, row);
+        var (pages, rows) = LanceColumnPages.Read(file, name, metadata,
+            (encoding, _) => LanceColumnPages.ParseEncoding(file, name, encoding, PageLayoutType, PageLayout.Parser, ""),
+            (page, _) => Validate(page, type, listType, file.Path, name));
+        return new LanceColumnReader(name, type, listType, pages, rows);
     }
 
-    private static PageLayout ParseLayout(LanceFileSource file, string name, EncodingLocation? encoding)
+    private static void Validate(LancePage<PageLayout> page, LanceLeafType type, Apache.Arrow.Types.ListType? listType, string path, string name)
     {
-        if (encoding?.LocationCase != EncodingLocation.LocationOneofCase.Direct)
+        if (listType is not null)
         {
-            throw LanceFileErrors.Unsupported(file.Path, name, $"a page encoding stored as {encoding?.LocationCase.ToString() ?? "nothing"}");
-        }
-        try
-        {
-            var any = Any.Parser.ParseFrom(encoding.Direct.Encoding);
-            if (!any.TypeUrl.EndsWith("/" + PageLayoutType, StringComparison.Ordinal))
+            if (page.Layout.LayoutCase != PageLayout.LayoutOneofCase.FullZipLayout)
             {
-                throw LanceFileErrors.Unsupported(file.Path, name, $"the page encoding '{any.TypeUrl}'");
+                throw LanceFileErrors.Unsupported(path, name, $"a list page in the {page.Layout.LayoutCase} layout");
             }
-            return PageLayout.Parser.ParseFrom(any.Value);
+            ListFullZipEncoding.Validate(page, type, path, name);
+            return;
         }
-        catch (InvalidProtocolBufferException e)
+        switch (page.Layout.LayoutCase)
         {
-            throw LanceFileErrors.Corrupt(file.Path, name, "a page encoding is not valid protobuf", e);
+            case PageLayout.LayoutOneofCase.MiniBlockLayout:
+                MiniBlockEncoding.Validate(page, type, path, name);
+                break;
+            case PageLayout.LayoutOneofCase.FullZipLayout:
+                FullZipEncoding.Validate(page, type, path, name);
+                break;
+            case PageLayout.LayoutOneofCase.AllNullLayout:
+                AllNullEncoding.Validate(page, path, name);
+                break;
+            default:
+                throw LanceFileErrors.Unsupported(path, name, $"the page layout {page.Layout.LayoutCase}");
         }
     }
 
@@ -122,7 +82,7 @@ internal sealed class LanceColumnReader
         }
         if (length == 0)
         {
-            return new LanceArraySink(Type, 0, 0).Build();
+            return new LanceArrayBuilder(Type, 0, 0).Build();
         }
         var first = PageOf(start);
         var hint = 0L;
@@ -137,26 +97,26 @@ internal sealed class LanceColumnReader
                 hint += Math.Max(0, dataBytes * overlap / page.Rows - 4 * overlap);
             }
         }
-        var sink = new LanceArraySink(Type, length, hint);
-        for (var i = first; i < _pages.Length && sink.Position < length; i++)
+        var builder = new LanceArrayBuilder(Type, length, hint);
+        for (var i = first; i < _pages.Length && builder.Position < length; i++)
         {
             var page = _pages[i];
-            var from = (int)(start + sink.Position - page.FirstRow);
-            var count = (int)Math.Min(length - sink.Position, page.Rows - from);
+            var from = (int)(start + builder.Position - page.FirstRow);
+            var count = (int)Math.Min(length - builder.Position, page.Rows - from);
             switch (page.Layout.LayoutCase)
             {
                 case PageLayout.LayoutOneofCase.MiniBlockLayout:
-                    MiniBlockEncoding.Decode(file, page, Type, from, count, sink, Name);
+                    MiniBlockEncoding.Decode(file, page, Type, from, count, builder, Name);
                     break;
                 case PageLayout.LayoutOneofCase.FullZipLayout:
-                    FullZipEncoding.Decode(file, page, Type, from, count, sink, Name);
+                    FullZipEncoding.Decode(file, page, Type, from, count, builder, Name);
                     break;
                 default:
-                    AllNullEncoding.Decode(count, sink);
+                    AllNullEncoding.Decode(count, builder);
                     break;
             }
         }
-        return sink.Build();
+        return builder.Build();
     }
 
     private Apache.Arrow.IArrowArray ReadLists(LanceFileSource file, long start, int length)
@@ -182,12 +142,12 @@ internal sealed class LanceColumnReader
                 bytes += slice.Length;
             }
             var lists = new LanceListSink(ListType!, length);
-            var itemSink = new LanceArraySink(Type, items, bytes);
+            var itemBuilder = new LanceArrayBuilder(Type, items, bytes);
             foreach (var slice in slices)
             {
-                ListFullZipEncoding.Decode(slice, Type, lists, itemSink, file.Path, Name);
+                ListFullZipEncoding.Decode(slice, Type, lists, itemBuilder, file.Path, Name);
             }
-            return lists.Build(itemSink.Build());
+            return lists.Build(itemBuilder.Build());
         }
         finally
         {

@@ -6,7 +6,7 @@ using Geneva.Core.Storage.Lance.Proto;
 namespace Geneva.Core.Storage.Lance.Files;
 
 /// <summary>One column of a file being written: buffers at most one page of rows, then encodes and writes it.</summary>
-internal sealed class LanceColumnWriter
+internal sealed class LanceColumnWriter : ILanceColumnWriter
 {
     private readonly LancePageBuffer _page;
     private readonly LanceListPageBuffer? _list;
@@ -46,32 +46,12 @@ internal sealed class LanceColumnWriter
     /// <summary>Appends all rows of <paramref name="array"/>, writing pages to <paramref name="output"/> as they fill.</summary>
     public void Append(IArrowArray array, LanceFileOutput output)
     {
-        var length = array.Length;
-        var start = 0;
         if (_list is not null)
         {
-            while (start < length)
-            {
-                var slice = LanceListPageBuffer.SliceFor(length - start);
-                _list.Append(array, start, slice);
-                start += slice;
-                if (_list.ByteSize >= _pageBytes)
-                {
-                    Flush(output);
-                }
-            }
+            LancePageBudget.AppendInPages(_list, array, _pageBytes, () => Flush(output));
             return;
         }
-        while (start < length)
-        {
-            var rows = _page.RowsThatFit(array, start, length - start, _pageBytes - _page.ByteSize);
-            _page.Append(array, start, rows);
-            start += rows;
-            if (_page.ByteSize >= _pageBytes)
-            {
-                Flush(output);
-            }
-        }
+        LancePageBudget.AppendInPages(_page, array, _pageBytes, () => Flush(output));
     }
 
     public void Flush(LanceFileOutput output)
@@ -93,11 +73,11 @@ internal sealed class LanceColumnWriter
         };
         if (buffers > 0)
         {
-            AddBuffer(page, output, _first);
+            output.WritePageBuffer(page, _first.Span);
         }
         if (buffers > 1)
         {
-            AddBuffer(page, output, _second);
+            output.WritePageBuffer(page, _second.Span);
         }
         _metadata.Pages.Add(page);
         _rows += rows;
@@ -109,12 +89,6 @@ internal sealed class LanceColumnWriter
         {
             _list.Clear();
         }
-    }
-
-    private static void AddBuffer(ColumnMetadata.Types.Page page, LanceFileOutput output, LanceByteBuffer buffer)
-    {
-        page.BufferOffsets.Add(output.WriteAligned(buffer.Span));
-        page.BufferSizes.Add((ulong)buffer.Length);
     }
 
     /// <summary>Writes the last page and returns the column's metadata.</summary>

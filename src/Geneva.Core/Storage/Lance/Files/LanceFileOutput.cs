@@ -23,6 +23,13 @@ internal sealed class LanceFileOutput(Stream stream)
         return (ulong)start;
     }
 
+    /// <summary>Writes one buffer of a page, aligned, and records where it is in the page's metadata.</summary>
+    public void WritePageBuffer(Proto.ColumnMetadata.Types.Page page, ReadOnlySpan<byte> buffer)
+    {
+        page.BufferOffsets.Add(WriteAligned(buffer));
+        page.BufferSizes.Add((ulong)buffer.Length);
+    }
+
     public void Write(ReadOnlySpan<byte> bytes)
     {
         stream.Write(bytes);

@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
 using Apache.Arrow;
 using Apache.Arrow.Types;
-using Google.Protobuf;
 using Geneva.Core.Storage.Lance.Proto;
 using LanceField = Geneva.Core.Storage.Lance.Proto.Field;
 
@@ -17,18 +15,16 @@ namespace Geneva.Core.Storage.Lance.Files;
 internal sealed class LanceFileReader : ILanceDataFileReader
 {
     private readonly LanceFileSource _file;
-    private readonly Dictionary<int, LanceColumnReader> _columnsByField;
-    private readonly Dictionary<int, GenevaException> _unreadable;
+    private readonly LanceFileColumns<LanceColumnReader> _columns;
 
     private LanceFileReader(LanceFileSource file, LanceFileVersion version, long rows, IReadOnlyList<LanceField> fields,
-                            Dictionary<int, LanceColumnReader> columnsByField, Dictionary<int, GenevaException> unreadable)
+                            LanceFileColumns<LanceColumnReader> columns)
     {
-        _unreadable = unreadable;
         _file = file;
         Version = version;
         RowCount = rows;
         Fields = fields;
-        _columnsByField = columnsByField;
+        _columns = columns;
     }
 
     public LanceFileVersion Version { get; }
@@ -40,49 +36,23 @@ internal sealed class LanceFileReader : ILanceDataFileReader
 
     public string Path => _file.Path;
 
-    public static LanceFileReader Open(string path)
-    {
-        var file = new LanceFileSource(path);
-        try
-        {
-            return Open(file);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
-    }
+    public static LanceFileReader Open(string path) => LanceFileSource.Open(path, Open);
 
     private static LanceFileReader Open(LanceFileSource file)
     {
         var path = file.Path;
-        if (file.Length < LanceFileFooter.Length)
-        {
-            throw LanceFileErrors.Corrupt(path, null, $"it has {file.Length} bytes, fewer than the 40-byte footer");
-        }
-        Span<byte> tail = stackalloc byte[LanceFileFooter.Length];
-        file.ReadExactly((ulong)(file.Length - LanceFileFooter.Length), tail, null);
-        var footer = LanceFileFooter.Parse(tail, file.Length, path);
+        var footer = LanceFileTail.ReadFooter(file);
         var version = (footer.Major, footer.Minor) switch
         {
             (2, 1) => LanceFileVersion.V2_1,
             (0, 3) or (2, 0) => LanceFileVersion.V2_0,
             _ => throw LanceFileErrors.Unsupported(path, null, $"file format version {footer.Major}.{footer.Minor}"),
         };
-        if (footer.GlobalBufferCount < 1)
-        {
-            throw LanceFileErrors.Corrupt(path, null, "it has no global buffer 0 (the schema)");
-        }
-        var tables = file.ReadBytes(footer.ColumnOffsetTableStart, (ulong)file.Length - LanceFileFooter.Length - footer.ColumnOffsetTableStart, null);
-        var globalTable = tables.AsSpan((int)(footer.GlobalBufferTableStart - footer.ColumnOffsetTableStart));
-        var descriptor = Parse(FileDescriptor.Parser, file.ReadBytes(
-            BinaryPrimitives.ReadUInt64LittleEndian(globalTable), BinaryPrimitives.ReadUInt64LittleEndian(globalTable[8..]), null), path, null, "its schema (global buffer 0)");
-        var fields = descriptor.Schema?.Fields.ToArray() ?? [];
-        var rows = (long)descriptor.Length;
+        var tail = LanceFileTail.Read(file, footer);
+        var fields = tail.Fields;
+        var rows = tail.Rows;
 
-        var columnsByField = new Dictionary<int, LanceColumnReader>();
-        var unreadable = new Dictionary<int, GenevaException>();
+        var columns = new LanceFileColumns<LanceColumnReader>();
         var column = 0;
         foreach (var top in fields)
         {
@@ -95,9 +65,7 @@ internal sealed class LanceFileReader : ILanceDataFileReader
             {
                 continue;
             }
-            var entry = tables.AsSpan(16 * index, 16);
-            var metadata = Parse(ColumnMetadata.Parser, file.ReadBytes(
-                BinaryPrimitives.ReadUInt64LittleEndian(entry), BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]), top.Name), path, top.Name, "its column metadata");
+            var metadata = tail.ReadColumnMetadata(index, top.Name);
             LanceColumnReader reader;
             try
             {
@@ -110,65 +78,35 @@ internal sealed class LanceFileReader : ILanceDataFileReader
             catch (GenevaException e) when (e is LanceUnsupportedEncodingException || e.Code == GenevaErrorCode.TypeMismatch)
             {
                 // Another encoder's column (LanceDB's bitpacking, FSST...): the other columns stay readable.
-                unreadable[top.Id] = e;
+                columns.AddUnreadable(top.Id, e);
                 continue;
             }
             if (reader.Rows != rows)
             {
                 throw LanceFileErrors.Corrupt(path, top.Name, $"its pages hold {reader.Rows} rows but the file has {rows}");
             }
-            columnsByField[top.Id] = reader;
+            columns.Add(top.Id, reader);
         }
         if (column != footer.ColumnCount)
         {
             throw LanceFileErrors.Corrupt(path, null, $"its schema has {column} columns but its footer {footer.ColumnCount}");
         }
-        return new LanceFileReader(file, version, rows, fields, columnsByField, unreadable);
-    }
-
-    private static T Parse<T>(MessageParser<T> parser, byte[] bytes, string path, string? column, string what) where T : IMessage<T>
-    {
-        try
-        {
-            return parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw LanceFileErrors.Corrupt(path, column, $"{what} is not valid protobuf", e);
-        }
+        return new LanceFileReader(file, version, rows, fields, columns);
     }
 
     /// <summary>The layout and rows of each page of a readable field's column (what the writer chose).</summary>
-    internal IReadOnlyList<(PageLayout.LayoutOneofCase Layout, int Rows)> Pages(int fieldId) => _columnsByField[fieldId].Pages;
+    internal IReadOnlyList<(PageLayout.LayoutOneofCase Layout, int Rows)> Pages(int fieldId) => _columns[fieldId].Pages;
 
     /// <summary>Whether <see cref="Read"/> can decode the field's column (false for encodings Geneva does not read yet).</summary>
-    public bool CanRead(int fieldId) => _columnsByField.ContainsKey(fieldId);
+    public bool CanRead(int fieldId) => _columns.CanRead(fieldId);
 
     /// <summary>
     /// The rows [start, start + length) of the top-level field <paramref name="fieldId"/> (a dataset field
     /// id), as a new Arrow array the caller owns.
     /// </summary>
-    public IArrowArray Read(int fieldId, long start, int length)
-    {
-        if (!_columnsByField.TryGetValue(fieldId, out var column))
-        {
-            if (_unreadable.TryGetValue(fieldId, out var unreadable))
-            {
-                throw new LanceUnsupportedEncodingException(unreadable.Message, Path);
-            }
-            if (Version != LanceFileVersion.V2_1)
-            {
-                throw LanceFileErrors.Unsupported(Path, null, "file format 2.0");
-            }
-            throw new GenevaException(GenevaErrorCode.ColumnNotFound, $"The Lance data file '{Path}' has no column with field id {fieldId}.", fieldId);
-        }
-        if (start < 0 || length < 0 || start + length > RowCount)
-        {
-            throw new GenevaException(GenevaErrorCode.InvalidArgument,
-                $"Rows [{start}, {start + length}) are outside the {RowCount} rows of Lance data file '{Path}'.", Path);
-        }
-        return column.Read(_file, start, length);
-    }
+    public IArrowArray Read(int fieldId, long start, int length) =>
+        _columns.ToRead(fieldId, start, length, Path, RowCount,
+                        Version != LanceFileVersion.V2_1 ? LanceFileErrors.Unsupported(Path, null, "file format 2.0") : null).Read(_file, start, length);
 
     public void Dispose() => _file.Dispose();
 }

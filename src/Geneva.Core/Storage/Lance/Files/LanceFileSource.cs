@@ -29,6 +29,21 @@ internal sealed class LanceFileSource : IDisposable
         }
     }
 
+    /// <summary>Opens <paramref name="path"/> and hands it to <paramref name="open"/>; the handle is closed if that throws.</summary>
+    public static T Open<T>(string path, Func<LanceFileSource, T> open)
+    {
+        var file = new LanceFileSource(path);
+        try
+        {
+            return open(file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
     public string Path { get; }
 
     public long Length { get; }

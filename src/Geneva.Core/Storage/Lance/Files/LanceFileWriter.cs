@@ -1,7 +1,5 @@
 using Apache.Arrow;
 using Apache.Arrow.Types;
-using Google.Protobuf;
-using Geneva.Core.Storage.Lance.Proto;
 using Schema = Apache.Arrow.Schema;
 using LanceField = Geneva.Core.Storage.Lance.Proto.Field;
 
@@ -21,13 +19,7 @@ internal sealed class LanceFileWriter : ILanceDataFileWriter
     /// </summary>
     public const long DefaultPageBytes = 8L * 1024 * 1024;
 
-    private readonly LanceFileOutput _output;
-    private readonly Schema _arrowSchema;
-    private readonly List<LanceField> _fileFields = [];
-    private readonly LanceColumnWriter[] _columns;
-    private readonly List<int> _manifestFields = [];
-    private readonly List<int> _manifestColumnIndices = [];
-    private bool _finished;
+    private readonly LanceContainerWriter _container;
 
     /// <param name="destination">Written in order, never sought, not closed.</param>
     /// <param name="arrowSchema">The top-level columns of the file.</param>
@@ -42,20 +34,11 @@ internal sealed class LanceFileWriter : ILanceDataFileWriter
             throw new GenevaException(GenevaErrorCode.InvalidArgument, $"Lance data file version {version} is not written yet; only 2.1 is.");
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(pageBytes, 1024L);
-        _output = new LanceFileOutput(destination);
-        _arrowSchema = arrowSchema;
+        _container = new LanceContainerWriter(destination, arrowSchema, 2, 1);
         PageBytes = pageBytes;
-        _columns = new LanceColumnWriter[arrowSchema.FieldsList.Count];
-        for (var i = 0; i < _columns.Length; i++)
+        foreach (var field in arrowSchema.FieldsList)
         {
-            var field = arrowSchema.FieldsList[i];
-            var lance = FindTop(lanceFields, field.Name);
-            var expected = LanceSchema.LogicalType(field.DataType, field.Name);
-            if (lance.LogicalType != expected)
-            {
-                throw new GenevaException(GenevaErrorCode.TypeMismatch,
-                    $"Column '{field.Name}' is {expected} in Arrow but its Lance field {lance.Id} says '{lance.LogicalType}'.", field.Name);
-            }
+            var lance = LanceContainerWriter.TopField(lanceFields, field);
             var isList = field.DataType is ListType;
             var leafType = field.DataType is ListType list ? list.ValueDataType : field.DataType;
             var leaf = LanceLeafType.TryCreate(leafType)
@@ -64,88 +47,33 @@ internal sealed class LanceFileWriter : ILanceDataFileWriter
             {
                 throw LanceFileErrors.CannotWrite(field.Name, $"list<{leafType.Name}> is not written yet");
             }
-            _columns[i] = new LanceColumnWriter(field.Name, leaf, isList, pageBytes);
-            // The file's schema holds its own columns' fields only, in column order (a reader maps columns by it).
-            AddWithChildren(lanceFields, lance, _fileFields);
+            var fileFields = new List<LanceField>();
+            AddWithChildren(lanceFields, lance, fileFields);
             // Lance 2.1 gives a column to leaves only: a list's column belongs to its item field.
-            _manifestFields.Add(isList ? FindChild(lanceFields, lance).Id : lance.Id);
-            _manifestColumnIndices.Add(i);
+            _container.AddColumn(new LanceColumnWriter(field.Name, leaf, isList, pageBytes), fileFields,
+                                 isList ? FindChild(lanceFields, lance).Id : lance.Id);
         }
     }
 
     public long PageBytes { get; }
 
-    public long RowCount { get; private set; }
+    public long RowCount => _container.RowCount;
 
     /// <summary>DataFile.fields of the manifest: the ids of the fields that have a column (for a list, its item).</summary>
-    public IReadOnlyList<int> ManifestFields => _manifestFields;
+    public IReadOnlyList<int> ManifestFields => _container.ManifestFields;
 
     /// <summary>DataFile.column_indices of the manifest, parallel to <see cref="ManifestFields"/>.</summary>
-    public IReadOnlyList<int> ManifestColumnIndices => _manifestColumnIndices;
+    public IReadOnlyList<int> ManifestColumnIndices => _container.ManifestColumnIndices;
 
     public (uint Major, uint Minor) FileVersion => (2, 1);
 
     /// <summary>Appends a batch (any length; its arrays may be slices). The caller keeps ownership of the batch.</summary>
-    public void Write(RecordBatch batch)
-    {
-        ObjectDisposedException.ThrowIf(_finished, this);
-        if (batch.ColumnCount != _columns.Length)
-        {
-            throw new GenevaException(GenevaErrorCode.TypeMismatch,
-                $"A batch of {batch.ColumnCount} columns was written to a Lance file of {_columns.Length} columns.");
-        }
-        for (var i = 0; i < _columns.Length; i++)
-        {
-            var array = batch.Column(i);
-            var expected = _arrowSchema.FieldsList[i].DataType;
-            if (array.Data.DataType.TypeId != expected.TypeId || array.Length != batch.Length)
-            {
-                throw new GenevaException(GenevaErrorCode.TypeMismatch,
-                    $"Column '{_columns[i].Name}' is {expected.Name} but the batch gives {array.Data.DataType.Name} of {array.Length} rows.", _columns[i].Name);
-            }
-            _columns[i].Append(array, _output);
-        }
-        RowCount += batch.Length;
-    }
+    public void Write(RecordBatch batch) => _container.Write(batch, this);
 
     /// <summary>Writes the remaining pages, the schema, the metadata and the footer; returns the file's size in bytes.</summary>
-    public long Finish()
-    {
-        ObjectDisposedException.ThrowIf(_finished, this);
-        _finished = true;
-        var metadata = new ColumnMetadata[_columns.Length];
-        for (var i = 0; i < _columns.Length; i++)
-        {
-            metadata[i] = _columns[i].Finish(_output);
-        }
-        var descriptor = new FileDescriptor { Schema = new Proto.Schema(), Length = (ulong)RowCount };
-        descriptor.Schema.Fields.AddRange(_fileFields);
-        var schemaBytes = descriptor.ToByteArray();
-        var schemaStart = _output.WriteAligned(schemaBytes);
+    public long Finish() => _container.Finish(this);
 
-        var metadataStart = (ulong)_output.Position;
-        var table = new byte[16 * (metadata.Length + 1)];
-        for (var i = 0; i < metadata.Length; i++)
-        {
-            var bytes = metadata[i].ToByteArray();
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(table.AsSpan(16 * i), (ulong)_output.Position);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(table.AsSpan(16 * i + 8), (ulong)bytes.Length);
-            _output.Write(bytes);
-        }
-        var columnTableStart = (ulong)_output.Position;
-        _output.Write(table.AsSpan(0, 16 * metadata.Length));
-        var globalTableStart = (ulong)_output.Position;
-        Span<byte> global = stackalloc byte[16];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(global, schemaStart);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(global[8..], (ulong)schemaBytes.Length);
-        _output.Write(global);
-        Span<byte> footer = stackalloc byte[LanceFileFooter.Length];
-        new LanceFileFooter(metadataStart, columnTableStart, globalTableStart, 1, (uint)metadata.Length, 2, 1).Write(footer);
-        _output.Write(footer);
-        return _output.Position;
-    }
-
-    public void Dispose() => _finished = true;
+    public void Dispose() => _container.Dispose();
 
     private static void AddWithChildren(IReadOnlyList<LanceField> fields, LanceField field, List<LanceField> into)
     {
@@ -169,17 +97,5 @@ internal sealed class LanceFileWriter : ILanceDataFileWriter
             }
         }
         throw new GenevaException(GenevaErrorCode.InvalidArgument, $"List column '{parent.Name}' has no item field among its Lance fields.", parent.Name);
-    }
-
-    private static LanceField FindTop(IReadOnlyList<LanceField> fields, string name)
-    {
-        foreach (var f in fields)
-        {
-            if (f.ParentId == -1 && f.Name == name)
-            {
-                return f;
-            }
-        }
-        throw new GenevaException(GenevaErrorCode.InvalidArgument, $"Column '{name}' has no top-level Lance field.", name);
     }
 }

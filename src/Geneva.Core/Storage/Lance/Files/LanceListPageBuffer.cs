@@ -17,7 +17,7 @@ internal enum LanceListEntry : byte
 /// and per level entry (every item, plus one for each null or empty list) whether it starts a row
 /// and what it is. Repetition is one list level: an entry starting a row has rep 1, the rest 0.
 /// </summary>
-internal sealed class LanceListPageBuffer
+internal sealed class LanceListPageBuffer : ILancePageBuffer
 {
     /// <summary>Rows per slice appended before checking the page size (a page may pass its budget by one slice).</summary>
     private const int SliceRows = 1024;
@@ -52,7 +52,10 @@ internal sealed class LanceListPageBuffer
         HasEmptyLists = false;
     }
 
-    public static int SliceFor(int remaining) => Math.Min(SliceRows, remaining);
+    private static int SliceFor(int remaining) => Math.Min(SliceRows, remaining);
+
+    /// <summary>A slice of lists whatever the budget: a list's items are not known before it is appended.</summary>
+    public int RowsThatFit(IArrowArray array, int start, int maxRows, long budget) => SliceFor(maxRows);
 
     /// <summary>Appends rows [start, start + count) of the list array.</summary>
     public void Append(IArrowArray array, int start, int count)

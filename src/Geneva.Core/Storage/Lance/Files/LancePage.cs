@@ -1,11 +1,12 @@
-using Geneva.Core.Storage.Lance.Proto;
-
 namespace Geneva.Core.Storage.Lance.Files;
 
-/// <summary>One page of a column as the column metadata describes it, with what its layout caches on first read.</summary>
-internal sealed class LancePage
+/// <summary>
+/// One page of a column as the column metadata describes it, with what its layout caches on first read.
+/// <typeparamref name="TLayout"/> is the format's page layout (2.1's PageLayout, <see cref="Lance20PageLayout"/>).
+/// </summary>
+internal sealed class LancePage<TLayout>
 {
-    public LancePage(long firstRow, int rows, ulong[] bufferOffsets, ulong[] bufferSizes, PageLayout layout)
+    public LancePage(long firstRow, int rows, ulong[] bufferOffsets, ulong[] bufferSizes, TLayout layout)
     {
         FirstRow = firstRow;
         Rows = rows;
@@ -22,8 +23,8 @@ internal sealed class LancePage
 
     public ulong[] BufferSizes { get; }
 
-    public PageLayout Layout { get; }
+    public TLayout Layout { get; }
 
-    /// <summary>Layout state read once (a mini-block chunk index); set with Interlocked so concurrent reads share it.</summary>
+    /// <summary>Layout state read once (a mini-block chunk index, a dictionary's items); set with Interlocked so concurrent reads share it.</summary>
     public object? State;
 }

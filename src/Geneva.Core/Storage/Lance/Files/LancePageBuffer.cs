@@ -9,7 +9,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// bool: packed bits; variable: data bytes plus 32-bit offsets), and definition levels (u16, 0 valid,
 /// 1 null) once the page has seen a null. Reused page after page.
 /// </summary>
-internal sealed class LancePageBuffer
+internal sealed class LancePageBuffer : ILancePageBuffer
 {
     public LancePageBuffer(LanceLeafType type, string column)
     {
@@ -78,26 +78,7 @@ internal sealed class LancePageBuffer
             case LanceLeafKind.Bool:
                 return (int)Math.Clamp(budget * 8 / 17, 1, maxRows);
             default:
-                var data = array.Data;
-                var offsets = MemoryMarshal.Cast<byte, int>(data.Buffers[1].Span).Slice(data.Offset + start, maxRows + 1);
-                int lo = 1, hi = maxRows;
-                if (offsets[maxRows] - offsets[0] + 6L * maxRows <= budget)
-                {
-                    return maxRows;
-                }
-                while (lo < hi)
-                {
-                    var mid = lo + ((hi - lo + 1) >> 1);
-                    if (offsets[mid] - offsets[0] + 6L * mid <= budget)
-                    {
-                        lo = mid;
-                    }
-                    else
-                    {
-                        hi = mid - 1;
-                    }
-                }
-                return lo;
+                return LancePageBudget.VariableRowsThatFit(array, start, maxRows, budget, 6);
         }
     }
 
@@ -108,7 +89,7 @@ internal sealed class LancePageBuffer
         var data = array.Data;
         var validity = array.NullCount == 0 ? ReadOnlySpan<byte>.Empty : data.Buffers[0].Span;
         var first = data.Offset + start;
-        var nulls = validity.IsEmpty ? 0 : CountNulls(validity, first, count);
+        var nulls = validity.IsEmpty ? 0 : count - LanceBits.CountSet(validity, first, count);
         if (nulls > 0 && !HasDefinitions)
         {
             HasDefinitions = true;
@@ -132,7 +113,7 @@ internal sealed class LancePageBuffer
         switch (Type.Kind)
         {
             case LanceLeafKind.Fixed:
-                AppendFixed(data, first, count, validity);
+                LanceFixedWidthRows.Append(Values, Type, Column, data, first, count, validity);
                 break;
             case LanceLeafKind.Bool:
                 AppendBits(data.Buffers[1].Span, first, count);
@@ -143,46 +124,6 @@ internal sealed class LancePageBuffer
         }
         Count += count;
         NullCount += nulls;
-    }
-
-    private void AppendFixed(ArrayData data, int first, int count, ReadOnlySpan<byte> validity)
-    {
-        var width = Type.RowBytes;
-        if (!Type.IsFixedSizeList)
-        {
-            Values.Append(data.Buffers[1].Span.Slice(first * width, count * width));
-            return;
-        }
-        var child = data.Children[0];
-        if (child.NullCount > 0)
-        {
-            CheckNoNullItems(child, first, count, validity);
-        }
-        var itemStart = child.Offset + first * Type.Dimension;
-        Values.Append(child.Buffers[1].Span.Slice(itemStart * Type.ItemBytes, count * width));
-    }
-
-    private void CheckNoNullItems(ArrayData child, int first, int count, ReadOnlySpan<byte> validity)
-    {
-        var childValidity = child.Buffers[0].Span;
-        var dim = Type.Dimension;
-        for (var row = 0; row < count; row++)
-        {
-            var r = first + row;
-            if (!validity.IsEmpty && ((validity[r >> 3] >> (r & 7)) & 1) == 0)
-            {
-                continue;
-            }
-            var baseItem = child.Offset + r * dim;
-            for (var k = 0; k < dim; k++)
-            {
-                var bit = baseItem + k;
-                if (((childValidity[bit >> 3] >> (bit & 7)) & 1) == 0)
-                {
-                    throw LanceFileErrors.CannotWrite(Column, "a fixed_size_list row holds a null item (only whole rows may be null)");
-                }
-            }
-        }
     }
 
     private void AppendBits(ReadOnlySpan<byte> source, int first, int count)
@@ -241,30 +182,5 @@ internal sealed class LancePageBuffer
             }
         }
         MaxValueLength = max;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int CountNulls(ReadOnlySpan<byte> validity, int first, int count)
-    {
-        var valid = 0;
-        var i = 0;
-        // Whole bytes when aligned; bit by bit at the edges.
-        while (i < count && ((first + i) & 7) != 0)
-        {
-            valid += (validity[(first + i) >> 3] >> ((first + i) & 7)) & 1;
-            i++;
-        }
-        var bytes = validity.Slice((first + i) >> 3, (count - i) >> 3);
-        foreach (var b in bytes)
-        {
-            valid += System.Numerics.BitOperations.PopCount(b);
-        }
-        i += bytes.Length * 8;
-        while (i < count)
-        {
-            valid += (validity[(first + i) >> 3] >> ((first + i) & 7)) & 1;
-            i++;
-        }
-        return count - valid;
     }
 }

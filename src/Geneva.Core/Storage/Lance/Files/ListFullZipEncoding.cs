@@ -87,7 +87,7 @@ internal static class ListFullZipEncoding
             item++;
         }
         positions[row] = data.Length;
-        FullZipEncoding.WriteBytePacked(positions, repetitionIndex);
+        FullZipRepetitionIndex.Write(positions, repetitionIndex);
         var layout = new FullZipLayout
         {
             BitsRep = 1,
@@ -115,7 +115,7 @@ internal static class ListFullZipEncoding
         return new PageLayout { FullZipLayout = layout };
     }
 
-    public static void Validate(LancePage page, LanceLeafType itemType, string path, string column)
+    public static void Validate(LancePage<PageLayout> page, LanceLeafType itemType, string path, string column)
     {
         var layout = page.Layout.FullZipLayout;
         if (layout.Layers.Count != 2 || layout.BitsRep != 1 ||
@@ -137,9 +137,9 @@ internal static class ListFullZipEncoding
     }
 
     /// <summary>The bytes of rows [from, from + count) of a page, read once for both passes of a list read.</summary>
-    public sealed class PageSlice(LancePage page, byte[] bytes, int length, int rows, int entries, int items)
+    public sealed class PageSlice(LancePage<PageLayout> page, byte[] bytes, int length, int rows, int entries, int items)
     {
-        public LancePage Page { get; } = page;
+        public LancePage<PageLayout> Page { get; } = page;
 
         public byte[] Bytes { get; } = bytes;
 
@@ -153,19 +153,9 @@ internal static class ListFullZipEncoding
     }
 
     /// <summary>Reads the bytes of rows [from, from + count) of the page and counts their items (rented: <see cref="Release"/>).</summary>
-    public static PageSlice Read(LanceFileSource file, LancePage page, LanceLeafType itemType, int from, int count, string column)
+    public static PageSlice Read(LanceFileSource file, LancePage<PageLayout> page, LanceLeafType itemType, int from, int count, string column)
     {
-        var width = (int)(page.BufferSizes[1] / (ulong)(page.Rows + 1));
-        Span<byte> ends = stackalloc byte[16];
-        file.ReadExactly(page.BufferOffsets[1] + (ulong)from * (ulong)width, ends[..width], column);
-        file.ReadExactly(page.BufferOffsets[1] + (ulong)(from + count) * (ulong)width, ends.Slice(8, width), column);
-        var start = ReadPacked(ends, width);
-        var end = ReadPacked(ends[8..], width);
-        if (end < start || end > page.BufferSizes[0])
-        {
-            throw LanceFileErrors.Corrupt(file.Path, column, "a list page's repetition index points outside its data");
-        }
-        var length = checked((int)(end - start));
+        var (start, length) = FullZipRepetitionIndex.RowBytes(file, page, from, count, column, "a list page");
         var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
         try
         {
@@ -183,12 +173,12 @@ internal static class ListFullZipEncoding
     public static void Release(PageSlice slice) => ArrayPool<byte>.Shared.Return(slice.Bytes);
 
     /// <summary>Decodes a slice: list offsets and validity into <paramref name="lists"/>, items into <paramref name="items"/>.</summary>
-    public static void Decode(PageSlice slice, LanceLeafType itemType, LanceListSink lists, LanceArraySink items, string path, string column) =>
+    public static void Decode(PageSlice slice, LanceLeafType itemType, LanceListSink lists, LanceArrayBuilder items, string path, string column) =>
         Walk(slice.Bytes.AsSpan(0, slice.Length), slice.Page, itemType, slice.Rows, lists, items, path, column);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (int Entries, int Items) Walk(ReadOnlySpan<byte> bytes, LancePage page, LanceLeafType itemType, int rows,
-                                                LanceListSink? lists, LanceArraySink? items, string path, string column)
+    private static (int Entries, int Items) Walk(ReadOnlySpan<byte> bytes, LancePage<PageLayout> page, LanceLeafType itemType, int rows,
+                                                LanceListSink? lists, LanceArrayBuilder? items, string path, string column)
     {
         var layout = page.Layout.FullZipLayout;
         var levels = Levels.For(layout.Layers[0], layout.Layers[1]);
@@ -276,12 +266,4 @@ internal static class ListFullZipEncoding
         }
         return (entries, itemCount);
     }
-
-    private static ulong ReadPacked(ReadOnlySpan<byte> bytes, int width) => width switch
-    {
-        1 => bytes[0],
-        2 => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
-        4 => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
-        _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
-    };
 }

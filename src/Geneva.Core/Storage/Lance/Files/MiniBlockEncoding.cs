@@ -199,7 +199,7 @@ internal static class MiniBlockEncoding
     }
 
     /// <summary>Checks what a reader needs of the layout; throws DataFileCorrupt for what Geneva does not read.</summary>
-    public static void Validate(LancePage page, LanceLeafType type, string path, string column)
+    public static void Validate(LancePage<PageLayout> page, LanceLeafType type, string path, string column)
     {
         var layout = page.Layout.MiniBlockLayout;
         if (layout.RepCompression is not null || layout.Dictionary is not null || layout.RepetitionIndexDepth != 0)
@@ -228,8 +228,8 @@ internal static class MiniBlockEncoding
         LanceValueCompression.Check(layout.ValueCompression, type, path, column);
     }
 
-    /// <summary>Decodes rows [from, from + count) of the page (relative to its first row) into <paramref name="sink"/>.</summary>
-    public static void Decode(LanceFileSource file, LancePage page, LanceLeafType type, int from, int count, LanceArraySink sink, string column)
+    /// <summary>Decodes rows [from, from + count) of the page (relative to its first row) into <paramref name="builder"/>.</summary>
+    public static void Decode(LanceFileSource file, LancePage<PageLayout> page, LanceLeafType type, int from, int count, LanceArrayBuilder builder, string column)
     {
         var index = page.State as ChunkIndex ?? LoadIndex(file, page, column);
         var hasDefs = page.Layout.MiniBlockLayout.DefCompression is not null;
@@ -249,7 +249,7 @@ internal static class MiniBlockEncoding
                 var chunkRows = rowStart[c + 1] - rowStart[c];
                 var a = Math.Max(from, rowStart[c]) - rowStart[c];
                 var b = Math.Min(from + count, rowStart[c + 1]) - rowStart[c];
-                DecodeChunk(chunk, chunkRows, a, b, hasDefs, type, sink, file.Path, column);
+                DecodeChunk(chunk, chunkRows, a, b, hasDefs, type, builder, file.Path, column);
             }
         }
         finally
@@ -260,7 +260,7 @@ internal static class MiniBlockEncoding
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DecodeChunk(ReadOnlySpan<byte> chunk, int chunkRows, int a, int b, bool hasDefs,
-                                    LanceLeafType type, LanceArraySink sink, string path, string column)
+                                    LanceLeafType type, LanceArrayBuilder builder, string path, string column)
     {
         var levels = BinaryPrimitives.ReadUInt16LittleEndian(chunk);
         var pos = 2;
@@ -280,7 +280,7 @@ internal static class MiniBlockEncoding
         var rows = b - a;
         if (hasDefs)
         {
-            sink.ApplyDefinitions(MemoryMarshal.Cast<byte, ushort>(chunk.Slice(pos, defBytes)).Slice(a, rows));
+            builder.ApplyDefinitions(MemoryMarshal.Cast<byte, ushort>(chunk.Slice(pos, defBytes)).Slice(a, rows));
             pos += Pad8(defBytes);
         }
         var values = chunk.Slice(pos, valueBytes);
@@ -292,15 +292,15 @@ internal static class MiniBlockEncoding
                 {
                     throw LanceFileErrors.Corrupt(path, column, $"a mini-block chunk of {chunkRows} rows holds {valueBytes} value bytes");
                 }
-                values.Slice(a * width, rows * width).CopyTo(sink.FixedDestination(rows));
-                sink.Advance(rows);
+                values.Slice(a * width, rows * width).CopyTo(builder.FixedDestination(rows));
+                builder.Advance(rows);
                 break;
             case LanceLeafKind.Bool:
                 if (valueBytes < (chunkRows + 7) >> 3)
                 {
                     throw LanceFileErrors.Corrupt(path, column, $"a mini-block chunk of {chunkRows} bools holds {valueBytes} value bytes");
                 }
-                sink.AppendBits(values, a, rows);
+                builder.AppendBits(values, a, rows);
                 break;
             default:
                 if (valueBytes < 4 * (chunkRows + 1))
@@ -317,7 +317,7 @@ internal static class MiniBlockEncoding
                     }
                     previous = o;
                 }
-                sink.AppendVariable(offsets, values[(int)offsets[0]..]);
+                builder.AppendVariable(offsets, values[(int)offsets[0]..]);
                 break;
         }
     }
@@ -328,7 +328,7 @@ internal static class MiniBlockEncoding
         return i >= 0 ? i : ~i - 1;
     }
 
-    private static ChunkIndex LoadIndex(LanceFileSource file, LancePage page, string column)
+    private static ChunkIndex LoadIndex(LanceFileSource file, LancePage<PageLayout> page, string column)
     {
         var metadata = file.ReadBytes(page.BufferOffsets[0], page.BufferSizes[0], column);
         var words = MemoryMarshal.Cast<byte, ushort>(metadata.AsSpan(0, metadata.Length & ~1));

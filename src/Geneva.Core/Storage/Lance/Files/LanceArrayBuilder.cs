@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Apache.Arrow.Types;
@@ -5,24 +6,24 @@ using Apache.Arrow.Types;
 namespace Geneva.Core.Storage.Lance.Files;
 
 /// <summary>
-/// Collects the rows a 2.0 read decodes, page by page, straight into the buffers of the Arrow array it
-/// returns. Rows arrive in order. Unlike the 2.1 sink it keeps a fixed_size_list's item validity, which
-/// LanceDB writes in 2.0 when a vector holds a null item.
+/// Collects the rows a read (2.0 or 2.1) decodes, page by page and chunk by chunk, straight into the
+/// buffers of the Arrow array it returns (no per-value objects). Rows arrive in order. A fixed_size_list
+/// keeps its item validity when the file has one (LanceDB writes it in 2.0 when a vector holds a null item).
 /// </summary>
-internal sealed class Lance20ArrayBuilder
+internal sealed class LanceArrayBuilder
 {
     private readonly LanceLeafType _type;
     private readonly int _length;
-    private readonly byte[] _values;       // fixed: RowBytes * length; bool: bits
+    private readonly byte[] _values;      // fixed: RowBytes * length; bool: bits
     private readonly byte[] _offsetBytes;  // variable: length + 1 int32 offsets
-    private byte[] _data;                  // variable: bytes
+    private byte[] _data;                 // variable bytes
     private int _dataLength;
-    private byte[]? _validity;             // allocated at the first null row
+    private byte[]? _validity;            // allocated at the first null, all valid before
     private int _nullCount;
-    private byte[]? _itemValidity;         // fixed_size_list: allocated at the first null item
+    private byte[]? _itemValidity;        // fixed_size_list: allocated at the first null item
     private int _itemNullCount;
 
-    public Lance20ArrayBuilder(LanceLeafType type, int length, long variableBytesHint)
+    public LanceArrayBuilder(LanceLeafType type, int length, long variableBytesHint)
     {
         _type = type;
         _length = length;
@@ -55,8 +56,21 @@ internal sealed class Lance20ArrayBuilder
     /// <summary>The destination of the next <paramref name="rows"/> fixed-width rows; call <see cref="Advance"/> after filling it.</summary>
     public Span<byte> FixedDestination(int rows) => _values.AsSpan(Position * _type.RowBytes, rows * _type.RowBytes);
 
-    /// <summary>The bool values (bits); rows land at bit <see cref="Position"/>.</summary>
-    public Span<byte> BoolValues => _values;
+    /// <summary>Marks rows Position + i null where <paramref name="levels"/>[i] is not 0 (before <see cref="Advance"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void ApplyDefinitions(ReadOnlySpan<ushort> levels)
+    {
+        for (var i = 0; i < levels.Length; i++)
+        {
+            if (levels[i] != 0)
+            {
+                SetNull(Position + i);
+            }
+        }
+    }
+
+    /// <summary>Marks row Position + <paramref name="i"/> null (before <see cref="Advance"/>).</summary>
+    public void SetNullAt(int i) => SetNull(Position + i);
 
     /// <summary>Takes the validity of the next <paramref name="rows"/> rows from <paramref name="bits"/> at bit <paramref name="bit"/> (before <see cref="Advance"/>).</summary>
     public void ApplyValidity(ReadOnlySpan<byte> bits, int bit, int rows)
@@ -65,7 +79,7 @@ internal sealed class Lance20ArrayBuilder
         {
             if (!LanceBits.Get(bits, bit + i))
             {
-                SetNull(ref _validity, ref _nullCount, _length, Position + i);
+                SetNull(Position + i);
             }
         }
     }
@@ -84,7 +98,14 @@ internal sealed class Lance20ArrayBuilder
         }
     }
 
-    public void Advance(int rows) => Position += rows;
+    public void Advance(int rows)
+    {
+        if (_type.Kind == LanceLeafKind.Variable)
+        {
+            throw new InvalidOperationException("Variable rows advance through AppendVariable.");
+        }
+        Position += rows;
+    }
 
     /// <summary>Appends <paramref name="rows"/> null rows.</summary>
     public void AppendNulls(int rows)
@@ -100,13 +121,41 @@ internal sealed class Lance20ArrayBuilder
         }
         for (var i = 0; i < rows; i++)
         {
-            SetNull(ref _validity, ref _nullCount, _length, Position + i);
+            SetNull(Position + i);
         }
         Position += rows;
     }
 
+    /// <summary>Copies <paramref name="rows"/> bits starting at bit <paramref name="sourceBit"/>.</summary>
+    public void AppendBits(ReadOnlySpan<byte> source, int sourceBit, int rows)
+    {
+        LanceBits.Copy(source, sourceBit, _values, Position, rows);
+        Position += rows;
+    }
+
+    /// <summary>
+    /// Appends rows whose values are <paramref name="bytes"/>[offsets[i] - offsets[0] .. offsets[i + 1] - offsets[0]):
+    /// one copy of the bytes, offsets shifted.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AppendVariable(ReadOnlySpan<uint> offsets, ReadOnlySpan<byte> bytes)
+    {
+        var rows = offsets.Length - 1;
+        var total = (int)(offsets[rows] - offsets[0]);
+        var dest = ReserveData(total);
+        bytes[..total].CopyTo(dest);
+        var shift = _dataLength - (int)offsets[0];
+        var destOffsets = Offsets.Slice(Position + 1, rows);
+        for (var i = 0; i < rows; i++)
+        {
+            destOffsets[i] = (int)offsets[i + 1] + shift;
+        }
+        _dataLength += total;
+        Position += rows;
+    }
+
     /// <summary>Appends one variable-width row: its bytes, or null.</summary>
-    public void AppendValue(ReadOnlySpan<byte> value, bool valid)
+    public void AppendValue(ReadOnlySpan<byte> value, bool valid = true)
     {
         if (valid)
         {
@@ -115,10 +164,29 @@ internal sealed class Lance20ArrayBuilder
         }
         else
         {
-            SetNull(ref _validity, ref _nullCount, _length, Position);
+            SetNull(Position);
         }
         Offsets[Position + 1] = _dataLength;
         Position++;
+    }
+
+    /// <summary>
+    /// Appends rows whose bytes were copied to <see cref="ReserveData"/>: row i ends <paramref name="ends"/>[i] bytes
+    /// into them; <paramref name="valid"/>[i] false makes it null (its bytes, if any, stay as Arrow allows).
+    /// </summary>
+    public void AppendEnds(ReadOnlySpan<long> ends, ReadOnlySpan<bool> valid, int bytes)
+    {
+        var offsets = Offsets.Slice(Position + 1, ends.Length);
+        for (var i = 0; i < ends.Length; i++)
+        {
+            offsets[i] = _dataLength + (int)ends[i];
+            if (!valid[i])
+            {
+                SetNull(Position + i);
+            }
+        }
+        _dataLength += bytes;
+        Position += ends.Length;
     }
 
     /// <summary>Room for <paramref name="count"/> more bytes of variable-width values, filled by the caller, then <see cref="AppendEnds"/>.</summary>
@@ -139,24 +207,7 @@ internal sealed class Lance20ArrayBuilder
         return _data.AsSpan(_dataLength, count);
     }
 
-    /// <summary>
-    /// Appends rows whose bytes were copied to <see cref="ReserveData"/>: row i ends <paramref name="ends"/>[i] bytes
-    /// into them; <paramref name="valid"/>[i] false makes it null (its bytes, if any, stay as Arrow allows).
-    /// </summary>
-    public void AppendEnds(ReadOnlySpan<long> ends, ReadOnlySpan<bool> valid, int bytes)
-    {
-        var offsets = Offsets.Slice(Position + 1, ends.Length);
-        for (var i = 0; i < ends.Length; i++)
-        {
-            offsets[i] = _dataLength + (int)ends[i];
-            if (!valid[i])
-            {
-                SetNull(ref _validity, ref _nullCount, _length, Position + i);
-            }
-        }
-        _dataLength += bytes;
-        Position += ends.Length;
-    }
+    private void SetNull(int row) => SetNull(ref _validity, ref _nullCount, _length, row);
 
     private static void SetNull(ref byte[]? validity, ref int nullCount, int length, int index)
     {
