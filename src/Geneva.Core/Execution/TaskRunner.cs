@@ -72,7 +72,7 @@ public sealed class TaskRunner : IDisposable
         var grid = Math.Max(1, reader.BatchGrid(readFields[0]));
         var end = task.Offset + task.RowCount;
         var mask = merges ? Mask(fragment, task, selection, maskFields, cancel) : null;
-        if (GenevaTable.LiveRows(reader.DeletedRows, task.Offset, task.RowCount) is { } live)
+        if (LiveRows.In(reader.DeletedRows, task.Offset, task.RowCount) is { } live)
         {
             // Rows a Lance delete removed are never computed: they keep their place in the new file, as
             // the format asks, with the column's old value or null.

@@ -4,15 +4,9 @@ namespace Geneva.Core.Storage;
 /// One data file of a fragment (a Lance file under <c>data/</c>, <see cref="Path"/> relative to the table).
 /// It holds the fields in <see cref="FieldIds"/> (Lance's <c>DataFile.fields</c>, where a list column is named
 /// by its item field; <see cref="Tombstone"/> marks a field a later version moved to another file) for every
-/// physical row of its fragment; <see cref="Columns"/> says which of the table's columns those are. <see cref="BatchRows"/> is the row grid readers align to for cheap reads.
+/// physical row of its fragment; <see cref="Columns"/> says which of the table's columns those are.
 /// </summary>
-public sealed record DataFileEntry(
-    string Path,
-    IReadOnlyList<int> FieldIds,
-    int RowStart,
-    int RowCount,
-    int BatchRows,
-    ColumnProvenance? Provenance = null)
+public sealed record DataFileEntry(string Path, IReadOnlyList<int> FieldIds, ColumnProvenance? Provenance = null)
 {
     /// <summary>Lance's mark for a field whose values moved to another file.</summary>
     public const int Tombstone = -2;

@@ -11,7 +11,7 @@ internal sealed class DataFileReader : IDisposable
 {
     private readonly ILanceDataFileReader _reader;
 
-    public DataFileReader(string tablePath, DataFileEntry entry)
+    public DataFileReader(string tablePath, DataFileEntry entry, int fragmentRows)
     {
         Entry = entry;
         var path = Path.Combine(tablePath, entry.Path);
@@ -21,11 +21,11 @@ internal sealed class DataFileReader : IDisposable
                 $"Data file '{path}' named by the table's manifest is missing.", path);
         }
         _reader = LanceDataFiles.OpenReader(path, entry.FileVersion);
-        if (_reader.RowCount != entry.RowCount)
+        if (_reader.RowCount != fragmentRows)
         {
             _reader.Dispose();
             throw new GenevaException(GenevaErrorCode.DataFileCorrupt,
-                $"Data file '{path}' has {_reader.RowCount} rows but its fragment has {entry.RowCount}.", path);
+                $"Data file '{path}' has {_reader.RowCount} rows but its fragment has {fragmentRows}.", path);
         }
     }
 

@@ -59,8 +59,7 @@ internal sealed class DataFileWriter : IDisposable
             _writer.Dispose();
             _file.PublishReplacing();
             _finished = true;
-            var rows = checked((int)_writer.RowCount);
-            return new DataFileEntry(_relativePath, _writer.ManifestFields.ToList(), 0, rows, TableWriteOptions.DefaultBatchRows, provenance)
+            return new DataFileEntry(_relativePath, _writer.ManifestFields.ToList(), provenance)
             {
                 Columns = _writer.ManifestFields.Select(id => _topOf.GetValueOrDefault(id, id)).ToList(),
                 ColumnIndices = _writer.ManifestColumnIndices.ToList(),

@@ -20,7 +20,6 @@ public sealed record FragmentEntry(int Id, int RowCount, IReadOnlyList<DataFileE
     /// <summary>The message read from the manifest, kept so that fields this build does not know survive a rewrite.</summary>
     internal Lance.Proto.DataFragment? Source { get; init; }
 
-    /// <summary>The files holding <paramref name="fieldId"/>, ordered by row; they tile the fragment.</summary>
-    public IReadOnlyList<DataFileEntry> FilesFor(int fieldId) =>
-        Files.Where(f => f.Holds(fieldId)).OrderBy(f => f.RowStart).ToList();
+    /// <summary>The files holding <paramref name="fieldId"/>: one at most (a field moved to a new file is tombstoned in the old).</summary>
+    public IReadOnlyList<DataFileEntry> FilesFor(int fieldId) => Files.Where(f => f.Holds(fieldId)).ToList();
 }

@@ -35,12 +35,12 @@ public sealed class FragmentReader : IDisposable
     /// </summary>
     public bool KeepsPreviousRead { get; init; }
 
-    /// <summary>The row grid sequential readers of <paramref name="field"/> step by (bounded memory per read).</summary>
-    public int BatchGrid(SchemaField field)
-    {
-        var files = Fragment.FilesFor(field.Id);
-        return files.Count == 0 ? Fragment.RowCount : Math.Max(1, Math.Min(Fragment.RowCount, files.Max(f => f.BatchRows)));
-    }
+    /// <summary>Rows per sequential read of a column's Lance file: bounded memory per read.</summary>
+    public const int ReadRows = TableWriteOptions.DefaultBatchRows;
+
+    /// <summary>The row grid sequential readers of <paramref name="field"/> step by; a column with no file (all null) is read whole.</summary>
+    public int BatchGrid(SchemaField field) =>
+        Fragment.FilesFor(field.Id).Count == 0 ? Fragment.RowCount : Math.Max(1, Math.Min(Fragment.RowCount, ReadRows));
 
     /// <summary>The fragment's deleted row offsets, ascending (empty when none); read once.</summary>
     public IReadOnlyList<uint> DeletedRows =>
@@ -97,7 +97,7 @@ public sealed class FragmentReader : IDisposable
     {
         if (!_readers.TryGetValue(file.Path, out var reader))
         {
-            reader = new DataFileReader(_tablePath, file);
+            reader = new DataFileReader(_tablePath, file, Fragment.RowCount);
             _readers[file.Path] = reader;
         }
         return reader;

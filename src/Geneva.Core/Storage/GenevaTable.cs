@@ -319,7 +319,7 @@ public sealed class GenevaTable
                 var length = Math.Min(grid, fragment.RowCount - start);
                 var batch = reader.Read(readFields, start, length);
                 // Rows a Lance delete removed are never read: drop them before the filter sees them.
-                var kept = LiveRows(reader.DeletedRows, start, length);
+                var kept = LiveRows.In(reader.DeletedRows, start, length);
                 if (kept is not null)
                 {
                     batch = ArrowSelection.Take(batch, kept);
@@ -345,52 +345,6 @@ public sealed class GenevaTable
                 }
             }
         }
-    }
-
-    /// <summary>The offsets (from <paramref name="start"/>) of rows in the range that are not deleted; null when none is.</summary>
-    internal static int[]? LiveRows(IReadOnlyList<uint> deleted, int start, int length)
-    {
-        if (deleted.Count == 0)
-        {
-            return null;
-        }
-        var from = LowerBound(deleted, (uint)start);
-        var to = LowerBound(deleted, (uint)(start + length));
-        if (from == to)
-        {
-            return null;
-        }
-        var live = new int[length - (to - from)];
-        var next = from;
-        var n = 0;
-        for (var i = 0; i < length; i++)
-        {
-            if (next < to && deleted[next] == (uint)(start + i))
-            {
-                next++;
-                continue;
-            }
-            live[n++] = i;
-        }
-        return live;
-    }
-
-    private static int LowerBound(IReadOnlyList<uint> sorted, uint value)
-    {
-        int lo = 0, hi = sorted.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (sorted[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     /// <summary>

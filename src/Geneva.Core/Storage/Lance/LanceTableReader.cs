@@ -60,8 +60,7 @@ internal static class LanceTableReader
                 var relative = DataFolder + "/" + f.Path;
                 var columns = f.Fields.Select(id => topOf.GetValueOrDefault(id, id)).ToList();
                 var owner = columns.FirstOrDefault(id => id >= 0 && provenance.ContainsKey((id, relative)), -1);
-                files.Add(new DataFileEntry(relative, f.Fields.ToList(), 0, rows, TableWriteOptions.DefaultBatchRows,
-                    owner >= 0 ? provenance[(owner, relative)] : null)
+                files.Add(new DataFileEntry(relative, f.Fields.ToList(), owner >= 0 ? provenance[(owner, relative)] : null)
                 {
                     Columns = columns,
                     ColumnIndices = f.ColumnIndices.ToList(),
