@@ -66,4 +66,38 @@ public class BackfillCompactionTests
         var filled = TestData.Column(GenevaTable.Open(table.Path), "c");
         Assert.Equal(ids.Select(i => (object?)((long)i! * 10)), filled);
     }
+
+    [Fact]
+    public void Commit_EveryFragmentOfACommitLeftOut_PublishesNoVersion()
+    {
+        using var folder = new TestFolder();
+        var table = Table(folder);
+        var changed = false;
+        var coordinator = new BackfillCoordinator(new BackfillRunOptions
+        {
+            Progress = new InlineProgress(p =>
+            {
+                if (p.Event is null && !changed)
+                {
+                    changed = true;
+                    // Another writer rewrites fragment 2's data file (the fragment stays, so its file is built and refused at commit).
+                    var other = GenevaTable.Open(table.Path);
+                    var file = other.Manifest.Fragments[2].Files[0];
+                    File.Copy(Path.Combine(table.Path, file.Path), Path.Combine(table.Path, "data/rewritten.lance"));
+                    other.Commit("update", "fragment 2", m => m with
+                    {
+                        Fragments = m.Fragments.Select(f => f.Id == 2 ? f with { Files = [file with { Path = "data/rewritten.lance" }] } : f).ToList(),
+                    });
+                }
+            }),
+        });
+
+        var result = coordinator.Start(table, new BackfillRequest { Column = "c", CommitGranularity = 1 });
+
+        Assert.Equal(2, result.FragmentsCommitted);
+        Assert.Contains(result.Warnings, w => w.Contains("Fragment 2 changed"));
+        // The other writer's version and one a committed fragment; the commit that had nothing left published nothing.
+        Assert.Equal(table.Version + 3, GenevaTable.Open(table.Path).Version);
+        Assert.Equal(table.Version + 3, result.TableVersion);
+    }
 }

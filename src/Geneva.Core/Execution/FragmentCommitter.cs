@@ -36,6 +36,26 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
         var where = BackfillPlanner.ParseFilter(pinned, plan.Where);
         watched.AddRange(where?.Columns.Select(pinned.Manifest.GetField) ?? []);
         var detail = $"{plan.Column}: {done.Count} fragment(s)";
+        GenevaTable result;
+        try
+        {
+            result = CommitIncluded(done, field, udf, watched, detail);
+        }
+        catch (NothingToCommitException)
+        {
+            // Every fragment was left out: publishing an unchanged version would only add noise to the history.
+            Attempts = 1;
+            return GenevaTable.Open(pinned.Path);
+        }
+        return result;
+    }
+
+    /// <summary>Thrown from inside the commit's change when no fragment is left to commit, to publish nothing.</summary>
+    private sealed class NothingToCommitException : Exception;
+
+    private GenevaTable CommitIncluded(IReadOnlyList<(PlannedFragment Fragment, IReadOnlyList<DataFileEntry> Files)> done,
+        SchemaField field, Udfs.UdfSpec udf, List<SchemaField> watched, string detail)
+    {
         var result = pinned.Commit("backfill", detail, latest =>
         {
             _conflicts.Clear();
@@ -75,6 +95,10 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
                 Committed++;
                 _committedIds.Add(planned.FragmentId);
                 RowsCommitted += planned.RowsToCompute;
+            }
+            if (Committed == 0)
+            {
+                throw new NothingToCommitException();
             }
             return latest with { Fragments = fragments };
         }, out var attempts);
