@@ -11,10 +11,10 @@ namespace Geneva.Core.Tests;
 /// </summary>
 public class LanceRewriteProvenanceTests
 {
-    private static string CopyFixture(TestFolder folder)
+    private static string CopyFixture(TestFolder folder, string name = "compacted.lance")
     {
-        var source = Path.Combine(TestData.Repo, "tests", "Geneva.Core.Tests", "Fixtures", "lance", "compacted.lance");
-        var target = folder.Table("compacted.lance");
+        var source = Path.Combine(TestData.Repo, "tests", "Geneva.Core.Tests", "Fixtures", "lance", name);
+        var target = folder.Table(name);
         foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
         {
             var to = Path.Combine(target, Path.GetRelativePath(source, file));
@@ -86,5 +86,24 @@ public class LanceRewriteProvenanceTests
 
         Assert.Equal(5, plan.RowsToCompute);
         Assert.Equal([table.Manifest.Fragments[^1].Id], plan.Fragments.Select(f => f.FragmentId));
+    }
+
+    [Fact]
+    public void Plan_AfterCompactionOfFilteredRuns_KeepsTheFiltersEveryOldFragmentCovered()
+    {
+        using var folder = new TestFolder();
+        var table = GenevaTable.Open(CopyFixture(folder, "compacted_filtered.lance"));
+        Assert.Equal("rewrite", table.ListVersions()[^1].Operation);
+        var fragment = Assert.Single(table.Manifest.Fragments);
+        var tlen = table.Manifest.GetField("tlen");
+        var provenance = Assert.Single(fragment.FilesFor(tlen.Id)).ProvenanceOf(tlen.Id)!;
+        Assert.False(provenance.Complete);
+        // Fragment 0 (ids 0..39) had both filters; fragment 1 (40..59) only "id >= 30" (the other matched none of its
+        // rows, so that run did not touch it): only the filter both recorded is known to cover the compacted rows.
+        var filter = Assert.Single(provenance.Filters!);
+        Assert.Equal("id >= 30", filter.Where);
+        Assert.Equal([fragment.Files.Single(x => x.Holds(table.Manifest.GetField("id").Id)).Path], filter.Files);
+
+        Assert.Equal(30, BackfillCoordinator.Plan(table, new BackfillRequest { Column = "tlen" }).RowsToCompute);
     }
 }

@@ -1,3 +1,4 @@
+using Geneva.Core.Expressions;
 using Geneva.Core.Planning;
 using Geneva.Core.Storage.Lance.Proto;
 using Geneva.Core.Udfs;
@@ -9,8 +10,9 @@ namespace Geneva.Core.Storage.Lance;
 /// A rewrite moves rows into new data files, which the provenance in the field metadata (keyed by data file)
 /// does not name, so without this every compacted fragment would count as of unknown origin and be recomputed.
 /// A new file's values count as computed when, in the version before the rewrite, every old fragment of its
-/// rewrite group held values the same UDF version computed for all its rows from the inputs it had then. The
-/// recovered provenance names the inputs the rewrite wrote, so a later change of them still makes it stale.
+/// rewrite group held values the same UDF version computed from the inputs it had then: for all its rows, or
+/// for the rows of filters they all covered. The recovered provenance names the files the rewrite wrote for
+/// the inputs (and the filters' columns), so a later change of them still makes it stale.
 /// Our next commit writes the recovered provenance into the metadata, so the walk back happens until then.
 /// </summary>
 internal static class LanceRewriteProvenance
@@ -45,12 +47,17 @@ internal static class LanceRewriteProvenance
                 previous = ReadBefore(datasetPath, rewrite.Version, depth + (int)(version - rewrite.Version) + 1);
                 before[rewrite.Version] = previous;
             }
-            if (previous is not null && ComputedWhole(previous, rewrite.Group, field, udf, inputs))
+            if (previous is not null && CoverageBefore(previous, rewrite.Group, field, udf, inputs) is { } filters)
             {
-                recovered[(field.Id, path)] = new ColumnProvenance(udf.EffectiveVersion, InputFilesOf(rewrite.Fragment, inputs, topOf))
+                var provenance = new ColumnProvenance(udf.EffectiveVersion, InputFilesOf(rewrite.Fragment, inputs, topOf));
+                if (filters.Count == 0)
                 {
-                    Complete = true,
-                };
+                    recovered[(field.Id, path)] = provenance with { Complete = true };
+                }
+                else if (FiltersAfter(filters, field, fields, rewrite.Fragment, topOf) is { } moved)
+                {
+                    recovered[(field.Id, path)] = provenance with { Complete = false, Filters = moved };
+                }
             }
         }
         return recovered.Count == 0 ? fragments : fragments.Select(f => WithRecovered(f, recovered)).ToList();
@@ -140,26 +147,79 @@ internal static class LanceRewriteProvenance
         }
     }
 
-    /// <summary>Whether every old fragment of the group held <paramref name="field"/> values the UDF computed for all its rows from its inputs then.</summary>
-    private static bool ComputedWhole(TableManifest previous, Transaction.Types.Rewrite.Types.RewriteGroup group, SchemaField field,
-        UdfSpec udf, IReadOnlyList<SchemaField> inputs)
+    /// <summary>
+    /// What the old fragments of the group held of <paramref name="field"/>, each computed by the UDF version from
+    /// its inputs then: no filters when every one was computed whole; the filters all the partly computed ones
+    /// covered (a whole one covers any filter); null when some fragment's values do not count.
+    /// </summary>
+    private static List<string>? CoverageBefore(TableManifest previous, Transaction.Types.Rewrite.Types.RewriteGroup group,
+        SchemaField field, UdfSpec udf, IReadOnlyList<SchemaField> inputs)
     {
+        HashSet<string>? common = null;
         foreach (var old in group.OldFragments)
         {
             var fragment = previous.Fragments.FirstOrDefault(f => f.Id == (int)old.Id);
             var files = fragment?.FilesFor(field.Id) ?? [];
             if (files.Count == 0)
             {
-                return false;
+                return null;
             }
             var inputFiles = BackfillPlanner.FilesOf(fragment!, inputs);
-            if (files.Any(f => f.ProvenanceOf(field.Id) is not { Complete: true } p || p.UdfVersion != udf.EffectiveVersion ||
-                               !p.InputFiles.SequenceEqual(inputFiles)))
+            var provenance = files[0].ProvenanceOf(field.Id);
+            if (provenance is null || provenance.Complete is null ||
+                files.Any(f => f.ProvenanceOf(field.Id) is not { } p || p.UdfVersion != udf.EffectiveVersion ||
+                               p.Complete != provenance.Complete || !p.InputFiles.SequenceEqual(inputFiles)))
             {
-                return false;
+                return null;
+            }
+            if (provenance.Complete == false)
+            {
+                var valid = (provenance.Filters ?? []).Where(f => FilterFilesOf(previous, fragment!, field, f.Where) is { } now &&
+                                                                 now.SequenceEqual(f.Files)).Select(f => f.Where);
+                common = common is null ? valid.ToHashSet(StringComparer.Ordinal) : common.Intersect(valid, StringComparer.Ordinal).ToHashSet();
+                if (common.Count == 0)
+                {
+                    return null;
+                }
             }
         }
-        return group.OldFragments.Count > 0;
+        return group.OldFragments.Count == 0 ? null : common?.Order(StringComparer.Ordinal).ToList() ?? [];
+    }
+
+    /// <summary>The files of the columns a remembered filter reads (not the computed one), as the planner names them.</summary>
+    private static IReadOnlyList<string>? FilterFilesOf(TableManifest manifest, FragmentEntry fragment, SchemaField field, string where)
+    {
+        try
+        {
+            var columns = SqlExpression.Parse(where).Columns.Select(manifest.GetField).Where(f => f.Id != field.Id);
+            return BackfillPlanner.FilesOf(fragment, columns);
+        }
+        catch (GenevaException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The remembered filters again, naming the rewritten fragment's files of the columns they read; null when one no longer parses.</summary>
+    private static List<CoveredFilter>? FiltersAfter(List<string> wheres, SchemaField field, IReadOnlyList<SchemaField> fields,
+        DataFragment fragment, IReadOnlyDictionary<int, int> topOf)
+    {
+        var byName = fields.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
+        var result = new List<CoveredFilter>();
+        foreach (var where in wheres)
+        {
+            List<SchemaField> columns;
+            try
+            {
+                columns = SqlExpression.Parse(where).Columns.Select(c => byName[c]).Where(f => f.Id != field.Id).ToList();
+            }
+            catch (Exception e) when (e is GenevaException or KeyNotFoundException)
+            {
+                return null;
+            }
+            result.Add(new CoveredFilter(where, InputFilesOf(fragment, columns, topOf)));
+        }
+        return result;
     }
 
     /// <summary>The data files of the rewritten fragment that hold the inputs, as <see cref="BackfillPlanner.FilesOf"/> names them.</summary>
