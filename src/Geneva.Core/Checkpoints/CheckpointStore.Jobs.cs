@@ -44,14 +44,16 @@ public sealed partial class CheckpointStore
         command.ExecuteNonQuery();
     });
 
-    public void RecordCommit(string jobId, int fragments, long rows, int retries) => Guarded(() =>
+    /// <param name="uncounted">Computed values of rows another writer deleted meanwhile, taken back out of the job's count.</param>
+    public void RecordCommit(string jobId, int fragments, long rows, int retries, long uncounted = 0) => Guarded(() =>
     {
         using var command = Command("""
             UPDATE jobs SET fragments_committed = fragments_committed + $frags, rows_committed = rows_committed + $rows,
-                commit_retries = commit_retries + $retries, heartbeat_at = $now
+                commit_retries = commit_retries + $retries, udf_values_computed = udf_values_computed - $uncounted, heartbeat_at = $now
             WHERE job_id = $id
             """,
-            ("$id", jobId), ("$frags", fragments), ("$rows", rows), ("$retries", retries), ("$now", Time(DateTimeOffset.UtcNow)));
+            ("$id", jobId), ("$frags", fragments), ("$rows", rows), ("$retries", retries), ("$uncounted", uncounted),
+            ("$now", Time(DateTimeOffset.UtcNow)));
         command.ExecuteNonQuery();
     });
 

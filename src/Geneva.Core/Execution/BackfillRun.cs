@@ -228,7 +228,8 @@ internal sealed class BackfillRun
         }
         _retries += _committer.Attempts - 1;
         _committed += _committer.Committed;
-        _store.RecordCommit(_jobId, _committer.Committed, _committer.RowsCommitted, _committer.Attempts - 1);
+        _computed -= _committer.DeletedMeanwhile;
+        _store.RecordCommit(_jobId, _committer.Committed, _committer.RowsCommitted, _committer.Attempts - 1, _committer.DeletedMeanwhile);
         _warnings.AddRange(_committer.Conflicts);
         foreach (var conflict in _committer.Conflicts)
         {

@@ -26,6 +26,13 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
 
     public long RowsCommitted { get; private set; }
 
+    /// <summary>
+    /// Rows of the last commit's fragments that this run computed and another writer (LanceDB) deleted meanwhile:
+    /// their values are in the new files but never counted. Known for whole-range work (not filtered or
+    /// retry-only runs, whose computed rows are not known row by row at commit).
+    /// </summary>
+    public long DeletedMeanwhile { get; private set; }
+
     public int Attempts { get; private set; }
 
     public GenevaTable Commit(IReadOnlyList<(PlannedFragment Fragment, IReadOnlyList<DataFileEntry> Files)> done)
@@ -62,6 +69,7 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
             _committedIds.Clear();
             Committed = 0;
             RowsCommitted = 0;
+            DeletedMeanwhile = 0;
             var binding = latest.FindBinding(field.Name);
             if (binding is null || binding.EffectiveVersion != udf.EffectiveVersion)
             {
@@ -94,7 +102,9 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
                 fragments[index] = now with { Files = [.. WithoutField(now.Files, field.Id), .. files] };
                 Committed++;
                 _committedIds.Add(planned.FragmentId);
-                RowsCommitted += planned.RowsToCompute;
+                var deleted = NewlyDeleted(before, now, planned);
+                DeletedMeanwhile += deleted;
+                RowsCommitted += planned.RowsToCompute - deleted;
             }
             if (Committed == 0)
             {
@@ -104,6 +114,17 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
         }, out var attempts);
         Attempts = attempts;
         return result;
+    }
+
+    private long NewlyDeleted(FragmentEntry before, FragmentEntry now, PlannedFragment planned)
+    {
+        if (Equals(now.Deletion, before.Deletion) || planned.RetriesOnly || planned.Mode is FragmentMode.Filter or FragmentMode.Remaining)
+        {
+            return 0;
+        }
+        var old = Storage.Lance.LanceDeletionFile.Read(pinned.Path, (ulong)before.Id, before.Deletion).ToHashSet();
+        return Storage.Lance.LanceDeletionFile.Read(pinned.Path, (ulong)now.Id, now.Deletion)
+            .LongCount(row => !old.Contains(row) && planned.Tasks.Any(t => row >= t.Offset && row < t.Offset + t.RowCount));
     }
 
     /// <summary>

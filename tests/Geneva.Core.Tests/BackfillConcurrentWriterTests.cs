@@ -1,14 +1,19 @@
 using Geneva.Core.Execution;
 using Geneva.Core.Planning;
 using Geneva.Core.Storage;
+using Geneva.Core.Storage.Lance;
+using DeletionFile = Geneva.Core.Storage.Lance.Proto.DeletionFile;
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
 
 namespace Geneva.Core.Tests;
 
 /// <summary>
-/// Another writer compacts the table during a backfill (LanceDB's optimize): the fragments it rewrote are
-/// left out with a warning, no column file is written for them, and a re-run fills their rows.
+/// Another writer changes the table during a backfill. LanceDB's optimize: the fragments it rewrote are left out
+/// with a warning, no column file is written for them, and a re-run fills their rows. LanceDB's delete: kept,
+/// and the deleted rows' values are never counted.
 /// </summary>
-public class BackfillCompactionTests
+public class BackfillConcurrentWriterTests
 {
     private static GenevaTable Table(TestFolder folder) =>
         TestData.Create(folder.Table(), 2500, rowsPerFragment: 1000, batchRows: 256)
@@ -99,5 +104,65 @@ public class BackfillCompactionTests
         // The other writer's version and one a committed fragment; the commit that had nothing left published nothing.
         Assert.Equal(table.Version + 3, GenevaTable.Open(table.Path).Version);
         Assert.Equal(table.Version + 3, result.TableVersion);
+    }
+
+    /// <summary>A delete of <paramref name="rows"/> in fragment 0, as LanceDB writes one: an Arrow IPC deletion file and a new version.</summary>
+    private static void DeleteRows(string path, uint[] rows)
+    {
+        var table = GenevaTable.Open(path);
+        var deletion = new DeletionFile
+        {
+            FileType = DeletionFile.Types.DeletionFileType.ArrowArray,
+            ReadVersion = (ulong)table.Version,
+            Id = 7,
+            NumDeletedRows = (ulong)rows.Length,
+        };
+        var file = Path.Combine(path, LanceDeletionFile.RelativePath(0, deletion));
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var column = new UInt32Array.Builder().AppendRange(rows).Build();
+        var batch = new RecordBatch(new Schema([new Field("row_id", Apache.Arrow.Types.UInt32Type.Default, false)], null), [column], rows.Length);
+        using (var stream = File.Create(file))
+        using (var writer = new ArrowFileWriter(stream, batch.Schema))
+        {
+            writer.WriteRecordBatch(batch);
+            writer.WriteEnd();
+        }
+        table.Commit("delete", "test", m => m with { Fragments = m.Fragments.Select(f => f.Id == 0 ? f with { Deletion = deletion } : f).ToList() });
+    }
+
+    [Fact]
+    public void Start_RowsDeletedDuringBackfill_KeepsTheDeleteAndNeverCountsTheirValues()
+    {
+        using var folder = new TestFolder();
+        var table = Table(folder);
+        var deleted = false;
+        var coordinator = new BackfillCoordinator(new BackfillRunOptions
+        {
+            Progress = new InlineProgress(p =>
+            {
+                if (p.Event is null && !deleted)
+                {
+                    deleted = true;
+                    DeleteRows(table.Path, [.. Enumerable.Range(0, 100).Select(i => (uint)(i * 10))]);
+                }
+            }),
+        });
+
+        var result = coordinator.Start(table, new BackfillRequest { Column = "c" });
+
+        Assert.True(deleted);
+        Assert.Empty(result.Warnings);
+        Assert.Equal(2400, result.UdfValuesComputed);
+        using (var store = Checkpoints.CheckpointStore.Open(table.Path))
+        {
+            var job = store.GetJob(result.JobId)!;
+            Assert.Equal((2400L, 2400L), (job.UdfValuesComputed, job.RowsCommitted));
+        }
+        var latest = GenevaTable.Open(table.Path);
+        Assert.Equal(2400, latest.Manifest.RowCount);
+        Assert.Equal(100, latest.Manifest.Fragments[0].DeletedRows);
+        var ids = TestData.Column(latest, "id");
+        Assert.DoesNotContain(ids, id => (long)id! < 1000 && (long)id! % 10 == 0);
+        Assert.Equal(ids.Select(i => (object?)((long)i! * 10)), TestData.Column(latest, "c"));
     }
 }
