@@ -198,6 +198,9 @@ internal sealed class LanceArrayBuilder
     /// </summary>
     public Span<int> VariableEnds(int rows) => Offsets.Slice(Position + 1, rows);
 
+    /// <summary>The offsets of the next <paramref name="rows"/> variable-width rows, their start (already <see cref="DataLength"/>) included.</summary>
+    public Span<int> VariableOffsets(int rows) => Offsets.Slice(Position, rows + 1);
+
     /// <summary>Commits <paramref name="rows"/> rows filled through <see cref="VariableEnds"/> and <paramref name="bytes"/> bytes of <see cref="ReserveData"/>.</summary>
     public void AdvanceVariable(int rows, int bytes)
     {
