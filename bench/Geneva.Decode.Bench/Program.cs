@@ -8,10 +8,16 @@ using Geneva.Decode.Bench;
 // Decode throughput of a Lance dataset's data files through Geneva's readers, whatever their encodings:
 // per column and page encoding, Arrow MB/s out and stored MB/s in, next to the raw read rate of the same files.
 //   dotnet run -c Release --project bench/Geneva.Decode.Bench -- <dataset.lance> [--column c] [--repeat 5]
+//   dotnet run -c Release --project bench/Geneva.Decode.Bench -- --unpack      (FastLanes unpacking alone, vector vs scalar)
 var args2 = args.ToList();
+if (args2.Count == 1 && args2[0] == "--unpack")
+{
+    UnpackBench.Run();
+    return 0;
+}
 if (args2.Count == 0 || args2[0].StartsWith("--", StringComparison.Ordinal))
 {
-    Console.Error.WriteLine("usage: Geneva.Decode.Bench <dataset.lance> [--column name] [--repeat N]");
+    Console.Error.WriteLine("usage: Geneva.Decode.Bench <dataset.lance> [--column name] [--repeat N] | --unpack");
     return 2;
 }
 var dataset = Path.GetFullPath(args2[0]);
