@@ -145,4 +145,49 @@ public sealed class LanceDbCompressedReadTests
         using var reader = Lance20FileReader.Open(LanceDbFixturePages.DataFile(table));
         AssertColumn(reader, reader.Fields, table, column);
     }
+
+    [Theory]
+    [InlineData("long21")]
+    [InlineData("vec21")]
+    [InlineData("long20")]
+    [InlineData("vec20")]
+    public void Read_CorruptFullZipBytes_OnlyGenevaExceptions(string table)
+    {
+        var source = File.ReadAllBytes(LanceDbFixturePages.DataFile(table));
+        // Everything before the column metadata is page buffers (the footer says where that starts).
+        var buffersEnd = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(source.AsSpan(source.Length - 40));
+        var dir = Directory.CreateTempSubdirectory("lance-corrupt-");
+        try
+        {
+            var random = new Random(11);
+            for (var round = 0; round < 60; round++)
+            {
+                var bytes = (byte[])source.Clone();
+                for (var k = 0; k < 1 + round % 8; k++)
+                {
+                    bytes[random.Next(buffersEnd)] = (byte)random.Next(256);
+                }
+                var path = Path.Combine(dir.FullName, $"{round}.lance");
+                File.WriteAllBytes(path, bytes);
+                using ILanceDataFileReader reader = table.EndsWith("21", StringComparison.Ordinal) ? LanceFileReader.Open(path) : Lance20FileReader.Open(path);
+                var fields = reader is LanceFileReader r21 ? r21.Fields : ((Lance20FileReader)reader).Fields;
+                foreach (var field in fields.Where(f => f.ParentId == -1))
+                {
+                    try
+                    {
+                        reader.Read(field.Id, 0, (int)reader.RowCount).Dispose();
+                        reader.Read(field.Id, 3, 5).Dispose();
+                    }
+                    catch (GenevaException e)
+                    {
+                        Assert.Equal(GenevaErrorCode.DataFileCorrupt, e.Code);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
 }
