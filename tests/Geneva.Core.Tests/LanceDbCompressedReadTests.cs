@@ -147,23 +147,30 @@ public sealed class LanceDbCompressedReadTests
     }
 
     [Theory]
-    [InlineData("short20", "id")]
-    [InlineData("short20", "short")]
-    [InlineData("short20", "cat")]
-    [InlineData("short20", "bin")]
-    [InlineData("short20", "sparse")]
-    [InlineData("long20", "long")]
-    [InlineData("long20", "huge")]
-    [InlineData("long20", "bigbin")]
-    [InlineData("long20", "dense")]
-    [InlineData("vec820", "v8")]
-    [InlineData("vec820", "v8i")]
-    [InlineData("vec20", "v768")]
-    [InlineData("vec20", "v768i")]
-    [InlineData("vec20", "v768n")]
-    public void Read_Lance20Columns_AsLanceDBScansThem(string table, string column)
+    [InlineData("short20", "id", "Nullable/Flat")]
+    [InlineData("short20", "short", "Binary")]
+    [InlineData("short20", "cat", "Dictionary")]
+    [InlineData("short20", "bin", "Binary")]
+    [InlineData("short20", "sparse", "Binary")]
+    [InlineData("long20", "long", "Dictionary")]
+    [InlineData("long20", "huge", "Dictionary")]
+    [InlineData("long20", "bigbin", "Binary")]
+    [InlineData("long20", "dense", "Dictionary")]
+    [InlineData("vec820", "v8", "Nullable/FixedSizeList")]
+    [InlineData("vec820", "v8i", "Nullable/FixedSizeList")]
+    [InlineData("vec20", "v768", "Nullable/FixedSizeList")]
+    [InlineData("vec20", "v768i", "Nullable/FixedSizeList")]
+    [InlineData("vec20", "v768n", "Nullable/FixedSizeList")]
+    public void Read_Lance20Columns_AsLanceDBScansThem(string table, string column, string encoding)
     {
-        using var reader = Lance20FileReader.Open(LanceDbFixturePages.DataFile(table));
+        var path = LanceDbFixturePages.DataFile(table);
+        using var reader = Lance20FileReader.Open(path);
+        var index = reader.Fields.Where(f => f.ParentId == -1).Select(f => f.Name).ToList().IndexOf(column);
+        foreach (var (_, page, _) in Lance20FileWriterTests.Pages(path, index))
+        {
+            var inner = page.Nullable?.NoNulls?.Values ?? page.Nullable?.SomeNulls?.Values;
+            Assert.Equal(encoding, page.ArrayEncodingCase + (inner is null ? "" : "/" + inner.ArrayEncodingCase));
+        }
         AssertColumn(reader, reader.Fields, table, column);
     }
 
