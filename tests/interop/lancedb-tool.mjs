@@ -13,7 +13,7 @@
 // Arrow JS's own getters are not used for timestamps: they turn microseconds into fractional milliseconds.
 //
 // Usage (run with no arguments for the list):
-//   node lancedb-tool.mjs scan <db> <table> [--columns a,b] [--where SQL] [--with-row-address] [--version N] [--limit N]
+//   node lancedb-tool.mjs scan <db> <table> [--columns a,b] [--where SQL] [--with-row-address] [--version N] [--limit N] [--lines]
 //   node lancedb-tool.mjs batch <file.json|->     a JSON array of argument arrays, run in one process
 import * as lancedb from "@lancedb/lancedb";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -27,6 +27,7 @@ const arrow = createRequire(import.meta.url)("apache-arrow");
 const USAGE = `usage: node lancedb-tool.mjs <command> ...
   list-tables <db>
   scan <db> <table> [--columns a,b] [--where SQL] [--with-row-address] [--version N] [--limit N] [--offset N]
+       [--lines]                                  --lines: rows as JSON texts (JSON.stringify), not objects
   search <db> <table> <column> <vector-json> <k> [--where SQL] [--columns a,b] [--distance l2|cosine|dot]
          [--bypass-index] [--nprobes N] [--refine-factor N]   rows nearest first, with _distance
   count <db> <table> [--where SQL] [--version N]
@@ -40,6 +41,7 @@ const USAGE = `usage: node lancedb-tool.mjs <command> ...
   create-index <db> <table> <column> [--type btree|bitmap|label_list|ivf_pq|ivf_flat] [--num-partitions N]
                [--num-sub-vectors N] [--distance l2|cosine|dot]
   optimize <db> <table> [--keep-unverified]         compaction, then cleanup of every version older than now
+           [--keep-versions]                        compaction only (no cleanup of recent versions)
   canon-float <hex-bits-json>                       canonical strings of float64 values given as 16-digit hex
   wait-file <path> [--timeout-ms N]                 waits until the file exists (default 60000 ms; fails after)
   touch-file <path>                                 creates (or truncates) the file: a signal to another process
@@ -557,7 +559,7 @@ const commands = {
   },
 
   async scan(args) {
-    const { positional, options } = parseArgs(args, { columns: true, where: true, "with-row-address": false, version: true, limit: true, offset: true });
+    const { positional, options } = parseArgs(args, { columns: true, where: true, "with-row-address": false, version: true, limit: true, offset: true, lines: false });
     const [dir, name] = need(positional, 2, "scan <db> <table> [options]");
     const table = await open(dir, name, options.version);
     let query = table.query();
@@ -569,6 +571,8 @@ const commands = {
     if (options.limit) query = query.limit(Number(options.limit));
     if (options.offset) query = query.offset(Number(options.offset));
     const result = canonTable(await query.toArrow());
+    // --lines: each row as its own JSON text (JSON.stringify's), which the tests compare as strings, fast.
+    if (options.lines) return { version: await table.version(), columns: result.columns, lines: result.rows.map((row) => JSON.stringify(row)) };
     return { version: await table.version(), ...result };
   },
 
@@ -687,10 +691,13 @@ const commands = {
   },
 
   async optimize(args) {
-    const { positional, options } = parseArgs(args, { "keep-unverified": false });
+    const { positional, options } = parseArgs(args, { "keep-unverified": false, "keep-versions": false });
     const [dir, name] = need(positional, 2, "optimize <db> <table>");
     const table = await open(dir, name);
-    const stats = await table.optimize({ cleanupOlderThan: new Date(), deleteUnverified: !options["keep-unverified"] });
+    // --keep-versions: compaction only (LanceDB's default cleanup keeps a week of versions), so a reader of an
+    // older version, a backfill under way, still finds its files.
+    const stats = await table.optimize(options["keep-versions"] ? {}
+      : { cleanupOlderThan: new Date(), deleteUnverified: !options["keep-unverified"] });
     return {
       version: await table.version(),
       compaction: { fragmentsRemoved: stats.compaction.fragmentsRemoved, fragmentsAdded: stats.compaction.fragmentsAdded },
