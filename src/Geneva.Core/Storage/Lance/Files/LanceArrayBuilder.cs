@@ -189,6 +189,22 @@ internal sealed class LanceArrayBuilder
         Position += ends.Length;
     }
 
+    /// <summary>Bytes of variable-width values written so far (where the next row's bytes start).</summary>
+    public int DataLength => _dataLength;
+
+    /// <summary>
+    /// The end offsets of the next <paramref name="rows"/> variable-width rows, for a decoder to fill with
+    /// <see cref="DataLength"/> plus the bytes it wrote to <see cref="ReserveData"/>; then <see cref="AdvanceVariable"/>.
+    /// </summary>
+    public Span<int> VariableEnds(int rows) => Offsets.Slice(Position + 1, rows);
+
+    /// <summary>Commits <paramref name="rows"/> rows filled through <see cref="VariableEnds"/> and <paramref name="bytes"/> bytes of <see cref="ReserveData"/>.</summary>
+    public void AdvanceVariable(int rows, int bytes)
+    {
+        _dataLength += bytes;
+        Position += rows;
+    }
+
     /// <summary>Room for <paramref name="count"/> more bytes of variable-width values, filled by the caller, then <see cref="AppendEnds"/>.</summary>
     public Span<byte> ReserveData(int count)
     {
