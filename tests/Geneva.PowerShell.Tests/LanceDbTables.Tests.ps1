@@ -154,6 +154,7 @@ Describe 'Backfilling a table LanceDB made (storage version 2.1, its default)' {
                 @{ name = 'id'; type = 'int64'; nullable = $false; gen = @{ kind = 'seq' } }
                 @{ name = 'text'; type = 'utf8'; nullable = $false; gen = @{ kind = 'unique'; minLength = 3; maxLength = 40 } }
                 @{ name = 'vec'; type = 'fixed_size_list<float32>[8]'; nullable = $false }
+                @{ name = 'feat'; type = 'fixed_size_list<float32>[4]'; nullable = $false; gen = @{ kind = 'range'; lo = -1; hi = 1 } }
             )
             generate       = @{ seed = 21; fragments = @(400, 400, 200) }
             storageVersion = '2.1'
@@ -166,6 +167,9 @@ Describe 'Backfilling a table LanceDB made (storage version 2.1, its default)' {
         Add-GenevaColumn -Table $t -Name shout -Udf (New-GenevaUdf -Name shout -OutputType utf8 -ScriptBlock { param($text) $text.ToUpperInvariant() + '!' })
         Add-GenevaColumn -Table $t -Name slen -Udf (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName StringLength)
         $failing = "param(`$id) if (`$id -eq 650 -and -not [IO.File]::Exists('$flag')) { throw 'row 650 is not ready' }; `$id * 2"
+        # The model (TorchScript from PyTorch: tanh(Linear(4, 3))).
+        Add-GenevaColumn -Table $t -Name emb -Udf (New-GenevaUdf -Name emb -Model (Join-Path $PSScriptRoot '../models/linear4to3.pt') `
+                -InputColumn feat -OutputType 'fixed_size_list<float32>[3]' -BatchSize 64)
         Add-GenevaColumn -Table $t -Name twice -Udf (New-GenevaUdf -Name twice -ScriptBlock ([scriptblock]::Create($failing)) -OutputType int64)
 
         # The expression: a plan, then -Where, -NumFrags and the rest.
@@ -184,18 +188,22 @@ Describe 'Backfilling a table LanceDB made (storage version 2.1, its default)' {
         $script:jobState = $job.State
         $script:slenRun = $job | Receive-Job
         $job | Remove-Job -Force
+        $script:embRun = Start-GenevaBackfill -Table $t -Column emb -Concurrency 1
         # A job that fails at row 650 (fragment 1), then resumes once the row is fixed.
         $script:failure = try { Start-GenevaBackfill -Table $t -Column twice -CommitGranularity 1 -Concurrency 1 -ErrorAction Stop; $null } catch { $_ }
         $script:failedJob = Get-GenevaJob $t | Where-Object Column -eq twice
         New-Item -ItemType File -Path $flag | Out-Null
         $script:resumed = Resume-GenevaBackfill -Table $t -Concurrency 1
 
-        $script:vec77 = ConvertTo-Json -Compress -InputObject @((Invoke-LanceDb @('scan', $db, 't', '--where', 'id = 77', '--columns', 'vec')).rows[0].vec)
+        $row77 = (Invoke-LanceDb @('scan', $db, 't', '--where', 'id = 77 OR id = 123', '--columns', 'vec,emb')).rows
+        $script:vec77 = ConvertTo-Json -Compress -InputObject @($row77[0].vec)
+        $script:emb123 = ConvertTo-Json -Compress -InputObject @($row77[1].emb)
         $script:a = Invoke-LanceDb @(
             , @('scan', $db, 't', '--lines')                                                     # 0
             , @('count', $db, 't', '--where', 'tlen = length(text) AND slen = tlen AND shout = upper(text) || ''!'' AND twice = id * 2') # 1
             , @('search', $db, 't', 'vec', $vec77, '3', '--columns', 'id,tlen')                   # 2
             , @('search', $db, 't', 'vec', $vec77, '1', '--columns', 'id', '--where', 'id <> 77 AND twice > 1000') # 3
+            , @('search', $db, 't', 'emb', $emb123, '1', '--columns', 'id')                    # 4
         )
         $script:oursA = Read-OurLines -Path $t -Scan $a[0]
     }
@@ -203,7 +211,7 @@ Describe 'Backfilling a table LanceDB made (storage version 2.1, its default)' {
     It 'opens the LanceDB table with Get-GenevaTable -Path' {
         $info.RowCount | Should -Be 1000
         $info.FragmentCount | Should -Be 3
-        $info.Schema | Should -Be 'id:int64, text:utf8, vec:fixed_size_list<float32>[8]'
+        $info.Schema | Should -Be 'id:int64, text:utf8, vec:fixed_size_list<float32>[8], feat:fixed_size_list<float32>[4]'
     }
 
     It 'plans the whole table, and -Where''s rows' {
@@ -229,6 +237,10 @@ Describe 'Backfilling a table LanceDB made (storage version 2.1, its default)' {
         ($slenRun.Status, $slenRun.UdfValuesComputed) | Should -Be @('Done', 1000)
     }
 
+    It 'backfills a model' {
+        ($embRun.Status, $embRun.UdfValuesComputed) | Should -Be @('Done', 1000)
+    }
+
     It 'resumes a failed job: the committed fragment is not computed again' {
         $failure | Should -Not -BeNullOrEmpty
         $failure.FullyQualifiedErrorId | Should -BeLike 'UdfFailed,*'
@@ -250,11 +262,14 @@ Describe 'Backfilling a table LanceDB made (storage version 2.1, its default)' {
         $a[2].rows.Count | Should -Be 3
         $a[3].rows[0].id | Should -Not -Be '77'
         [long] $a[3].rows[0].id | Should -BeGreaterThan 500
+        # The model's embedding of row 123 finds row 123.
+        $a[4].rows[0].id | Should -Be '123'
+        $a[4].rows[0]._distance | Should -Be '0'
     }
 
     Context 'LanceDB keeps writing; an incremental run fills its appended rows' {
         BeforeAll {
-            $appended = @(1000..1059 | ForEach-Object { [ordered]@{ id = "$_"; text = "appended $_ $([char] 0x65e5)"; vec = @(0..7 | ForEach-Object { "$($_ + 0.5)" }) } })
+            $appended = @(1000..1059 | ForEach-Object { [ordered]@{ id = "$_"; text = "appended $_ $([char] 0x65e5)"; vec = @(0..7 | ForEach-Object { "$($_ + 0.5)" }); feat = @('0.5', '-0.25', '0.125', '1') } })
             $script:b = Invoke-LanceDb @(
                 , @('append', $db, 't', (New-JsonArgument $appended))                                        # 0
                 , @('delete', $db, 't', 'id % 10 = 3')                                                       # 1
@@ -264,8 +279,8 @@ Describe 'Backfilling a table LanceDB made (storage version 2.1, its default)' {
                 , @('scan', $db, 't', '--lines')                                                             # 5
             )
             $script:oursB = Read-OurLines -Path $t -Scan $b[5]
-            $script:beforeIncremental = @(Read-GenevaTable $t -Column id, tlen, shout, slen, twice, id3 -Where 'id >= 1000')
-            $script:incremental = foreach ($column in 'tlen', 'shout', 'slen', 'twice') { Start-GenevaBackfill -Table $t -Column $column -Concurrency 1 }
+            $script:beforeIncremental = @(Read-GenevaTable $t -Column id, tlen, shout, slen, twice, emb, id3 -Where 'id >= 1000')
+            $script:incremental = foreach ($column in 'tlen', 'shout', 'slen', 'twice', 'emb') { Start-GenevaBackfill -Table $t -Column $column -Concurrency 1 }
             $script:c = Invoke-LanceDb @(
                 , @('scan', $db, 't', '--lines')                                                             # 0
                 , @('count', $db, 't', '--where', 'tlen = length(text) AND slen = tlen AND shout = upper(text) || ''!'' AND twice = id * 2 AND id3 = id * 3') # 1
@@ -287,12 +302,12 @@ Describe 'Backfilling a table LanceDB made (storage version 2.1, its default)' {
             Assert-SameLines -Ours $oursB -Theirs $b[5].lines
             $b[5].lines.Count | Should -Be $live
             $beforeIncremental.Count | Should -Be 54
-            @($beforeIncremental | Where-Object { $null -ne $_.tlen -or $null -ne $_.shout -or $null -ne $_.twice }) | Should -BeNullOrEmpty
+            @($beforeIncremental | Where-Object { $null -ne $_.tlen -or $null -ne $_.shout -or $null -ne $_.twice -or $null -ne $_.emb }) | Should -BeNullOrEmpty
         }
 
         It 'computes exactly the live rows LanceDB appended, for every UDF kind' {
             @($incremental | ForEach-Object { "$($_.Column):$($_.Status):$($_.UdfValuesComputed)" }) |
-                Should -Be @('tlen:Done:54', 'shout:Done:54', 'slen:Done:54', 'twice:Done:54')
+                Should -Be @('tlen:Done:54', 'shout:Done:54', 'slen:Done:54', 'twice:Done:54', 'emb:Done:54')
         }
 
         It 'leaves a table LanceDB reads exactly, with every value right and its indexes carried through our commits' {

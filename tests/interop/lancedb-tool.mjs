@@ -413,7 +413,7 @@ function intValue(t, v) {
  *   {"kind":"random"}                          edge-heavy values of the type (genValue)
  *   {"kind":"seq","start":0,"step":1}          integers start + step * row (row counts across fragments)
  *   {"kind":"runs","runLength":50,"distinct":7}   integers in runs of runLength rows (RLE's input)
- *   {"kind":"range","lo":0,"hi":100}           uniform random integers (or floats) in [lo, hi)
+ *   {"kind":"range","lo":0,"hi":100}           uniform random integers (or floats, or vectors of them) in [lo, hi)
  *   {"kind":"pool","size":10,"length":8}       strings (binary: bytes) drawn from a seeded pool: low cardinality
  *   {"kind":"unique","minLength":5,"maxLength":40}   distinct strings or bytes: high cardinality
  *   {"kind":"long","minLength":300,"maxLength":400}  the same, under another name, for long values
@@ -437,11 +437,14 @@ function columnGenerator(field, r, defaults) {
       make = (row) => values[Math.floor(row / (g.runLength ?? 50)) % values.length];
       break;
     }
-    case "range":
-      make = () => (t.typeId === arrow.Type.Float
-        ? canonFloat(g.lo + r.float64() * (g.hi - g.lo))
-        : intValue(t, BigInt(g.lo) + BigInt(r.int(g.hi - g.lo))));
+    case "range": {
+      const one = (type) => (type.typeId === arrow.Type.Float
+        ? canonFloat(type.precision === arrow.Precision.SINGLE ? Math.fround(g.lo + r.float64() * (g.hi - g.lo)) : g.lo + r.float64() * (g.hi - g.lo))
+        : intValue(type, BigInt(g.lo) + BigInt(r.int(g.hi - g.lo))));
+      // A vector in range: each of its values.
+      make = t.typeId === arrow.Type.FixedSizeList ? () => Array.from({ length: t.listSize }, () => one(t.children[0].type)) : () => one(t);
       break;
+    }
     case "pool": {
       if (!isString && !isBinary) throw new UsageError(`gen pool needs a string or binary column, not ${typeName(t)}`);
       const pool = Array.from({ length: g.size ?? 10 }, (_, i) => `${i}:${text(g.length ?? 8)}`.slice(0, Math.max(g.length ?? 8, 2)));
