@@ -63,10 +63,27 @@ BeforeAll {
         catch { $_ }
     }
 
-    # Read-GenevaTable's rows of $Path, now, against a scan --lines of LanceDB.
+    # Read-GenevaTable's rows of $Path, now, against a scan --lines of LanceDB. When they differ, or the read fails,
+    # each column is read and compared alone too, and the message lists every column that fails and how: one run
+    # tells the decoders' authors all that is left.
     function Assert-ReadsAsLanceDb {
         param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] $Scan, [string] $Because = '')
-        Assert-SameLines -Ours (Read-OurLines -Path $Path -Scan $Scan) -Theirs ([string[]] $Scan.lines) -Because $Because
+        try {
+            Assert-SameLines -Ours (Read-OurLines -Path $Path -Scan $Scan) -Theirs ([string[]] $Scan.lines) -Because $Because
+        }
+        catch {
+            $whole = $_
+            $columns = foreach ($column in $Scan.columns) {
+                try {
+                    $rows = @(Read-GenevaTable $Path -Column $column.name -ErrorAction Stop)
+                    $ours = [GenevaLanceCanonical]::Lines($rows, [string[]] @($column.name), [string[]] @($column.type))
+                    Assert-SameLines -Ours $ours -Theirs ([GenevaLanceCanonical]::Project([string[]] $Scan.lines, $column.name))
+                    "  $($column.name) ($($column.type)): reads as LanceDB scans it"
+                }
+                catch { "  $($column.name) ($($column.type)): FAILS: $(($_.Exception.Message -split "`n")[0..3] -join ' / ')" }
+            }
+            throw "$($whole.Exception.Message)`nColumn by column:`n$($columns -join "`n")"
+        }
     }
 
     # The data files of a table's folder, by name.

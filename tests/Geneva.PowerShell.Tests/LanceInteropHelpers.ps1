@@ -226,6 +226,32 @@ public static class GenevaLanceCanonical
         return lines;
     }
 
+    /// <summary>
+    /// One column of scan --lines rows, as Lines writes rows of that column alone: the value's JSON text is kept
+    /// exactly as JSON.stringify wrote it.
+    /// </summary>
+    public static string[] Project(string[] lines, string name)
+    {
+        var result = new string[lines.Length];
+        var sb = new StringBuilder();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            using (var doc = System.Text.Json.JsonDocument.Parse(lines[i]))
+            {
+                sb.Clear();
+                sb.Append('{');
+                WriteString(sb, name);
+                sb.Append(':');
+                System.Text.Json.JsonElement value;
+                if (doc.RootElement.TryGetProperty(name, out value)) sb.Append(value.GetRawText());
+                else WriteString(sb, "<missing>");
+                sb.Append('}');
+                result[i] = sb.ToString();
+            }
+        }
+        return result;
+    }
+
     public static string Value(object value, string type)
     {
         var sb = new StringBuilder();
