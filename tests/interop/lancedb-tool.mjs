@@ -380,8 +380,9 @@ function genValue(t, r, opts) {
       return Array.from({ length: n }, () => genValue(t.children[0].type, r, opts));
     }
     case arrow.Type.FixedSizeList:
-      // Vectors: LanceDB's add refuses NaN in them (on_bad_vectors), so finite values only.
-      return Array.from({ length: t.listSize }, () => genValue(t.children[0].type, r, { ...opts, nullFraction: 0, finite: true }));
+      // Vectors: LanceDB's add refuses NaN in them (on_bad_vectors), so finite values only; null items only when
+      // asked (itemNullFraction).
+      return Array.from({ length: t.listSize }, () => genValue(t.children[0].type, r, { ...opts, nullFraction: opts.itemNullFraction ?? 0, finite: true }));
   }
   throw new Error(`cannot generate ${t}`);
 }
@@ -418,7 +419,8 @@ function intValue(t, v) {
  *   {"kind":"unique","minLength":5,"maxLength":40}   distinct strings or bytes: high cardinality
  *   {"kind":"long","minLength":300,"maxLength":400}  the same, under another name, for long values
  *   {"kind":"const","value":V}                 one value everywhere
- * and "nullFraction" (0..1) for this column, 1 making every value null.
+ * and "nullFraction" (0..1) for this column, 1 making every value null; "itemNullFraction" for the items of a
+ * fixed_size_list (random kind).
  */
 function columnGenerator(field, r, defaults) {
   const t = field.type;
@@ -430,7 +432,7 @@ function columnGenerator(field, r, defaults) {
   let make;
   switch (g.kind ?? "random") {
     // genValue draws the row's null itself (and nulls inside lists), as it did before "gen" existed.
-    case "random": return () => genValue(t, r, { nullFraction });
+    case "random": return () => genValue(t, r, { nullFraction, itemNullFraction: g.itemNullFraction });
     case "seq": make = (row) => intValue(t, BigInt(g.start ?? 0) + BigInt(g.step ?? 1) * BigInt(row)); break;
     case "runs": {
       const values = Array.from({ length: g.distinct ?? 7 }, () => genValue(t, r, { nullFraction: 0 }));
