@@ -39,6 +39,8 @@ public sealed class LanceMiniBlockDecodeTests
     [InlineData("strings", "dict_s", "mini-block InlineBitpacking, dictionary Variable(Flat)")]
     [InlineData("strings", "dict_nul_s", "mini-block InlineBitpacking, dictionary Variable(Flat), def InlineBitpacking")]
     [InlineData("strings", "short_s", "mini-block Variable(Flat)")]
+    [InlineData("strings", "fsst_s", "mini-block Fsst(Variable(Flat))")]
+    [InlineData("strings", "fsst_nul_s", "mini-block Fsst(Variable(Flat)), def InlineBitpacking")]
     [InlineData("vectors", "vec", "mini-block FixedSizeList(Flat)")]
     [InlineData("vectors", "vec_nul", "mini-block FixedSizeList(Flat), def InlineBitpacking")]
     [InlineData("vectors", "vec_item", "mini-block FixedSizeList(Flat)")]

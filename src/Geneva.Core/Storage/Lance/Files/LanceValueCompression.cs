@@ -77,6 +77,8 @@ internal static class LanceValueCompression
                 return encoding.CompressionCase switch
                 {
                     CompressiveEncoding.CompressionOneofCase.Variable when IsVariable32(encoding) => new VariableValueDecoder(path, column),
+                    CompressiveEncoding.CompressionOneofCase.Fsst when encoding.Fsst.Values is { } inner && IsVariable32(inner) =>
+                        new FsstValueDecoder(FsstSymbolTable.Parse(encoding.Fsst.SymbolTable.Span, path, column), path, column),
                     _ => null,
                 };
             default:
