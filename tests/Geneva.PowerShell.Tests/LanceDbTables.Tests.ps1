@@ -176,17 +176,18 @@ Describe 'Backfilling a table LanceDB made (storage version 2.1, its default)' {
             generate       = @{ seed = 21; fragments = @(400, 400, 200) }
             storageVersion = '2.1'
         }
-        $script:made0 = Invoke-LanceDb @('create', $db, 't', (New-JsonArgument $spec))
+        Invoke-LanceDb @('create', $db, 't', (New-JsonArgument $spec)) | Out-Null
         $script:flag = Join-Path $root 'bf-fixed'
 
         $script:info = Get-GenevaTable -Path $t
         Add-GenevaColumn -Table $t -Name tlen -Udf (New-GenevaUdf -Name tlen -Expression 'length(text)' -OutputType int32)
         Add-GenevaColumn -Table $t -Name shout -Udf (New-GenevaUdf -Name shout -OutputType utf8 -ScriptBlock { param($text) $text.ToUpperInvariant() + '!' })
         Add-GenevaColumn -Table $t -Name slen -Udf (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName StringLength)
-        $failing = "param(`$id) if (`$id -eq 650 -and -not [IO.File]::Exists('$flag')) { throw 'row 650 is not ready' }; `$id * 2"
         # The model (TorchScript from PyTorch: tanh(Linear(4, 3))).
         Add-GenevaColumn -Table $t -Name emb -Udf (New-GenevaUdf -Name emb -Model (Join-Path $PSScriptRoot '../models/linear4to3.pt') `
                 -InputColumn feat -OutputType 'fixed_size_list<float32>[3]' -BatchSize 64)
+        # A scriptblock that fails at row 650 until $flag exists.
+        $failing = "param(`$id) if (`$id -eq 650 -and -not [IO.File]::Exists('$flag')) { throw 'row 650 is not ready' }; `$id * 2"
         Add-GenevaColumn -Table $t -Name twice -Udf (New-GenevaUdf -Name twice -ScriptBlock ([scriptblock]::Create($failing)) -OutputType int64)
 
         # The expression: a plan, then -Where, -NumFrags and the rest.
