@@ -252,6 +252,17 @@ public static class GenevaLanceCanonical
         return result;
     }
 
+    /// <summary>Each line's SHA-256 of its UTF-8 bytes, in lowercase hex: scan --lines --hash.</summary>
+    public static string[] Hashes(string[] lines)
+    {
+        var result = new string[lines.Length];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            result[i] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(lines[i]))).ToLowerInvariant();
+        }
+        return result;
+    }
+
     public static string Value(object value, string type)
     {
         var sb = new StringBuilder();

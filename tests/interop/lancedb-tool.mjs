@@ -19,6 +19,7 @@ import * as lancedb from "@lancedb/lancedb";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
+import { createHash } from "node:crypto";
 
 // LanceDB loads apache-arrow as CommonJS; importing its ES module build would give a second copy whose
 // classes fail LanceDB's instanceof checks (and ours on LanceDB's results). One copy: require it too.
@@ -27,7 +28,8 @@ const arrow = createRequire(import.meta.url)("apache-arrow");
 const USAGE = `usage: node lancedb-tool.mjs <command> ...
   list-tables <db>
   scan <db> <table> [--columns a,b] [--where SQL] [--with-row-address] [--version N] [--limit N] [--offset N]
-       [--lines]                                  --lines: rows as JSON texts (JSON.stringify), not objects
+       [--lines [--hash]]                         --lines: rows as JSON texts (JSON.stringify), not objects;
+                                                  --hash: their SHA-256 (hex) instead
   search <db> <table> <column> <vector-json> <k> [--where SQL] [--columns a,b] [--distance l2|cosine|dot]
          [--bypass-index] [--nprobes N] [--refine-factor N]   rows nearest first, with _distance
   count <db> <table> [--where SQL] [--version N]
@@ -311,11 +313,19 @@ function parseType(name) {
   throw new UsageError(`unknown type '${name}'`);
 }
 
-/** An arrow.Table of the schema from canonical rows (objects by column name; absent keys are null). */
-function buildTable(schema, rows) {
-  const children = schema.fields.map((f) => buildData(f.type, rows.map((r) => (f.name in r ? r[f.name] : null))));
-  const struct = arrow.makeData({ type: new arrow.Struct(schema.fields), length: rows.length, nullCount: 0, children });
-  return new arrow.Table(schema, [new arrow.RecordBatch(schema, struct)]);
+/**
+ * An arrow.Table of the schema from canonical rows (objects by column name; absent keys are null), in record
+ * batches of batchRows rows (lance's 2.1 writer starts a new page only between batches, after 8 MiB of a column).
+ */
+function buildTable(schema, rows, batchRows = rows.length) {
+  const batches = [];
+  for (let start = 0; start < rows.length || batches.length === 0; start += Math.max(batchRows, 1)) {
+    const part = rows.slice(start, start + Math.max(batchRows, 1));
+    const children = schema.fields.map((f) => buildData(f.type, part.map((r) => (f.name in r ? r[f.name] : null))));
+    const struct = arrow.makeData({ type: new arrow.Struct(schema.fields), length: part.length, nullCount: 0, children });
+    batches.push(new arrow.RecordBatch(schema, struct));
+  }
+  return new arrow.Table(schema, batches);
 }
 
 // ---------- seeded generation (create's "generate") ----------
@@ -475,7 +485,8 @@ function columnGenerator(field, r, defaults) {
  *   then either "fragments": [[row, ...], ...] (canonical rows; the first creates the table, each next one is an add)
  *   or "generate": {"seed": 1, "fragments": [100, 100, 50], "nullFraction": 0.1} (seeded values; each field's "gen"
  *   chooses how, see columnGenerator),
- *   "deletes": ["SQL", ...] run after the last add, and "echo": true to print the rows written }.
+ *   "deletes": ["SQL", ...] run after the last add, "batchRows": N to write record batches of N rows, "env": {..}
+ *   to set lance's environment settings during the writes, and "echo": true to print the rows written }.
  */
 function makeSpecRows(spec, schema) {
   if (spec.fragments) return spec.fragments;
@@ -564,7 +575,7 @@ const commands = {
   },
 
   async scan(args) {
-    const { positional, options } = parseArgs(args, { columns: true, where: true, "with-row-address": false, version: true, limit: true, offset: true, lines: false });
+    const { positional, options } = parseArgs(args, { columns: true, where: true, "with-row-address": false, version: true, limit: true, offset: true, lines: false, hash: false });
     const [dir, name] = need(positional, 2, "scan <db> <table> [options]");
     const table = await open(dir, name, options.version);
     let query = table.query();
@@ -577,6 +588,11 @@ const commands = {
     if (options.offset) query = query.offset(Number(options.offset));
     const result = canonTable(await query.toArrow());
     // --lines: each row as its own JSON text (JSON.stringify's), which the tests compare as strings, fast.
+    // --hash (with --lines): each row's SHA-256 (hex) of that text instead, for tables of many megabytes.
+    if (options.lines && options.hash) {
+      const hash = (row) => createHash("sha256").update(JSON.stringify(row), "utf8").digest("hex");
+      return { version: await table.version(), columns: result.columns, hashes: result.rows.map(hash) };
+    }
     if (options.lines) return { version: await table.version(), columns: result.columns, lines: result.rows.map((row) => JSON.stringify(row)) };
     return { version: await table.version(), ...result };
   },
@@ -641,8 +657,16 @@ const commands = {
     const options = { mode: "create", schema };
     if (spec.storageVersion) options.storageOptions = { new_table_data_storage_version: spec.storageVersion };
     const db = await connect(dir);
-    const table = await db.createTable(name, buildTable(schema, fragments[0]), options);
-    for (const rows of fragments.slice(1)) await table.add(buildTable(schema, rows));
+    // "env": lance's writer settings read from the environment (LANCE_FILE_WRITER_MAX_PAGE_BYTES), for this create only.
+    const saved = Object.fromEntries(Object.keys(spec.env ?? {}).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, spec.env ?? {});
+    let table;
+    try {
+      table = await db.createTable(name, buildTable(schema, fragments[0], spec.batchRows), options);
+      for (const rows of fragments.slice(1)) await table.add(buildTable(schema, rows, spec.batchRows));
+    } finally {
+      for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+    }
     for (const where of spec.deletes ?? []) await table.delete(where);
     const result = { version: await table.version(), rows: await table.countRows(), fragments: fragments.length };
     if (spec.echo) result.data = fragments.flat();
