@@ -326,12 +326,19 @@ Describe 'Backfilling a table LanceDB made (storage version 2.1, its default)' {
                 , @('count', $db, 't', '--where', 'id = 1042')                                              # 4: through the btree index
             )
             $script:oursC = Read-OurLines -Path $t -Scan $c[0]
+            # LanceDB's optimize() as it runs by default: compaction, keeping the versions of the last week.
             $script:d = Invoke-LanceDb @(
-                , @('optimize', $db, 't')                                                                   # 0
+                , @('optimize', $db, 't', '--keep-versions')                                                # 0
                 , @('scan', $db, 't', '--lines')                                                             # 1
                 , @('count', $db, 't', '--where', 'tlen = length(text) AND slen = tlen AND shout = upper(text) || ''!'' AND twice = id * 2 AND id3 = id * 3') # 2
             )
             $script:oursD = Read-OurLines -Path $t -Scan $d[1]
+            $script:plansAfterCompaction = foreach ($column in 'tlen', 'shout', 'slen', 'twice', 'emb') {
+                try { $p = Get-GenevaBackfillPlan -Table $t -Column $column -ErrorAction Stop; "$($column):$($p.RowsToCompute)" } catch { "$($column):$($_.Exception.Message)" }
+            }
+            # Then a cleanup of every older version.
+            $script:e = Invoke-LanceDb @(@('optimize', $db, 't'), @('scan', $db, 't', '--lines'), @('versions', $db, 't'))
+            $script:oursE = Read-OurLines -Path $t -Scan $e[1]
             $script:live = 1000 - 100 + 54
         }
 
@@ -359,6 +366,15 @@ Describe 'Backfilling a table LanceDB made (storage version 2.1, its default)' {
             $d[0].compaction.fragmentsRemoved | Should -BeGreaterThan 0
             Assert-SameLines -Ours $oursD -Theirs $d[1].lines
             $d[2].count | Should -Be $live
+        }
+
+        It 'has nothing left to compute after LanceDB''s compaction: the values it moved still count as computed' {
+            $plansAfterCompaction | Should -Be @('tlen:0', 'shout:0', 'slen:0', 'twice:0', 'emb:0')
+        }
+
+        It 'reads the table after LanceDB''s cleanup of older versions' {
+            @($e[2].versions).Count | Should -Be 1
+            Assert-SameLines -Ours $oursE -Theirs $e[1].lines
         }
     }
 }
