@@ -106,12 +106,12 @@ BeforeAll {
     function Get-DataFileNames { param([string] $Path) @(Get-ChildItem -LiteralPath (Join-Path $Path 'data') -Filter *.lance | ForEach-Object Name | Sort-Object) }
 
     # A row scriptblock UDF, as text (a scriptblock carries no variables to the worker), that doubles id and, at the
-    # row with id = $AtId, raises $Started and waits (30 s at most, then fails) for $Go: the moment another process
+    # row with id = $AtId, raises $Started and waits (60 s at most, then fails) for $Go: the moment another process
     # writes to the table under the backfill.
     function New-PausingUdf {
         param([string] $Name, [string] $Started, [string] $Go, [long] $AtId = 0)
-        $text = "param(`$id) if (`$id -eq $AtId) { [IO.File]::WriteAllText('$Started', ''); `$deadline = [DateTime]::UtcNow.AddSeconds(30); " +
-            "while (-not [IO.File]::Exists('$Go')) { if ([DateTime]::UtcNow -gt `$deadline) { throw 'no go from LanceDB within 30 s' }; Start-Sleep -Milliseconds 20 } }; `$id * 2"
+        $text = "param(`$id) if (`$id -eq $AtId) { [IO.File]::WriteAllText('$Started', ''); `$deadline = [DateTime]::UtcNow.AddSeconds(60); " +
+            "while (-not [IO.File]::Exists('$Go')) { if ([DateTime]::UtcNow -gt `$deadline) { throw 'no go from LanceDB within 60 s' }; Start-Sleep -Milliseconds 20 } }; `$id * 2"
         New-GenevaUdf -Name $Name -ScriptBlock ([scriptblock]::Create($text)) -OutputType int64
     }
 
@@ -407,7 +407,7 @@ Describe 'LanceDB writing from a second process during our backfill' {
                 $out.Warnings = @($warnings | ForEach-Object { "$_" })
             }
             finally {
-                $out.Lance = Wait-LanceDbProcess $lance -TimeoutSeconds 60
+                $out.Lance = Wait-LanceDbProcess $lance -TimeoutSeconds 90
             }
             $out
         }
