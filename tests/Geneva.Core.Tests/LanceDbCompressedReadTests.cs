@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Apache.Arrow;
 using Apache.Arrow.Types;
+using Geneva.Core.Storage;
 using Geneva.Core.Storage.Lance;
 using Geneva.Core.Storage.Lance.Files;
 using Geneva.Core.Storage.Lance.Proto;
@@ -119,24 +120,15 @@ public sealed class LanceDbCompressedReadTests
     }
 
     [Fact]
-    public void Read_FullZipFsst64BitLengths_DecodesLargeUtf8Bytes()
+    public void Read_FullZipFsst64BitLengths_LargeUtf8AsLanceDBScansIt()
     {
-        // Geneva's schema has no large_utf8 yet (the table layer refuses the type); the page decoder reads its
-        // 64-bit lengths all the same, checked here by decoding the column's pages as utf8.
         var layout = FullZip("long21", "large");
         Assert.Equal(Compression.Fsst, layout.ValueCompression.CompressionCase);
         Assert.Equal(64u, layout.BitsPerOffset);
-        using var file = new LanceFileSource(LanceDbFixturePages.DataFile("long21"));
-        var tail = LanceFileTail.Read(file, LanceFileTail.ReadFooter(file));
-        var index = tail.Fields.Where(f => f.ParentId == -1).Select(f => f.Name).ToList().IndexOf("large");
-        var column = LanceColumnReader.Create(file, "large", LanceLeafType.TryCreate(StringType.Default)!, null, tail.ReadColumnMetadata(index, "large"));
-        var expected = LanceDbFixturePages.Expected("long21")["large"];
-        var read = column.Read(file, 0, (int)column.Rows);
-        for (var i = 0; i < expected.Length; i++)
-        {
-            Assert.Equal(Canon(expected[i]), Canon(read, i));
-        }
-        Assert.Contains(expected, e => e.ValueKind == JsonValueKind.Null);
+        using var reader = LanceFileReader.Open(LanceDbFixturePages.DataFile("long21"));
+        var field = reader.Fields.Single(f => f.Name == "large");
+        Assert.IsType<LargeStringArray>(reader.Read(field.Id, 0, 3));
+        AssertColumn(reader, reader.Fields, "long21", "large");
     }
 
     [Fact]
@@ -176,6 +168,7 @@ public sealed class LanceDbCompressedReadTests
     [InlineData("long20", "long", "Dictionary")]
     [InlineData("long20", "huge", "Dictionary")]
     [InlineData("long20", "bigbin", "Binary")]
+    [InlineData("long20", "large", "Binary")]
     [InlineData("long20", "dense", "Dictionary")]
     [InlineData("vec820", "v8", "Nullable/FixedSizeList")]
     [InlineData("vec820", "v8i", "Nullable/FixedSizeList")]
@@ -233,6 +226,47 @@ public sealed class LanceDbCompressedReadTests
                     {
                         Assert.Equal(GenevaErrorCode.DataFileCorrupt, e.Code);
                     }
+                }
+            }
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Theory]
+    [InlineData("long21")]
+    [InlineData("long20")]
+    public void Scan_LanceDBTableWithCompressedAndLargeColumns_ValuesAsLanceDBScansThem(string table)
+    {
+        var dir = Directory.CreateTempSubdirectory("lance-scan-");
+        try
+        {
+            var copy = Path.Combine(dir.FullName, table + ".lance");
+            foreach (var file in Directory.GetFiles(Path.Combine(LanceDbFixturePages.Folder, table + ".lance"), "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(copy, Path.GetRelativePath(Path.Combine(LanceDbFixturePages.Folder, table + ".lance"), file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            var genevaTable = GenevaTable.Open(copy);
+            foreach (var (column, values) in LanceDbFixturePages.Expected(table))
+            {
+                var read = TestData.Column(genevaTable, column);
+                Assert.Equal(values.Length, read.Count);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var want = values[i].ValueKind == JsonValueKind.Null ? null : values[i].ValueKind == JsonValueKind.String ? values[i].GetString() : null;
+                    var got = read[i] switch
+                    {
+                        null => null,
+                        string text => text,
+                        byte[] bytes => Convert.ToBase64String(bytes),
+                        long number => number.ToString(CultureInfo.InvariantCulture),
+                        var other => other.ToString(),
+                    };
+                    Assert.True(want == got, $"{table}.{column} row {i}");
                 }
             }
         }

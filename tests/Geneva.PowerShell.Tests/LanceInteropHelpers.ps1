@@ -183,3 +183,288 @@ function Select-LanceColumns {
     param([Parameter(Mandatory)] $Scan, [string[]] $Except = @())
     @($Scan.columns | Where-Object { $_.name -notin $Except })
 }
+
+# ---------- the canonical form, compiled (LanceDbTables.Tests.ps1) ----------
+# The same canonical values as ConvertTo-LanceCanonicalValue, written straight to JSON text as JavaScript's
+# JSON.stringify writes them (lancedb-tool.mjs scan --lines), so tables of thousands of rows compare as lines in
+# well under a second (the per-value PowerShell functions take about a millisecond a value).
+$script:LanceCanonicalSource = @'
+using System;
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+using System.Text;
+using System.Text.RegularExpressions;
+
+public static class GenevaLanceCanonical
+{
+    private static readonly Regex ListType = new Regex(@"^(?:fixed_size_list<(?<item>.+)>\[(?<size>\d+)\]|list<(?<item>.+)>)$");
+    private static readonly long UnixEpochTicks = DateTime.UnixEpoch.Ticks;
+
+    /// <summary>One JSON line per row: the columns in the order given, as lancedb-tool.mjs prints a row.</summary>
+    public static string[] Lines(object[] rows, string[] names, string[] types)
+    {
+        var lines = new string[rows.Length];
+        var sb = new StringBuilder();
+        for (var r = 0; r < rows.Length; r++)
+        {
+            sb.Clear();
+            sb.Append('{');
+            var row = rows[r] as PSObject ?? PSObject.AsPSObject(rows[r]);
+            for (var c = 0; c < names.Length; c++)
+            {
+                if (c > 0) sb.Append(',');
+                WriteString(sb, names[c]);
+                sb.Append(':');
+                var property = row.Properties[names[c]];
+                if (property == null) WriteString(sb, "<missing>");
+                else WriteValue(sb, property.Value, types[c]);
+            }
+            sb.Append('}');
+            lines[r] = sb.ToString();
+        }
+        return lines;
+    }
+
+    /// <summary>
+    /// One column of scan --lines rows, as Lines writes rows of that column alone: the value's JSON text is kept
+    /// exactly as JSON.stringify wrote it.
+    /// </summary>
+    public static string[] Project(string[] lines, string name)
+    {
+        var result = new string[lines.Length];
+        var sb = new StringBuilder();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            using (var doc = System.Text.Json.JsonDocument.Parse(lines[i]))
+            {
+                sb.Clear();
+                sb.Append('{');
+                WriteString(sb, name);
+                sb.Append(':');
+                System.Text.Json.JsonElement value;
+                if (doc.RootElement.TryGetProperty(name, out value)) sb.Append(value.GetRawText());
+                else WriteString(sb, "<missing>");
+                sb.Append('}');
+                result[i] = sb.ToString();
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Each line's SHA-256 of its UTF-8 bytes, in lowercase hex: scan --lines --hash.</summary>
+    public static string[] Hashes(string[] lines)
+    {
+        var result = new string[lines.Length];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            result[i] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(lines[i]))).ToLowerInvariant();
+        }
+        return result;
+    }
+
+    public static string Value(object value, string type)
+    {
+        var sb = new StringBuilder();
+        WriteValue(sb, value, type);
+        return sb.ToString();
+    }
+
+    private static void WriteValue(StringBuilder sb, object value, string type)
+    {
+        if (value is PSObject ps) value = ps.BaseObject;
+        if (value == null || value is DBNull) { sb.Append("null"); return; }
+        var list = ListType.Match(type);
+        if (list.Success)
+        {
+            if (value is string || !(value is IEnumerable items)) { Mismatch(sb, type, value); return; }
+            var item = list.Groups["item"].Value;
+            var start = sb.Length;
+            var count = 0;
+            sb.Append('[');
+            foreach (var x in items)
+            {
+                if (count++ > 0) sb.Append(',');
+                WriteValue(sb, x, item);
+            }
+            sb.Append(']');
+            if (list.Groups["size"].Success && count != int.Parse(list.Groups["size"].Value, CultureInfo.InvariantCulture))
+            {
+                sb.Length = start;
+                WriteString(sb, "<mismatch: " + type + " with " + count + " items>");
+            }
+            return;
+        }
+        var inv = CultureInfo.InvariantCulture;
+        switch (type)
+        {
+            case "bool": if (value is bool b) { sb.Append(b ? "true" : "false"); return; } break;
+            case "int8": if (value is sbyte i8) { sb.Append(i8.ToString(inv)); return; } break;
+            case "int16": if (value is short i16) { sb.Append(i16.ToString(inv)); return; } break;
+            case "int32": if (value is int i32) { sb.Append(i32.ToString(inv)); return; } break;
+            case "uint8": if (value is byte u8) { sb.Append(u8.ToString(inv)); return; } break;
+            case "uint16": if (value is ushort u16) { sb.Append(u16.ToString(inv)); return; } break;
+            case "uint32": if (value is uint u32) { sb.Append(u32.ToString(inv)); return; } break;
+            case "int64": if (value is long i64) { WriteString(sb, i64.ToString(inv)); return; } break;
+            case "uint64": if (value is ulong u64) { WriteString(sb, u64.ToString(inv)); return; } break;
+            case "float32": if (value is float f32) { WriteString(sb, Float(f32)); return; } break;
+            case "float64": if (value is double f64) { WriteString(sb, Float(f64)); return; } break;
+            case "utf8":
+            case "large_utf8": if (value is string s) { WriteString(sb, s); return; } break;
+            case "binary":
+            case "large_binary": if (value is byte[] bytes) { WriteString(sb, Convert.ToBase64String(bytes)); return; } break;
+            case "date32":
+            {
+                long ticks;
+                if (value is DateOnly d) ticks = d.ToDateTime(TimeOnly.MinValue).Ticks;
+                else if (value is DateTime dt) ticks = dt.Ticks;
+                else if (value is DateTimeOffset dto) ticks = dto.UtcTicks;
+                else break;
+                ticks -= UnixEpochTicks;
+                if (ticks % TimeSpan.TicksPerDay != 0) { WriteString(sb, "<mismatch: date32 with a time of day: '" + value + "'>"); return; }
+                sb.Append(((long)Math.Floor(ticks / (double)TimeSpan.TicksPerDay)).ToString(inv));
+                return;
+            }
+            case "timestamp[us]":
+            {
+                long ticks;
+                if (value is DateTimeOffset dto) ticks = dto.UtcTicks;
+                else if (value is DateTime dt) ticks = (dt.Kind == DateTimeKind.Local ? dt.ToUniversalTime() : dt).Ticks;
+                else break;
+                ticks -= UnixEpochTicks;
+                if (ticks % 10 != 0) { WriteString(sb, "<mismatch: timestamp[us] finer than a microsecond: '" + value + "'>"); return; }
+                WriteString(sb, (ticks / 10).ToString(inv));
+                return;
+            }
+            default:
+                WriteString(sb, "<unknown type " + type + ">");
+                return;
+        }
+        Mismatch(sb, type, value);
+    }
+
+    private static void Mismatch(StringBuilder sb, string type, object value) =>
+        WriteString(sb, "<mismatch: " + type + " expected, got " + value.GetType().FullName + " '" + value + "'>");
+
+    /// <summary>JavaScript's Number.prototype.toString of a double (see ConvertTo-LanceCanonicalFloat).</summary>
+    public static string Float(double value)
+    {
+        if (double.IsNaN(value)) return "NaN";
+        if (double.IsPositiveInfinity(value)) return "Infinity";
+        if (double.IsNegativeInfinity(value)) return "-Infinity";
+        if (value == 0) return double.IsNegative(value) ? "-0" : "0";
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        var sign = "";
+        if (text.StartsWith("-", StringComparison.Ordinal)) { sign = "-"; text = text.Substring(1); }
+        var exponent = 0;
+        var e = text.IndexOf('E');
+        if (e >= 0) { exponent = int.Parse(text.Substring(e + 1), CultureInfo.InvariantCulture); text = text.Substring(0, e); }
+        var dot = text.IndexOf('.');
+        var integer = dot >= 0 ? text.Substring(0, dot) : text;
+        var fraction = dot >= 0 ? text.Substring(dot + 1) : "";
+        var digits = integer + fraction;
+        var n = integer.Length + exponent;
+        var trimmed = digits.TrimStart('0');
+        n -= digits.Length - trimmed.Length;
+        digits = trimmed.TrimEnd('0');
+        var k = digits.Length;
+        string body;
+        if (k <= n && n <= 21) body = digits + new string('0', n - k);
+        else if (0 < n && n <= 21) body = digits.Substring(0, n) + "." + digits.Substring(n);
+        else if (-6 < n && n <= 0) body = "0." + new string('0', -n) + digits;
+        else
+        {
+            var power = n - 1;
+            var mantissa = k == 1 ? digits : digits.Substring(0, 1) + "." + digits.Substring(1);
+            body = mantissa + "e" + (power < 0 ? "-" : "+") + Math.Abs(power).ToString(CultureInfo.InvariantCulture);
+        }
+        return sign + body;
+    }
+
+    /// <summary>A JSON string as JSON.stringify writes it: only quote, backslash and control characters escaped.</summary>
+    private static void WriteString(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        foreach (var ch in s)
+        {
+            switch (ch)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                default:
+                    if (ch < 0x20) sb.Append("\\u").Append(((int)ch).ToString("x4", CultureInfo.InvariantCulture));
+                    else if (char.IsSurrogate(ch)) sb.Append(ch); // pairs pass through; LanceDB's UTF-8 has no lone ones
+                    else sb.Append(ch);
+                    break;
+            }
+        }
+        sb.Append('"');
+    }
+}
+'@
+
+# Compiling takes seconds, so the assembly is kept in out/ under the source's hash and loaded from there next time.
+function Import-LanceCanonical {
+    if ('GenevaLanceCanonical' -as [type]) { return }
+    $hash = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($LanceCanonicalSource))).Substring(0, 16)
+    $directory = Join-Path $PSScriptRoot '../../out/lance-canonical'
+    $dll = Join-Path $directory "GenevaLanceCanonical-$hash.dll"
+    if (-not (Test-Path -LiteralPath $dll)) {
+        New-Item -ItemType Directory -Force -Path $directory | Out-Null
+        $temporary = "$dll.$PID.tmp"
+        Add-Type -TypeDefinition $LanceCanonicalSource -Language CSharp -OutputAssembly $temporary -OutputType Library
+        Move-Item -LiteralPath $temporary -Destination $dll -Force
+    }
+    Add-Type -LiteralPath $dll
+}
+
+<#
+    Starts lancedb-tool.mjs on -Steps (as Invoke-LanceDb takes them) in a node process of its own and returns at
+    once: LanceDB writing to a table while the module backfills it. Wait-LanceDbProcess collects the results.
+#>
+function Start-LanceDbProcess {
+    param([Parameter(Mandatory)] [object[]] $Steps)
+    $work = if (Test-Path variable:TestDrive) { $TestDrive } else { [IO.Path]::GetTempPath() }
+    $id = [guid]::NewGuid().ToString('n')
+    $batch = [Collections.Generic.List[object]]::new()
+    foreach ($step in $Steps) { $batch.Add([string[]] @($step | ForEach-Object { [string] $_ })) }
+    $handle = [pscustomobject]@{
+        Batch = Join-Path $work "lance-bg-$id.json"; Out = Join-Path $work "lance-bg-$id.out"; Err = Join-Path $work "lance-bg-$id.err"; Process = $null
+    }
+    ConvertTo-Json -InputObject $batch.ToArray() -Depth 5 -Compress | Set-Content -LiteralPath $handle.Batch -Encoding utf8NoBOM
+    $handle.Process = Start-Process -FilePath (Get-LanceNode) -ArgumentList @($LanceTool, 'batch', $handle.Batch) -NoNewWindow -PassThru `
+        -RedirectStandardOutput $handle.Out -RedirectStandardError $handle.Err
+    $handle
+}
+
+# Waits (at most -TimeoutSeconds, then kills it) for a Start-LanceDbProcess process; returns its results or throws its error.
+function Wait-LanceDbProcess {
+    param([Parameter(Mandatory)] $Handle, [int] $TimeoutSeconds = 60)
+    if (-not $Handle.Process.WaitForExit($TimeoutSeconds * 1000)) {
+        $Handle.Process.Kill()
+        $Handle.Process.WaitForExit()
+        throw "lancedb-tool.mjs (process $($Handle.Process.Id)) did not finish within $TimeoutSeconds s; killed."
+    }
+    $Handle.Process.WaitForExit()
+    if ($Handle.Process.ExitCode -ne 0) {
+        $message = @(Get-Content -LiteralPath $Handle.Err | Where-Object { $_ -notmatch '^\[\S+ WARN |^\s+Help: ' }) -join "`n"
+        throw "lancedb-tool.mjs failed (exit code $($Handle.Process.ExitCode)): $($message.Trim())"
+    }
+    , ((Get-Content -LiteralPath $Handle.Out -Raw) | ConvertFrom-Json -AsHashtable -DateKind String -Depth 100 -NoEnumerate)
+}
+
+<#
+    Our rows (Read-GenevaTable's objects) as JSON lines in the canonical form, exactly as lancedb-tool.mjs's
+    scan --lines prints LanceDB's rows: the columns of $Columns (the tool's column list) in that order.
+#>
+function ConvertTo-LanceCanonicalLines {
+    param([AllowEmptyCollection()] [object[]] $Rows, [Parameter(Mandatory)] [object[]] $Columns)
+    Import-LanceCanonical
+    if ($null -eq $Rows) { $Rows = @() }
+    [GenevaLanceCanonical]::Lines($Rows, [string[]] @($Columns | ForEach-Object { $_.name }), [string[]] @($Columns | ForEach-Object { $_.type }))
+}

@@ -13,12 +13,13 @@
 // Arrow JS's own getters are not used for timestamps: they turn microseconds into fractional milliseconds.
 //
 // Usage (run with no arguments for the list):
-//   node lancedb-tool.mjs scan <db> <table> [--columns a,b] [--where SQL] [--with-row-address] [--version N] [--limit N]
+//   node lancedb-tool.mjs scan <db> <table> [--columns a,b] [--where SQL] [--with-row-address] [--version N] [--limit N] [--lines]
 //   node lancedb-tool.mjs batch <file.json|->     a JSON array of argument arrays, run in one process
 import * as lancedb from "@lancedb/lancedb";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
+import { createHash } from "node:crypto";
 
 // LanceDB loads apache-arrow as CommonJS; importing its ES module build would give a second copy whose
 // classes fail LanceDB's instanceof checks (and ours on LanceDB's results). One copy: require it too.
@@ -27,6 +28,8 @@ const arrow = createRequire(import.meta.url)("apache-arrow");
 const USAGE = `usage: node lancedb-tool.mjs <command> ...
   list-tables <db>
   scan <db> <table> [--columns a,b] [--where SQL] [--with-row-address] [--version N] [--limit N] [--offset N]
+       [--lines [--hash]]                         --lines: rows as JSON texts (JSON.stringify), not objects;
+                                                  --hash: their SHA-256 (hex) instead
   search <db> <table> <column> <vector-json> <k> [--where SQL] [--columns a,b] [--distance l2|cosine|dot]
          [--bypass-index] [--nprobes N] [--refine-factor N]   rows nearest first, with _distance
   count <db> <table> [--where SQL] [--version N]
@@ -40,7 +43,10 @@ const USAGE = `usage: node lancedb-tool.mjs <command> ...
   create-index <db> <table> <column> [--type btree|bitmap|label_list|ivf_pq|ivf_flat] [--num-partitions N]
                [--num-sub-vectors N] [--distance l2|cosine|dot]
   optimize <db> <table> [--keep-unverified]         compaction, then cleanup of every version older than now
+           [--keep-versions]                        compaction only (no cleanup of recent versions)
   canon-float <hex-bits-json>                       canonical strings of float64 values given as 16-digit hex
+  wait-file <path> [--timeout-ms N]                 waits until the file exists (default 60000 ms; fails after)
+  touch-file <path>                                 creates (or truncates) the file: a signal to another process
   batch <file.json|->                               run several commands in one process; prints their results`;
 
 class UsageError extends Error {}
@@ -219,14 +225,16 @@ function buildData(t, values) {
       return arrow.makeData({ ...base, data });
     }
     case arrow.Type.Utf8:
+    case arrow.Type.LargeUtf8:
     case arrow.Type.Binary: {
       const parts = values.map((v) => {
         if (!(v !== null && v !== undefined)) return Buffer.alloc(0);
         if (typeof v !== "string") throw new Error(`expected a string for ${name}, got ${JSON.stringify(v)}`);
-        return t.typeId === arrow.Type.Utf8 ? Buffer.from(v, "utf8") : Buffer.from(v, "base64");
+        return t.typeId === arrow.Type.Binary ? Buffer.from(v, "base64") : Buffer.from(v, "utf8");
       });
-      const valueOffsets = new Int32Array(length + 1);
-      parts.forEach((p, i) => { valueOffsets[i + 1] = valueOffsets[i] + p.length; });
+      const large = t.typeId === arrow.Type.LargeUtf8;
+      const valueOffsets = large ? new BigInt64Array(length + 1) : new Int32Array(length + 1);
+      parts.forEach((p, i) => { valueOffsets[i + 1] = valueOffsets[i] + (large ? BigInt(p.length) : p.length); });
       const data = new Uint8Array(Buffer.concat(parts));
       return arrow.makeData({ ...base, valueOffsets, data });
     }
@@ -296,6 +304,7 @@ function parseType(name) {
     case "float32": return new arrow.Float32();
     case "float64": return new arrow.Float64();
     case "utf8": return new arrow.Utf8();
+    case "large_utf8": return new arrow.LargeUtf8();
     case "binary": return new arrow.Binary();
     case "date32": return new arrow.DateDay();
     case "timestamp[us]": return new arrow.TimestampMicrosecond("UTC");
@@ -304,11 +313,19 @@ function parseType(name) {
   throw new UsageError(`unknown type '${name}'`);
 }
 
-/** An arrow.Table of the schema from canonical rows (objects by column name; absent keys are null). */
-function buildTable(schema, rows) {
-  const children = schema.fields.map((f) => buildData(f.type, rows.map((r) => (f.name in r ? r[f.name] : null))));
-  const struct = arrow.makeData({ type: new arrow.Struct(schema.fields), length: rows.length, nullCount: 0, children });
-  return new arrow.Table(schema, [new arrow.RecordBatch(schema, struct)]);
+/**
+ * An arrow.Table of the schema from canonical rows (objects by column name; absent keys are null), in record
+ * batches of batchRows rows (lance's 2.1 writer starts a new page only between batches, after 8 MiB of a column).
+ */
+function buildTable(schema, rows, batchRows = rows.length) {
+  const batches = [];
+  for (let start = 0; start < rows.length || batches.length === 0; start += Math.max(batchRows, 1)) {
+    const part = rows.slice(start, start + Math.max(batchRows, 1));
+    const children = schema.fields.map((f) => buildData(f.type, part.map((r) => (f.name in r ? r[f.name] : null))));
+    const struct = arrow.makeData({ type: new arrow.Struct(schema.fields), length: part.length, nullCount: 0, children });
+    batches.push(new arrow.RecordBatch(schema, struct));
+  }
+  return new arrow.Table(schema, batches);
 }
 
 // ---------- seeded generation (create's "generate") ----------
@@ -359,7 +376,8 @@ function genValue(t, r, opts) {
       const x = (r.float64() - 0.5) * 10 ** (r.int(20) - 10);
       return canonFloat(single ? Math.fround(x) : x);
     }
-    case arrow.Type.Utf8: return r.int(3) === 0 ? STRING_EDGES[r.int(STRING_EDGES.length)] : `s${r.u64().toString(36)}`;
+    case arrow.Type.Utf8:
+    case arrow.Type.LargeUtf8: return r.int(3) === 0 ? STRING_EDGES[r.int(STRING_EDGES.length)] : `s${r.u64().toString(36)}`;
     case arrow.Type.Binary: {
       const bytes = Buffer.alloc(r.int(12));
       for (let i = 0; i < bytes.length; i++) bytes[i] = r.int(256);
@@ -372,30 +390,121 @@ function genValue(t, r, opts) {
       return Array.from({ length: n }, () => genValue(t.children[0].type, r, opts));
     }
     case arrow.Type.FixedSizeList:
-      // Vectors: LanceDB's add refuses NaN in them (on_bad_vectors), so finite values only.
-      return Array.from({ length: t.listSize }, () => genValue(t.children[0].type, r, { ...opts, nullFraction: 0, finite: true }));
+      // Vectors: LanceDB's add refuses NaN in them (on_bad_vectors), so finite values only; null items only when
+      // asked (itemNullFraction).
+      return Array.from({ length: t.listSize }, () => genValue(t.children[0].type, r, { ...opts, nullFraction: opts.itemNullFraction ?? 0, finite: true }));
   }
   throw new Error(`cannot generate ${t}`);
 }
 
+const ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.,;:!?\u00e9\u00fc\u65e5\u672c";
+
+function randomText(r, length) {
+  let s = "";
+  while (s.length < length) s += ALPHABET[r.int(ALPHABET.length)];
+  return s.slice(0, length);
+}
+
+function randomBase64(r, length) {
+  const bytes = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) bytes[i] = r.int(256);
+  return bytes.toString("base64");
+}
+
+// A value of an integer type from a JavaScript number or BigInt, in the canonical form.
+function intValue(t, v) {
+  const big = BigInt(v);
+  const [lo, hi] = INT_RANGE[typeName(t)];
+  if (big < lo || big > hi) throw new UsageError(`${big} does not fit ${typeName(t)}`);
+  return t.bitWidth === 64 ? String(big) : Number(big);
+}
+
 /**
- * A spec is { "schema": [{"name","type","nullable"?,"metadata"?}], "storageVersion"?: "2.0"|"2.1"|...,
+ * A column generator from a field's "gen" (absent: seeded, edge-heavy values of its type):
+ *   {"kind":"random"}                          edge-heavy values of the type (genValue)
+ *   {"kind":"seq","start":0,"step":1}          integers start + step * row (row counts across fragments)
+ *   {"kind":"runs","runLength":50,"distinct":7}   integers in runs of runLength rows (RLE's input)
+ *   {"kind":"range","lo":0,"hi":100}           uniform random integers (or floats, or vectors of them) in [lo, hi)
+ *   {"kind":"pool","size":10,"length":8}       strings (binary: bytes) drawn from a seeded pool: low cardinality
+ *   {"kind":"unique","minLength":5,"maxLength":40}   distinct strings or bytes: high cardinality
+ *   {"kind":"long","minLength":300,"maxLength":400}  the same, under another name, for long values
+ *   {"kind":"const","value":V}                 one value everywhere
+ * and "nullFraction" (0..1) for this column, 1 making every value null; "itemNullFraction" for the items of a
+ * fixed_size_list (random kind).
+ */
+function columnGenerator(field, r, defaults) {
+  const t = field.type;
+  const g = field.gen ?? {};
+  const nullFraction = g.nullFraction ?? (field.nullable ? defaults.nullFraction : 0);
+  const isString = [arrow.Type.Utf8, arrow.Type.LargeUtf8].includes(t.typeId);
+  const isBinary = t.typeId === arrow.Type.Binary;
+  const text = (length) => (isBinary ? randomBase64(r, length) : randomText(r, length));
+  let make;
+  switch (g.kind ?? "random") {
+    // genValue draws the row's null itself (and nulls inside lists), as it did before "gen" existed.
+    case "random": return () => genValue(t, r, { nullFraction, itemNullFraction: g.itemNullFraction });
+    case "seq": make = (row) => intValue(t, BigInt(g.start ?? 0) + BigInt(g.step ?? 1) * BigInt(row)); break;
+    case "runs": {
+      const values = Array.from({ length: g.distinct ?? 7 }, () => genValue(t, r, { nullFraction: 0 }));
+      make = (row) => values[Math.floor(row / (g.runLength ?? 50)) % values.length];
+      break;
+    }
+    case "range": {
+      const one = (type) => (type.typeId === arrow.Type.Float
+        ? canonFloat(type.precision === arrow.Precision.SINGLE ? Math.fround(g.lo + r.float64() * (g.hi - g.lo)) : g.lo + r.float64() * (g.hi - g.lo))
+        : intValue(type, BigInt(g.lo) + BigInt(r.int(g.hi - g.lo))));
+      // A vector in range: each of its values.
+      make = t.typeId === arrow.Type.FixedSizeList ? () => Array.from({ length: t.listSize }, () => one(t.children[0].type)) : () => one(t);
+      break;
+    }
+    case "pool": {
+      if (!isString && !isBinary) throw new UsageError(`gen pool needs a string or binary column, not ${typeName(t)}`);
+      const pool = Array.from({ length: g.size ?? 10 }, (_, i) => `${i}:${text(g.length ?? 8)}`.slice(0, Math.max(g.length ?? 8, 2)));
+      make = () => pool[r.int(pool.length)];
+      break;
+    }
+    case "unique":
+    case "long": {
+      if (!isString && !isBinary) throw new UsageError(`gen ${g.kind} needs a string or binary column, not ${typeName(t)}`);
+      const min = g.minLength ?? 5;
+      const max = g.maxLength ?? 40;
+      make = (row) => {
+        const length = min + r.int(max - min + 1);
+        return isBinary ? randomBase64(r, length) : `${row}~${randomText(r, length)}`.slice(0, Math.max(length, String(row).length + 1));
+      };
+      break;
+    }
+    case "const": make = () => g.value; break;
+    default: throw new UsageError(`unknown gen kind '${g.kind}'`);
+  }
+  return (row) => (nullFraction > 0 && r.float64() < nullFraction ? null : make(row));
+}
+
+/**
+ * A spec is { "schema": [{"name","type","nullable"?,"metadata"?,"gen"?}], "storageVersion"?: "2.0"|"2.1"|...,
  *   then either "fragments": [[row, ...], ...] (canonical rows; the first creates the table, each next one is an add)
- *   or "generate": {"seed": 1, "fragments": [100, 100, 50], "nullFraction": 0.1} (seeded, edge-heavy values),
- *   and "echo": true to print the rows written }.
+ *   or "generate": {"seed": 1, "fragments": [100, 100, 50], "nullFraction": 0.1} (seeded values; each field's "gen"
+ *   chooses how, see columnGenerator),
+ *   "deletes": ["SQL", ...] run after the last add, "batchRows": N to write record batches of N rows, "env": {..}
+ *   to set lance's environment settings during the writes, and "echo": true to print the rows written }.
  */
 function makeSpecRows(spec, schema) {
   if (spec.fragments) return spec.fragments;
   const g = spec.generate;
   if (!g) throw new UsageError("a spec needs \"fragments\" or \"generate\"");
   const r = rng(g.seed ?? 1);
-  const opts = { nullFraction: g.nullFraction ?? 0.1 };
+  const defaults = { nullFraction: g.nullFraction ?? 0.1 };
+  const gens = spec.schema.map((f, c) => {
+    const field = { ...f, type: schema.fields[c].type, nullable: schema.fields[c].nullable };
+    if (f.name === g.rowNumberColumn) return (_, f2, i) => String(f2 * 1_000_000 + i);
+    return columnGenerator(field, r, defaults);
+  });
+  let row = 0;
   return g.fragments.map((count, f) => Array.from({ length: count }, (_, i) => {
-    const row = {};
-    for (const field of schema.fields) {
-      row[field.name] = field.name === g.rowNumberColumn ? String(f * 1_000_000 + i) : genValue(field.type, r, field.nullable ? opts : { nullFraction: 0 });
-    }
-    return row;
+    const out = {};
+    schema.fields.forEach((field, c) => { out[field.name] = gens[c](row, f, i); });
+    row++;
+    return out;
   }));
 }
 
@@ -466,7 +575,7 @@ const commands = {
   },
 
   async scan(args) {
-    const { positional, options } = parseArgs(args, { columns: true, where: true, "with-row-address": false, version: true, limit: true, offset: true });
+    const { positional, options } = parseArgs(args, { columns: true, where: true, "with-row-address": false, version: true, limit: true, offset: true, lines: false, hash: false });
     const [dir, name] = need(positional, 2, "scan <db> <table> [options]");
     const table = await open(dir, name, options.version);
     let query = table.query();
@@ -478,6 +587,13 @@ const commands = {
     if (options.limit) query = query.limit(Number(options.limit));
     if (options.offset) query = query.offset(Number(options.offset));
     const result = canonTable(await query.toArrow());
+    // --lines: each row as its own JSON text (JSON.stringify's), which the tests compare as strings, fast.
+    // --hash (with --lines): each row's SHA-256 (hex) of that text instead, for tables of many megabytes.
+    if (options.lines && options.hash) {
+      const hash = (row) => createHash("sha256").update(JSON.stringify(row), "utf8").digest("hex");
+      return { version: await table.version(), columns: result.columns, hashes: result.rows.map(hash) };
+    }
+    if (options.lines) return { version: await table.version(), columns: result.columns, lines: result.rows.map((row) => JSON.stringify(row)) };
     return { version: await table.version(), ...result };
   },
 
@@ -541,8 +657,17 @@ const commands = {
     const options = { mode: "create", schema };
     if (spec.storageVersion) options.storageOptions = { new_table_data_storage_version: spec.storageVersion };
     const db = await connect(dir);
-    const table = await db.createTable(name, buildTable(schema, fragments[0]), options);
-    for (const rows of fragments.slice(1)) await table.add(buildTable(schema, rows));
+    // "env": lance's writer settings read from the environment (LANCE_FILE_WRITER_MAX_PAGE_BYTES), for this create only.
+    const saved = Object.fromEntries(Object.keys(spec.env ?? {}).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, spec.env ?? {});
+    let table;
+    try {
+      table = await db.createTable(name, buildTable(schema, fragments[0], spec.batchRows), options);
+      for (const rows of fragments.slice(1)) await table.add(buildTable(schema, rows, spec.batchRows));
+    } finally {
+      for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+    }
+    for (const where of spec.deletes ?? []) await table.delete(where);
     const result = { version: await table.version(), rows: await table.countRows(), fragments: fragments.length };
     if (spec.echo) result.data = fragments.flat();
     return result;
@@ -595,10 +720,13 @@ const commands = {
   },
 
   async optimize(args) {
-    const { positional, options } = parseArgs(args, { "keep-unverified": false });
+    const { positional, options } = parseArgs(args, { "keep-unverified": false, "keep-versions": false });
     const [dir, name] = need(positional, 2, "optimize <db> <table>");
     const table = await open(dir, name);
-    const stats = await table.optimize({ cleanupOlderThan: new Date(), deleteUnverified: !options["keep-unverified"] });
+    // --keep-versions: compaction only (LanceDB's default cleanup keeps a week of versions), so a reader of an
+    // older version, a backfill under way, still finds its files.
+    const stats = await table.optimize(options["keep-versions"] ? {}
+      : { cleanupOlderThan: new Date(), deleteUnverified: !options["keep-unverified"] });
     return {
       version: await table.version(),
       compaction: { fragmentsRemoved: stats.compaction.fragmentsRemoved, fragmentsAdded: stats.compaction.fragmentsAdded },
@@ -615,6 +743,26 @@ const commands = {
         return canonFloat(view.getFloat64(0));
       }),
     };
+  },
+
+  // wait-file and touch-file sequence this process with another one (a backfill's UDF, in the Pester tests), as
+  // steps of a batch: wait for the other side's flag, write to the table, raise our own flag.
+  async "wait-file"(args) {
+    const { positional, options } = parseArgs(args, { "timeout-ms": true });
+    const [path] = need(positional, 1, "wait-file <path> [--timeout-ms N]");
+    const timeout = Number(options["timeout-ms"] ?? 60000);
+    const start = Date.now();
+    while (!existsSync(path)) {
+      if (Date.now() - start > timeout) throw new Error(`'${path}' did not appear within ${timeout} ms`);
+      await new Promise((done) => setTimeout(done, 25));
+    }
+    return { waitedMs: Date.now() - start };
+  },
+
+  async "touch-file"(args) {
+    const [path] = need(parseArgs(args, {}).positional, 1, "touch-file <path>");
+    writeFileSync(path, "");
+    return { path };
   },
 
   async batch(args) {
