@@ -242,7 +242,25 @@ internal static class FsstDecoder
             o++;
             i += 2;
         }
-        // The tail, and any code near the end of the output: exact, checked writes.
+        // The last codes of a value (fewer than four), unchecked while the output has room for a store.
+        while (i < to && o <= fastLimit)
+        {
+            uint c = Unsafe.Add(ref src, i);
+            if (c != FsstSymbolTable.Escape)
+            {
+                Emit(ref dst, ref symbols, ref lengths, c, ref o, ref acc);
+                i++;
+                continue;
+            }
+            if (i + 1 >= to)
+            {
+                throw LanceFileErrors.Corrupt(table.Path, table.Column, "an FSST value ends in an escape");
+            }
+            Unsafe.Add(ref dst, o) = Unsafe.Add(ref src, i + 1);
+            o++;
+            i += 2;
+        }
+        // Any code near the end of the output: exact, checked writes.
         while (i < to)
         {
             var c = data[i];
