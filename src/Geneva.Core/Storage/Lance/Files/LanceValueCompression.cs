@@ -76,9 +76,9 @@ internal static class LanceValueCompression
             case LanceLeafKind.Variable:
                 return encoding.CompressionCase switch
                 {
-                    CompressiveEncoding.CompressionOneofCase.Variable when IsVariable32(encoding) => new VariableValueDecoder(path, column),
-                    CompressiveEncoding.CompressionOneofCase.Fsst when encoding.Fsst.Values is { } inner && IsVariable32(inner) =>
-                        new FsstValueDecoder(FsstSymbolTable.Parse(encoding.Fsst.SymbolTable.Span, path, column), path, column),
+                    CompressiveEncoding.CompressionOneofCase.Variable when OffsetBits(encoding) is { } bits => new VariableValueDecoder(path, column, bits),
+                    CompressiveEncoding.CompressionOneofCase.Fsst when encoding.Fsst.Values is { } inner && OffsetBits(inner) is { } bits =>
+                        new FsstValueDecoder(FsstSymbolTable.Parse(encoding.Fsst.SymbolTable.Span, path, column), path, column, bits),
                     _ => null,
                 };
             default:
@@ -127,8 +127,9 @@ internal static class LanceValueCompression
             ? new GeneralCompressionDecoder(c.Scheme, inner, path, column)
             : null;
 
-    private static bool IsVariable32(CompressiveEncoding encoding) =>
-        encoding.Variable is { Values: null } v && v.Offsets?.Flat is { BitsPerValue: 32, Data: null };
+    /// <summary>The width of a Variable encoding's flat offsets (32, or 64 for large types); null for anything else.</summary>
+    private static int? OffsetBits(CompressiveEncoding encoding) =>
+        encoding.Variable is { Values: null } v && v.Offsets?.Flat is { BitsPerValue: 32 or 64, Data: null } flat ? (int)flat.BitsPerValue : null;
 
     /// <summary>An encoding tree in a line, e.g. <c>General(ByteStreamSplit(Flat))</c>, for messages.</summary>
     public static string Describe(CompressiveEncoding? encoding)

@@ -9,15 +9,15 @@ internal sealed class FsstValueDecoder : MiniBlockValueDecoder
     private readonly FsstSymbolTable _table;
     private readonly VariableValueDecoder _inner;
 
-    public FsstValueDecoder(FsstSymbolTable table, string path, string column) : base(path, column)
+    public FsstValueDecoder(FsstSymbolTable table, string path, string column, int offsetBits = 32) : base(path, column)
     {
         _table = table;
-        _inner = new VariableValueDecoder(path, column);
+        _inner = new VariableValueDecoder(path, column, offsetBits);
     }
 
     public override int BufferCount => 1;
 
-    public override string Name => "fsst(variable(32))";
+    public override string Name => $"fsst({_inner.Name})";
 
     public override void Append(scoped in MiniBlockBuffers buffers, int chunkValues, int a, int b, LanceArrayBuilder builder)
     {

@@ -8,6 +8,7 @@ internal static class MiniBlockScratch
 {
     [ThreadStatic] private static byte[]? s_values;
     [ThreadStatic] private static ushort[]? s_levels;
+    [ThreadStatic] private static uint[]? s_offsets;
     [ThreadStatic] private static byte[]? s_indices;
     [ThreadStatic] private static byte[]? s_general;
 
@@ -22,6 +23,16 @@ internal static class MiniBlockScratch
             s_levels = new ushort[Math.Max(count, 4096)];
         }
         return s_levels.AsSpan(0, count);
+    }
+
+    /// <summary>A chunk's u64 value offsets, narrowed.</summary>
+    public static Span<uint> Offsets(int count)
+    {
+        if (s_offsets is null || s_offsets.Length < count)
+        {
+            s_offsets = new uint[Math.Max(count, 4097)];
+        }
+        return s_offsets.AsSpan(0, count);
     }
 
     /// <summary>Dictionary indices of one chunk.</summary>
