@@ -172,6 +172,13 @@ internal sealed class BackfillRun
             Log($"Fragment {fragment.FragmentId}: no row retried got a value; its values and coverage stay as they were.");
             return;
         }
+        if (_committer.Removed(fragment.FragmentId))
+        {
+            // Compacted away under us: no file is built; its checkpoints no longer match any fragment and a re-run recomputes its rows.
+            _warnings.Add(FragmentCommitter.RemovedMessage(fragment.FragmentId));
+            Log(_warnings[^1]);
+            return;
+        }
         var provenance = fragment.Outcome ?? new ColumnProvenance(_udf.EffectiveVersion, fragment.InputFiles);
         var file = _building.ContinueWith(_ => FragmentCommitter.FileFromCheckpoints(_table, fragment, receipts,
             _field, provenance) ?? throw new GenevaException(GenevaErrorCode.CheckpointCorrupt,

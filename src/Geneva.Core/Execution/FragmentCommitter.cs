@@ -14,6 +14,8 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
 {
     private readonly List<string> _conflicts = [];
     private readonly HashSet<int> _committedIds = [];
+    private long _latestVersion = -1;
+    private HashSet<int> _latestIds = [];
 
     public IReadOnlyList<string> Conflicts => _conflicts;
 
@@ -34,6 +36,26 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
         var where = BackfillPlanner.ParseFilter(pinned, plan.Where);
         watched.AddRange(where?.Columns.Select(pinned.Manifest.GetField) ?? []);
         var detail = $"{plan.Column}: {done.Count} fragment(s)";
+        GenevaTable result;
+        try
+        {
+            result = CommitIncluded(done, field, udf, watched, detail);
+        }
+        catch (NothingToCommitException)
+        {
+            // Every fragment was left out: publishing an unchanged version would only add noise to the history.
+            Attempts = 1;
+            return GenevaTable.Open(pinned.Path);
+        }
+        return result;
+    }
+
+    /// <summary>Thrown from inside the commit's change when no fragment is left to commit, to publish nothing.</summary>
+    private sealed class NothingToCommitException : Exception;
+
+    private GenevaTable CommitIncluded(IReadOnlyList<(PlannedFragment Fragment, IReadOnlyList<DataFileEntry> Files)> done,
+        SchemaField field, Udfs.UdfSpec udf, List<SchemaField> watched, string detail)
+    {
         var result = pinned.Commit("backfill", detail, latest =>
         {
             _conflicts.Clear();
@@ -54,7 +76,7 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
                 var before = pinned.Manifest.Fragments.First(f => f.Id == planned.FragmentId);
                 if (index < 0)
                 {
-                    _conflicts.Add($"Fragment {planned.FragmentId} was removed while the backfill ran.");
+                    _conflicts.Add(RemovedMessage(planned.FragmentId));
                     continue;
                 }
                 var now = fragments[index];
@@ -74,11 +96,36 @@ internal sealed class FragmentCommitter(GenevaTable pinned, BackfillPlan plan)
                 _committedIds.Add(planned.FragmentId);
                 RowsCommitted += planned.RowsToCompute;
             }
+            if (Committed == 0)
+            {
+                throw new NothingToCommitException();
+            }
             return latest with { Fragments = fragments };
         }, out var attempts);
         Attempts = attempts;
         return result;
     }
+
+    /// <summary>
+    /// Whether the fragment is gone from the newest version: a compaction (LanceDB's optimize) rewrote its rows
+    /// into other fragments, or a delete emptied it. Its column file is then not worth building. The newest
+    /// fragment ids are re-read only when the version changed.
+    /// </summary>
+    public bool Removed(int fragmentId)
+    {
+        var latest = ManifestStore.LatestVersion(pinned.Path);
+        if (latest != _latestVersion)
+        {
+            _latestIds = ManifestStore.Read(pinned.Path, latest).Fragments.Select(f => f.Id).ToHashSet();
+            _latestVersion = latest;
+        }
+        return !_latestIds.Contains(fragmentId);
+    }
+
+    public static string RemovedMessage(int fragmentId) =>
+        $"Fragment {fragmentId} was removed while the backfill ran (a compaction such as LanceDB's optimize rewrote " +
+        "its rows into new fragments, or a delete emptied it); nothing was written for it. Run the backfill again " +
+        "to fill the rewritten rows.";
 
     /// <summary>Drops <paramref name="fieldId"/> from a fragment's files: tombstoned in shared files, dropped where alone.</summary>
     private static IEnumerable<DataFileEntry> WithoutField(IReadOnlyList<DataFileEntry> files, int fieldId) =>

@@ -20,9 +20,9 @@ internal sealed record ColumnCoverage(CoverageState State, IReadOnlyList<Covered
         {
             return new(CoverageState.NoValues, []);
         }
-        var provenance = files[0].Provenance;
+        var provenance = files[0].ProvenanceOf(field.Id);
         if (provenance is null || provenance.UdfVersion != udfVersion ||
-            files.Any(f => f.Provenance is not { } p || p.UdfVersion != udfVersion || !p.InputFiles.SequenceEqual(inputFiles)))
+            files.Any(f => f.ProvenanceOf(field.Id) is not { } p || p.UdfVersion != udfVersion || !p.InputFiles.SequenceEqual(inputFiles)))
         {
             return new(CoverageState.Stale, []);
         }

@@ -35,6 +35,16 @@ public sealed record DataFileEntry(string Path, IReadOnlyList<int> FieldIds, Col
     /// <summary>The message read from the manifest, kept so that fields this build does not know survive a rewrite.</summary>
     internal Lance.Proto.DataFile? Source { get; init; }
 
+    /// <summary>
+    /// The provenance of each computed column the file holds, when it holds several (a file LanceDB's compaction
+    /// wrote holds every column); null for a file of one column, whose provenance is <see cref="Provenance"/>.
+    /// </summary>
+    public IReadOnlyDictionary<int, ColumnProvenance>? ProvenanceByColumn { get; init; }
+
+    /// <summary>What computed this file's values of table column <paramref name="column"/>; null when unknown.</summary>
+    public ColumnProvenance? ProvenanceOf(int column) =>
+        ProvenanceByColumn is { } map ? map.GetValueOrDefault(column) : Holds(column) ? Provenance : null;
+
     /// <summary>Whether the file holds values of table column <paramref name="fieldId"/>.</summary>
     public bool Holds(int fieldId) => Columns.Contains(fieldId);
 

@@ -11,12 +11,15 @@ namespace Geneva.Core.Storage.Lance;
 /// </summary>
 internal static class LanceCommitPublisher
 {
-    /// <summary>Returns false when version <paramref name="next"/> already exists; nothing of ours is left behind then.</summary>
     /// <summary>Writer feature flags we keep valid when we write: 1 = deletion files (we carry them as they are).</summary>
     private const ulong KnownWriterFlags = 1;
 
+    /// <summary>Returns false when version <paramref name="next"/> already exists; nothing of ours is left behind then.</summary>
     public static bool TryPublish(string datasetPath, TableManifest next)
     {
+        // A storage version we do not write (legacy, 2.2) is refused before any commit, a schema-only one included:
+        // a column added there could never be filled.
+        Files.LanceDataFiles.VersionOf(next.Source?.Manifest);
         var unknown = (next.Source?.Manifest.WriterFeatureFlags ?? 0) & ~KnownWriterFlags;
         if (unknown != 0)
         {

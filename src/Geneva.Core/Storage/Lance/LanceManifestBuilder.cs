@@ -63,8 +63,8 @@ internal static class LanceManifestBuilder
             {
                 head.Metadata[GenevaLanceMetadata.UdfKey] = GenevaLanceMetadata.Encode(udf);
                 var provenance = next.Fragments.SelectMany(f => f.FilesFor(field.Id))
-                    .Where(f => f.Provenance is not null)
-                    .ToDictionary(f => f.Path, f => f.Provenance!, StringComparer.Ordinal);
+                    .Where(f => f.ProvenanceOf(field.Id) is not null)
+                    .ToDictionary(f => f.Path, f => f.ProvenanceOf(field.Id)!, StringComparer.Ordinal);
                 if (provenance.Count > 0)
                 {
                     head.Metadata[GenevaLanceMetadata.ProvenanceKey] = GenevaLanceMetadata.Encode(provenance);

@@ -14,7 +14,10 @@ internal static class LanceTableReader
     /// <summary>Reader feature flags we honour: 1 = deletion files, 2 = stable row ids (their sequences are only carried).</summary>
     private const ulong KnownReaderFlags = 1 | 2;
 
-    public static TableManifest Read(string datasetPath, ulong version)
+    public static TableManifest Read(string datasetPath, ulong version) => Read(datasetPath, version, 0);
+
+    /// <param name="depth">How many versions back from the one asked for this is (see <see cref="LanceRewriteProvenance"/>).</param>
+    internal static TableManifest Read(string datasetPath, ulong version, int depth)
     {
         var path = LanceVersions.ManifestPath(datasetPath, version);
         if (!File.Exists(path))
@@ -59,9 +62,11 @@ internal static class LanceTableReader
                 maxFieldId = Math.Max(maxFieldId, f.Fields.DefaultIfEmpty(-1).Max());
                 var relative = DataFolder + "/" + f.Path;
                 var columns = f.Fields.Select(id => topOf.GetValueOrDefault(id, id)).ToList();
-                var owner = columns.FirstOrDefault(id => id >= 0 && provenance.ContainsKey((id, relative)), -1);
-                files.Add(new DataFileEntry(relative, f.Fields.ToList(), owner >= 0 ? provenance[(owner, relative)] : null)
+                var held = columns.Where(id => id >= 0).Distinct().ToList();
+                var byColumn = held.Where(id => provenance.ContainsKey((id, relative))).ToDictionary(id => id, id => provenance[(id, relative)]);
+                files.Add(new DataFileEntry(relative, f.Fields.ToList(), byColumn.Values.FirstOrDefault())
                 {
+                    ProvenanceByColumn = held.Count > 1 ? byColumn : null,
                     Columns = columns,
                     ColumnIndices = f.ColumnIndices.ToList(),
                     FileVersion = (f.FileMajorVersion, f.FileMinorVersion),
@@ -74,6 +79,10 @@ internal static class LanceTableReader
                 Deletion = fragment.DeletionFile,
                 Source = fragment,
             });
+        }
+        if (bindings.Count > 0)
+        {
+            fragments = LanceRewriteProvenance.Recover(datasetPath, version, depth, fields, topOf, bindings, fragments);
         }
         return new TableManifest
         {

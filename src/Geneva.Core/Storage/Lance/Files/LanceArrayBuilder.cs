@@ -98,6 +98,29 @@ internal sealed class LanceArrayBuilder
         }
     }
 
+    /// <summary>
+    /// Takes the item validity of the <paramref name="rows"/> fixed_size_list rows that start at row Position +
+    /// <paramref name="firstRow"/> from <paramref name="bits"/> at bit <paramref name="bit"/> (before <see cref="Advance"/>);
+    /// whole bytes of valid items are skipped.
+    /// </summary>
+    public void ApplyItemValidity(ReadOnlySpan<byte> bits, int bit, int rows, int firstRow)
+    {
+        var items = rows * _type.Dimension;
+        var first = (Position + firstRow) * _type.Dimension;
+        for (var i = 0; i < items; i++)
+        {
+            if ((bit + i & 7) == 0 && i + 8 <= items && bits[(bit + i) >> 3] == 0xFF)
+            {
+                i += 7;
+                continue;
+            }
+            if (!LanceBits.Get(bits, bit + i))
+            {
+                SetNull(ref _itemValidity, ref _itemNullCount, _length * _type.Dimension, first + i);
+            }
+        }
+    }
+
     public void Advance(int rows)
     {
         if (_type.Kind == LanceLeafKind.Variable)

@@ -46,6 +46,11 @@ internal readonly record struct LanceFileFooter(
             BinaryPrimitives.ReadUInt32LittleEndian(tail[28..]),
             BinaryPrimitives.ReadUInt16LittleEndian(tail[32..]),
             BinaryPrimitives.ReadUInt16LittleEndian(tail[34..]));
+        if (footer.Major == 0 && footer.Minor < 3)
+        {
+            // Lance's first format (LanceDB's "legacy" storage version) keeps its version at the same place, in a 16-byte footer.
+            throw LanceFileErrors.Unsupported(path, null, $"the legacy Lance file format {footer.Major}.{footer.Minor} (LanceDB's storage version \"legacy\")");
+        }
         var end = (ulong)(fileLength - Length);
         if (footer.ColumnMetadataStart > footer.ColumnOffsetTableStart ||
             footer.ColumnOffsetTableStart > footer.GlobalBufferTableStart ||

@@ -1,0 +1,103 @@
+using Geneva.Core.Execution;
+using Geneva.Core.Planning;
+using Geneva.Core.Storage;
+
+namespace Geneva.Core.Tests;
+
+/// <summary>
+/// Another writer compacts the table during a backfill (LanceDB's optimize): the fragments it rewrote are
+/// left out with a warning, no column file is written for them, and a re-run fills their rows.
+/// </summary>
+public class BackfillCompactionTests
+{
+    private static GenevaTable Table(TestFolder folder) =>
+        TestData.Create(folder.Table(), 2500, rowsPerFragment: 1000, batchRows: 256)
+            .AddColumn("c", "int64", TestData.Expression("id * 10"));
+
+    /// <summary>What a compaction does to the last fragment: its rows move into a new fragment (new id, new files).</summary>
+    private static void CompactLastFragment(string path)
+    {
+        var table = GenevaTable.Open(path);
+        var last = table.Manifest.Fragments[^1];
+        Assert.Equal(500, last.RowCount);
+        table.Commit("compact", "test", m => m with { Fragments = m.Fragments.Where(f => f.Id != last.Id).ToList() });
+        GenevaTable.Open(path).Append(TestData.Schema, TestData.Batches(2000, 500, 500));
+    }
+
+    [Fact]
+    public void Start_FragmentCompactedAway_LeavesItOutWithWarningAndWritesNoFileForIt()
+    {
+        using var folder = new TestFolder();
+        var table = Table(folder);
+        var compacted = false;
+        var log = new List<string>();
+        var coordinator = new BackfillCoordinator(new BackfillRunOptions
+        {
+            Log = log.Add,
+            Progress = new InlineProgress(p =>
+            {
+                if (p.Event is null && !compacted)
+                {
+                    compacted = true;
+                    CompactLastFragment(table.Path);
+                }
+            }),
+        });
+        var dataBefore = Directory.GetFiles(Path.Combine(table.Path, "data")).Length;
+
+        var result = coordinator.Start(table, new BackfillRequest { Column = "c", CheckpointSize = 250, MinCheckpointSize = 250, CommitGranularity = 1 });
+
+        Assert.True(compacted);
+        var warning = Assert.Single(result.Warnings, w => w.Contains("was removed while the backfill ran"));
+        Assert.Contains("Fragment 2", warning);
+        Assert.Contains("Run the backfill again", warning);
+        // Seen before its file was built (one commit a fragment: two of them), not only when a third commit found it gone.
+        Assert.Equal(2, log.Count(l => l.StartsWith("Committed", StringComparison.Ordinal)));
+        var latest = GenevaTable.Open(table.Path);
+        Assert.Equal(2500, latest.Manifest.RowCount);
+        // Two fragments committed with one column file each, plus the compaction's one new file: nothing else.
+        Assert.Equal(dataBefore + 1 + 2, Directory.GetFiles(Path.Combine(table.Path, "data")).Length);
+        var values = TestData.Column(latest, "c");
+        Assert.Equal(2000, values.Count(v => v is not null));
+
+        var rerun = new BackfillCoordinator().Start(latest, new BackfillRequest { Column = "c" });
+        Assert.Empty(rerun.Warnings);
+        var ids = TestData.Column(GenevaTable.Open(table.Path), "id");
+        var filled = TestData.Column(GenevaTable.Open(table.Path), "c");
+        Assert.Equal(ids.Select(i => (object?)((long)i! * 10)), filled);
+    }
+
+    [Fact]
+    public void Commit_EveryFragmentOfACommitLeftOut_PublishesNoVersion()
+    {
+        using var folder = new TestFolder();
+        var table = Table(folder);
+        var changed = false;
+        var coordinator = new BackfillCoordinator(new BackfillRunOptions
+        {
+            Progress = new InlineProgress(p =>
+            {
+                if (p.Event is null && !changed)
+                {
+                    changed = true;
+                    // Another writer rewrites fragment 2's data file (the fragment stays, so its file is built and refused at commit).
+                    var other = GenevaTable.Open(table.Path);
+                    var file = other.Manifest.Fragments[2].Files[0];
+                    File.Copy(Path.Combine(table.Path, file.Path), Path.Combine(table.Path, "data/rewritten.lance"));
+                    other.Commit("update", "fragment 2", m => m with
+                    {
+                        Fragments = m.Fragments.Select(f => f.Id == 2 ? f with { Files = [file with { Path = "data/rewritten.lance" }] } : f).ToList(),
+                    });
+                }
+            }),
+        });
+
+        var result = coordinator.Start(table, new BackfillRequest { Column = "c", CommitGranularity = 1 });
+
+        Assert.Equal(2, result.FragmentsCommitted);
+        Assert.Contains(result.Warnings, w => w.Contains("Fragment 2 changed"));
+        // The other writer's version and one a committed fragment; the commit that had nothing left published nothing.
+        Assert.Equal(table.Version + 3, GenevaTable.Open(table.Path).Version);
+        Assert.Equal(table.Version + 3, result.TableVersion);
+    }
+}
