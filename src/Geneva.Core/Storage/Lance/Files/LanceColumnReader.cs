@@ -143,7 +143,7 @@ internal sealed class LanceColumnReader
                 slices.Add(page.Layout.LayoutCase switch
                 {
                     PageLayout.LayoutOneofCase.MiniBlockLayout => ListMiniBlockEncoding.Read(file, page, from, count, Name),
-                    PageLayout.LayoutOneofCase.AllNullLayout => ListMiniBlockEncoding.ReadAllNull(page, count),
+                    PageLayout.LayoutOneofCase.AllNullLayout => ListMiniBlockEncoding.ReadAllNull(file, page, from, count, Name),
                     _ => ListFullZipEncoding.Read(file, page, Type, from, count, Name),
                 });
                 done += count;

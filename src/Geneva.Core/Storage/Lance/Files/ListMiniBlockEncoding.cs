@@ -214,22 +214,83 @@ internal static class ListMiniBlockEncoding
     }
 
     /// <summary>
-    /// A list page in the all-null layout without buffers (LanceDB's "simple" all-null: every row a null list);
-    /// one with buffers holds levels of null and empty lists (the "complex" all-null), which Geneva does not read.
+    /// A list page in the all-null layout: without buffers (LanceDB's "simple" all-null) every row is a null list;
+    /// with two (the "complex" all-null) they hold the page's raw u16 repetition and definition levels, rows of
+    /// null or empty lists or of null items only.
     /// </summary>
     public static void ValidateAllNull(LancePage<PageLayout> page, string path, string column)
     {
-        if (page.BufferOffsets.Length != 0)
+        var layers = page.Layout.AllNullLayout.Layers;
+        if (page.BufferOffsets.Length == 0)
         {
-            throw LanceFileErrors.Unsupported(path, column, $"an all-null list page with {page.BufferOffsets.Length} buffers of levels");
+            return;
+        }
+        if (page.BufferOffsets.Length != 2 || layers.Count != 2 ||
+            layers[0] is not (RepDefLayer.RepdefAllValidItem or RepDefLayer.RepdefNullableItem) ||
+            layers[1] is not (RepDefLayer.RepdefAllValidList or RepDefLayer.RepdefNullableList or RepDefLayer.RepdefEmptyableList or RepDefLayer.RepdefNullAndEmptyList))
+        {
+            throw LanceFileErrors.Unsupported(path, column, $"an all-null list page with {page.BufferOffsets.Length} buffers and layers [{string.Join(", ", layers)}]");
         }
     }
 
-    /// <summary>Rows of an all-null list page: <paramref name="count"/> null lists.</summary>
-    public static ListMiniBlockSlice ReadAllNull(LancePage<PageLayout> page, int count)
+    /// <summary>Rows [from, from + count) of an all-null list page (all its items, if any, null).</summary>
+    public static ListMiniBlockSlice ReadAllNull(LanceFileSource file, LancePage<PageLayout> page, int from, int count, string column)
     {
+        var rowItems = new int[count];
         var rowNull = new bool[count];
-        rowNull.AsSpan().Fill(true);
+        var nullItems = new List<int>();
+        var items = 0;
+        if (page.BufferOffsets.Length == 0)
+        {
+            rowNull.AsSpan().Fill(true);
+        }
+        else
+        {
+            var layers = page.Layout.AllNullLayout.Layers;
+            var item = layers[0] == RepDefLayer.RepdefNullableItem ? 1 : 0;
+            var next = item;
+            var nullList = layers[1] is RepDefLayer.RepdefNullableList or RepDefLayer.RepdefNullAndEmptyList ? ++next : -1;
+            var emptyList = layers[1] is RepDefLayer.RepdefEmptyableList or RepDefLayer.RepdefNullAndEmptyList ? ++next : -1;
+            var repBytes = file.ReadBytes(page.BufferOffsets[0], page.BufferSizes[0], column);
+            var defBytes = file.ReadBytes(page.BufferOffsets[1], page.BufferSizes[1], column);
+            var rep = MemoryMarshal.Cast<byte, ushort>(repBytes.AsSpan(0, repBytes.Length & ~1));
+            var def = MemoryMarshal.Cast<byte, ushort>(defBytes.AsSpan(0, defBytes.Length & ~1));
+            if (rep.Length == 0 || def.Length != rep.Length || rep[0] != 1)
+            {
+                throw LanceFileErrors.Corrupt(file.Path, column, $"an all-null list page has {rep.Length} repetition and {def.Length} definition levels");
+            }
+            var row = -1;
+            var end = from + count;
+            for (var i = 0; i < rep.Length; i++)
+            {
+                if (rep[i] == 1 && ++row >= end)
+                {
+                    break;
+                }
+                var d = def[i];
+                if (rep[i] > 1 || (d != nullList && d != emptyList && d != item) || (d != item && rep[i] != 1))
+                {
+                    throw LanceFileErrors.Corrupt(file.Path, column, $"an all-null list page has levels {rep[i]}/{d}");
+                }
+                if (row < from)
+                {
+                    continue;
+                }
+                if (d == nullList)
+                {
+                    rowNull[row - from] = true;
+                }
+                else if (d == item)
+                {
+                    nullItems.Add(items++);
+                    rowItems[row - from]++;
+                }
+            }
+            if (row < end - 1)
+            {
+                throw LanceFileErrors.Corrupt(file.Path, column, $"an all-null list page's levels hold {row + 1} rows, not {end}");
+            }
+        }
         return new ListMiniBlockSlice
         {
             Page = page,
@@ -237,10 +298,10 @@ internal static class ListMiniBlockEncoding
             Bytes = ArrayPool<byte>.Shared.Rent(1),
             FirstChunk = 0,
             ChunkValues = [],
-            RowItems = new int[count],
+            RowItems = rowItems,
             RowNull = rowNull,
-            NullItems = [],
-            Items = 0,
+            NullItems = nullItems,
+            Items = items,
             ValueBytes = 0,
         };
     }
@@ -264,6 +325,7 @@ internal static class ListMiniBlockEncoding
         }
         if (slice.Plan is not { } plan)
         {
+            items.AppendNulls(slice.Items);
             return;
         }
         var byteFrom = plan.ByteStart[slice.FirstChunk];
