@@ -173,4 +173,112 @@ public sealed class LanceListMiniBlockTests
         }
         AssertColumn("plain", column);
     }
+
+    [Theory]
+    [InlineData("lists", 11)]
+    [InlineData("lists", 12)]
+    [InlineData("plain", 13)]
+    public void Read_CorruptListPageBytes_OnlyDataFileCorrupt(string table, int seed)
+    {
+        var source = File.ReadAllBytes(DataFile(table));
+        // Everything before the column metadata is page buffers (the footer says where that starts).
+        var buffersEnd = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(source.AsSpan(source.Length - 40));
+        var dir = Directory.CreateTempSubdirectory("lance-list-corrupt-");
+        try
+        {
+            var random = new Random(seed);
+            var failures = 0;
+            for (var round = 0; round < 120; round++)
+            {
+                var bytes = (byte[])source.Clone();
+                for (var k = 0; k < 1 + round % 8; k++)
+                {
+                    bytes[random.Next(buffersEnd)] = (byte)random.Next(256);
+                }
+                var path = Path.Combine(dir.FullName, $"{round}.lance");
+                File.WriteAllBytes(path, bytes);
+                LanceFileReader reader;
+                try
+                {
+                    reader = LanceFileReader.Open(path);
+                }
+                catch (GenevaException e)
+                {
+                    // A flip in the schema (a global buffer, also before the column metadata).
+                    Assert.Equal(GenevaErrorCode.DataFileCorrupt, e.Code);
+                    continue;
+                }
+                using var open = reader;
+                foreach (var field in reader.Fields.Where(f => f.ParentId == -1))
+                {
+                    try
+                    {
+                        reader.Read(field.Id, 0, (int)reader.RowCount);
+                        reader.Read(field.Id, 70, 100);
+                        reader.Read(field.Id, (int)reader.RowCount - 3, 3);
+                    }
+                    catch (GenevaException e)
+                    {
+                        Assert.Equal(GenevaErrorCode.DataFileCorrupt, e.Code);
+                        failures++;
+                    }
+                }
+            }
+            Assert.True(failures > 0, "no flip was noticed");
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Theory]
+    [InlineData("index")]
+    [InlineData("levels")]
+    [InlineData("repetition")]
+    public void Read_BrokenListStructure_IsDataFileCorrupt(string what)
+    {
+        var source = File.ReadAllBytes(DataFile("lists"));
+        using var original = new LanceFileSource(DataFile("lists"));
+        var tail = LanceFileTail.Read(original, LanceFileTail.ReadFooter(original));
+        var index = tail.Fields.Where(f => f.ParentId == -1).Select(f => f.Name).ToList().IndexOf("f64");
+        var (pages, _) = LanceColumnPages.Read(original, "f64", tail.ReadColumnMetadata(index, "f64"),
+            (encoding, _) => LanceColumnPages.ParseEncoding(original, "f64", encoding, "lance.encodings21.PageLayout", PageLayout.Parser, ""),
+            (_, _) => { });
+        var page = pages[1];
+        var data = (int)page.BufferOffsets[1];
+        switch (what)
+        {
+            case "index":
+                // The first chunk claims more rows end in it than the page holds.
+                var repIndex = (int)page.BufferOffsets[^1];
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(source.AsSpan(repIndex), 1_000_000);
+                break;
+            case "levels":
+                // The first chunk claims 65535 levels.
+                source[data] = 0xFF;
+                source[data + 1] = 0xFF;
+                break;
+            default:
+                // The first chunk claims no repetition bytes.
+                source[data + 2] = 0;
+                source[data + 3] = 0;
+                break;
+        }
+        var dir = Directory.CreateTempSubdirectory("lance-list-broken-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "broken.lance");
+            File.WriteAllBytes(path, source);
+            using var reader = LanceFileReader.Open(path);
+            var id = reader.Fields.Single(f => f.Name == "f64").Id;
+            var e = Assert.Throws<GenevaException>(() => reader.Read(id, page.FirstRow, page.Rows));
+            Assert.Equal(GenevaErrorCode.DataFileCorrupt, e.Code);
+            Assert.Contains("f64", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
 }
