@@ -28,6 +28,7 @@ public sealed class LanceDbCompressedReadTests
             LargeStringArray s => JsonSerializer.Serialize(s.GetString(i)),
             BinaryArray b => JsonSerializer.Serialize(Convert.ToBase64String(b.GetBytes(i))),
             Int64Array l => JsonSerializer.Serialize(l.GetValue(i)!.Value.ToString(CultureInfo.InvariantCulture)),
+            ListArray list => "[" + string.Join(",", Enumerable.Range(list.ValueOffsets[i], list.GetValueLength(i)).Select(k => Canon(list.Values, k))) + "]",
             FixedSizeListArray f => "[" + string.Join(",", Enumerable.Range(i * ((FixedSizeListType)f.Data.DataType).ListSize, ((FixedSizeListType)f.Data.DataType).ListSize)
                 .Select(k => ((FloatArray)f.Values).IsNull(k) ? "null" : ((double)((FloatArray)f.Values).GetValue(k)!.Value).ToString("R", CultureInfo.InvariantCulture))) + "]",
             _ => throw new InvalidOperationException(array.GetType().Name),
@@ -37,7 +38,12 @@ public sealed class LanceDbCompressedReadTests
     private static string Canon(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.Null => "null",
-        JsonValueKind.Array => "[" + string.Join(",", e.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Null ? "null" : x.GetDouble().ToString("R", CultureInfo.InvariantCulture))) + "]",
+        JsonValueKind.Array => "[" + string.Join(",", e.EnumerateArray().Select(x => x.ValueKind switch
+        {
+            JsonValueKind.Null => "null",
+            JsonValueKind.String => JsonSerializer.Serialize(x.GetString()),
+            _ => x.GetDouble().ToString("R", CultureInfo.InvariantCulture),
+        })) + "]",
         _ => JsonSerializer.Serialize(e.GetString()),
     };
 
@@ -133,6 +139,21 @@ public sealed class LanceDbCompressedReadTests
         Assert.Contains(expected, e => e.ValueKind == JsonValueKind.Null);
     }
 
+    [Fact]
+    public void Read_FullZipListOfFsstStrings_AsLanceDBScansThem()
+    {
+        // list<utf8> of 300-600 B items: full-zip with repetition, FSST items, null and empty lists and null items.
+        var layout = FullZip("list21", "tags");
+        Assert.Equal(1u, layout.BitsRep);
+        Assert.Equal(Compression.Fsst, layout.ValueCompression.CompressionCase);
+        Assert.Equal([RepDefLayer.RepdefNullableItem, RepDefLayer.RepdefNullAndEmptyList], layout.Layers);
+        using var reader = LanceFileReader.Open(LanceDbFixturePages.DataFile("list21"));
+        AssertColumn(reader, reader.Fields, "list21", "tags");
+        var expected = LanceDbFixturePages.Expected("list21")["tags"];
+        Assert.Contains(expected, e => e.ValueKind == JsonValueKind.Array && e.GetArrayLength() == 0);
+        Assert.Contains(expected, e => e.ValueKind == JsonValueKind.Array && e.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.Null));
+    }
+
     [Theory]
     [InlineData("v768", true)]
     [InlineData("v768i", true)]
@@ -179,11 +200,13 @@ public sealed class LanceDbCompressedReadTests
     [InlineData("vec21")]
     [InlineData("long20")]
     [InlineData("vec20")]
+    [InlineData("list21")]
     public void Read_CorruptFullZipBytes_OnlyGenevaExceptions(string table)
     {
         var source = File.ReadAllBytes(LanceDbFixturePages.DataFile(table));
-        // Everything before the column metadata is page buffers (the footer says where that starts).
-        var buffersEnd = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(source.AsSpan(source.Length - 40));
+        // Everything before global buffer 0 (the schema) is page buffers: the footer points at the global buffer table.
+        var globalTable = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(source.AsSpan(source.Length - 24));
+        var buffersEnd = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(source.AsSpan(globalTable));
         var dir = Directory.CreateTempSubdirectory("lance-corrupt-");
         try
         {

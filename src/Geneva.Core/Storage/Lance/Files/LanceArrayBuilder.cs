@@ -60,12 +60,18 @@ internal sealed class LanceArrayBuilder
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ApplyDefinitions(ReadOnlySpan<ushort> levels)
     {
-        for (var i = 0; i < levels.Length; i++)
+        // Vectorised search for the next null: most pages hold few.
+        var i = 0;
+        while (i < levels.Length)
         {
-            if (levels[i] != 0)
+            var next = levels[i..].IndexOfAnyExcept((ushort)0);
+            if (next < 0)
             {
-                SetNull(Position + i);
+                break;
             }
+            i += next;
+            SetNull(Position + i);
+            i++;
         }
     }
 
