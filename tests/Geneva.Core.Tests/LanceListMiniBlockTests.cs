@@ -152,6 +152,36 @@ public sealed class LanceListMiniBlockTests
     }
 
     [Fact]
+    public void Read_ListColumnOfMiniBlockAndFullZipPages_AsLanceDBScansIt()
+    {
+        // One 300-byte item in the second page makes LanceDB write that page full-zip; a read across pages mixes both.
+        var layouts = Pages("lists", "mixed").Select(p => p.Layout.LayoutCase).ToArray();
+        Assert.Equal(
+            [PageLayout.LayoutOneofCase.MiniBlockLayout, PageLayout.LayoutOneofCase.FullZipLayout, PageLayout.LayoutOneofCase.MiniBlockLayout, PageLayout.LayoutOneofCase.MiniBlockLayout],
+            layouts);
+        AssertColumn("lists", "mixed");
+    }
+
+    [Fact]
+    public void ListFixture_Encodings_AreWhatTheTestsTarget()
+    {
+        // The items go through the flat mini-block value decoders: flat, bitpacked, dictionary, variable.
+        static MiniBlockLayout First(string column) => Pages("lists", column)[0].Layout.MiniBlockLayout;
+        Assert.Equal(CompressiveEncoding.CompressionOneofCase.Flat, First("f64").ValueCompression.CompressionCase);
+        Assert.Equal(CompressiveEncoding.CompressionOneofCase.InlineBitpacking, First("i64").ValueCompression.CompressionCase);
+        Assert.Equal(CompressiveEncoding.CompressionOneofCase.InlineBitpacking, First("allvalid").ValueCompression.CompressionCase);
+        Assert.NotNull(First("str").Dictionary);
+        Assert.Equal(CompressiveEncoding.CompressionOneofCase.Variable, First("mixed").ValueCompression.CompressionCase);
+        // Levels: bitpacked inline, and out of line (one width for the page).
+        Assert.Equal(CompressiveEncoding.CompressionOneofCase.InlineBitpacking, First("f64").RepCompression.CompressionCase);
+        Assert.Equal(CompressiveEncoding.CompressionOneofCase.InlineBitpacking, First("f64").DefCompression.CompressionCase);
+        Assert.Equal(CompressiveEncoding.CompressionOneofCase.OutOfLineBitpacking, First("allvalid").RepCompression.CompressionCase);
+        Assert.Null(First("allvalid").DefCompression);
+        Assert.Equal([RepDefLayer.RepdefNullableItem, RepDefLayer.RepdefEmptyableList], First("f32").Layers);
+        Assert.Equal([RepDefLayer.RepdefAllValidItem, RepDefLayer.RepdefNullAndEmptyList], First("i64").Layers);
+    }
+
+    [Fact]
     public void Read_AllNullListPage_ReadsNullLists()
     {
         // "pad" (see make_list_fixtures.mjs) is a list column of null rows only: LanceDB's all-null layout.

@@ -48,6 +48,12 @@ const tables = {
       col("f32", new arrow.Float32(), 0, 0.1, 0.05, (r) => r.int(-512, 512) / 4),
       col("str", new arrow.Utf8(), 0.1, 0.1, 0.1, (r) => r.pick(vocab) + (r.next() < 0.3 ? " " + r.pick(vocab) : "")),
       col("allvalid", new arrow.Int32(), 0, 0, 0, (r) => r.int(0, 60)),
+      // Distinct items (no dictionary); row 200 (second page) holds a 300-byte item: LanceDB writes that page
+      // full-zip, the others mini-block.
+      {
+        name: "mixed", type: listOf(new arrow.Utf8()),
+        values: Array.from({ length: n }, (_, i) => (i === 200 ? ["x".repeat(300), "y"] : list(r, i, 0.1, 0.1, 0.1, (r) => `${r.pick(vocab)}-${r.int(0, 99999)}`))),
+      },
     ];
   },
 };
