@@ -117,7 +117,7 @@ public sealed class LanceListMiniBlockTests
             }
         }
         // Row by row, so every row is read once as the first and last of a range.
-        for (var i = 0; i < rows; i += 7)
+        for (var i = 0; i < rows; i++)
         {
             Assert.Equal(Canon(expected[i]), Canon(reader.Read(id, i, 1), 0));
         }

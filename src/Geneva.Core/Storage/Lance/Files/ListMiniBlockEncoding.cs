@@ -64,11 +64,6 @@ internal static class ListMiniBlockEncoding
         page.State = new ListMiniBlockPagePlan(values, dictionary, repetitions, definitions, nullItems ? 1 : -1, nullList, emptyList);
     }
 
-    /// <summary>What a list mini-block page's values and levels are encoded as (e.g. for the decode bench).</summary>
-    public static string Describe(LancePage<PageLayout> page) => page.State is ListMiniBlockPagePlan plan
-        ? $"list of {plan.Values.Name}, rep {plan.Repetitions.Name}" + (plan.Definitions is null ? "" : $", def {plan.Definitions.Name}")
-        : "list mini-block";
-
     /// <summary>
     /// First pass of a read of rows [from, from + count) of the page: reads the chunks that hold them and walks
     /// their levels (rows, items, nulls). The slice's bytes are rented: <see cref="Release"/> it.
