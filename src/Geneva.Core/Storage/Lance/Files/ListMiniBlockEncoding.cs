@@ -124,54 +124,91 @@ internal static class ListMiniBlockEncoding
                 var value = 0;
                 var a = -1;
                 var b = -1;
-                for (var i = 0; i < rep.Length; i++)
+                if (def.IsEmpty)
                 {
-                    var r = rep[i];
-                    if (r == 1)
+                    // Every level is a valid item: the rows' items are the levels from the first row in range on.
+                    var i = 0;
+                    for (; i < rep.Length; i++)
                     {
-                        row++;
-                        if (row >= end)
+                        var r = rep[i];
+                        if (r != 0)
                         {
-                            break;
+                            if (r != 1)
+                            {
+                                throw LanceFileErrors.Corrupt(path, column, $"a list mini-block chunk has repetition level {r}");
+                            }
+                            if (++row >= end)
+                            {
+                                break;
+                            }
+                        }
+                        if (row >= from)
+                        {
+                            if (a < 0)
+                            {
+                                a = i;
+                            }
+                            rowItems[row - from]++;
                         }
                     }
-                    else if (r != 0)
+                    value = i;
+                    if (a >= 0)
                     {
-                        throw LanceFileErrors.Corrupt(path, column, $"a list mini-block chunk has repetition level {r}");
+                        b = i;
+                        items += b - a;
                     }
-                    var d = def.IsEmpty ? 0 : def[i];
-                    var inRange = row >= from;
-                    if (d > plan.MaxVisible)
+                }
+                else
+                {
+                    for (var i = 0; i < rep.Length; i++)
                     {
-                        if (r != 1 || (d != plan.NullList && d != plan.EmptyList))
+                        var r = rep[i];
+                        if (r == 1)
                         {
-                            throw LanceFileErrors.Corrupt(path, column, $"a list mini-block chunk has definition level {d} (repetition {r})");
+                            row++;
+                            if (row >= end)
+                            {
+                                break;
+                            }
                         }
-                        if (inRange && d == plan.NullList)
+                        else if (r != 0)
                         {
-                            rowNull[row - from] = true;
+                            throw LanceFileErrors.Corrupt(path, column, $"a list mini-block chunk has repetition level {r}");
                         }
-                        continue;
+                        var d = def.IsEmpty ? 0 : def[i];
+                        var inRange = row >= from;
+                        if (d > plan.MaxVisible)
+                        {
+                            if (r != 1 || (d != plan.NullList && d != plan.EmptyList))
+                            {
+                                throw LanceFileErrors.Corrupt(path, column, $"a list mini-block chunk has definition level {d} (repetition {r})");
+                            }
+                            if (inRange && d == plan.NullList)
+                            {
+                                rowNull[row - from] = true;
+                            }
+                            continue;
+                        }
+                        if (d != 0 && d != plan.NullItem)
+                        {
+                            throw LanceFileErrors.Corrupt(path, column, $"a list mini-block chunk has definition level {d}");
+                        }
+                        if (inRange)
+                        {
+                            if (a < 0)
+                            {
+                                a = value;
+                            }
+                            b = value + 1;
+                            if (d != 0)
+                            {
+                                nullItems.Add(items);
+                            }
+                            rowItems[row - from]++;
+                            items++;
+                        }
+                        value++;
                     }
-                    if (d != 0 && d != plan.NullItem)
-                    {
-                        throw LanceFileErrors.Corrupt(path, column, $"a list mini-block chunk has definition level {d}");
-                    }
-                    if (inRange)
-                    {
-                        if (a < 0)
-                        {
-                            a = value;
-                        }
-                        b = value + 1;
-                        if (d != 0)
-                        {
-                            nullItems.Add(items);
-                        }
-                        rowItems[row - from]++;
-                        items++;
-                    }
-                    value++;
                 }
                 if (value > chunkValues || (row < end && value != chunkValues))
                 {
@@ -309,10 +346,7 @@ internal static class ListMiniBlockEncoding
         for (var r = 0; r < slice.RowItems.Length; r++)
         {
             lists.StartRow();
-            for (var k = 0; k < slice.RowItems[r]; k++)
-            {
-                lists.AddItem();
-            }
+            lists.AddItems(slice.RowItems[r]);
             if (slice.RowNull[r])
             {
                 lists.SetRowNull();
