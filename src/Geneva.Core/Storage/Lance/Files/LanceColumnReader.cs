@@ -46,12 +46,20 @@ internal sealed class LanceColumnReader
     {
         if (listType is not null)
         {
-            if (page.Layout.LayoutCase != PageLayout.LayoutOneofCase.FullZipLayout)
+            switch (page.Layout.LayoutCase)
             {
-                throw LanceFileErrors.Unsupported(path, name, $"a list page in the {page.Layout.LayoutCase} layout");
+                case PageLayout.LayoutOneofCase.FullZipLayout:
+                    ListFullZipEncoding.Validate(page, type, path, name);
+                    return;
+                case PageLayout.LayoutOneofCase.MiniBlockLayout:
+                    ListMiniBlockEncoding.Validate(page, type, path, name);
+                    return;
+                case PageLayout.LayoutOneofCase.AllNullLayout:
+                    ListMiniBlockEncoding.ValidateAllNull(page, path, name);
+                    return;
+                default:
+                    throw LanceFileErrors.Unsupported(path, name, $"a list page in the {page.Layout.LayoutCase} layout");
             }
-            ListFullZipEncoding.Validate(page, type, path, name);
-            return;
         }
         switch (page.Layout.LayoutCase)
         {
@@ -122,7 +130,8 @@ internal sealed class LanceColumnReader
     private Apache.Arrow.IArrowArray ReadLists(LanceFileSource file, long start, int length)
     {
         // Two passes: read each page's bytes for the rows and count their items, then decode into arrays of that size.
-        var slices = new List<ListFullZipEncoding.PageSlice>();
+        // A page's slice: ListFullZipEncoding.PageSlice or ListMiniBlockSlice, by the page's layout.
+        var slices = new List<object>();
         try
         {
             var done = 0;
@@ -131,21 +140,34 @@ internal sealed class LanceColumnReader
                 var page = _pages[i];
                 var from = (int)(start + done - page.FirstRow);
                 var count = (int)Math.Min(length - done, page.Rows - from);
-                slices.Add(ListFullZipEncoding.Read(file, page, Type, from, count, Name));
+                slices.Add(page.Layout.LayoutCase switch
+                {
+                    PageLayout.LayoutOneofCase.MiniBlockLayout => ListMiniBlockEncoding.Read(file, page, from, count, Name),
+                    PageLayout.LayoutOneofCase.AllNullLayout => ListMiniBlockEncoding.ReadAllNull(file, page, from, count, Name),
+                    _ => ListFullZipEncoding.Read(file, page, Type, from, count, Name),
+                });
                 done += count;
             }
             var items = 0;
             long bytes = 0;
             foreach (var slice in slices)
             {
-                items += slice.Items;
-                bytes += slice.Length;
+                (items, bytes) = slice is ListMiniBlockSlice mini
+                    ? (items + mini.Items, bytes + mini.ValueBytes)
+                    : (items + ((ListFullZipEncoding.PageSlice)slice).Items, bytes + ((ListFullZipEncoding.PageSlice)slice).Length);
             }
             var lists = new LanceListSink(ListType!, length);
             var itemBuilder = new LanceArrayBuilder(Type, items, bytes);
             foreach (var slice in slices)
             {
-                ListFullZipEncoding.Decode(slice, Type, lists, itemBuilder, file.Path, Name);
+                if (slice is ListMiniBlockSlice mini)
+                {
+                    ListMiniBlockEncoding.Decode(mini, lists, itemBuilder, file.Path, Name);
+                }
+                else
+                {
+                    ListFullZipEncoding.Decode((ListFullZipEncoding.PageSlice)slice, Type, lists, itemBuilder, file.Path, Name);
+                }
             }
             return lists.Build(itemBuilder.Build());
         }
@@ -153,7 +175,14 @@ internal sealed class LanceColumnReader
         {
             foreach (var slice in slices)
             {
-                ListFullZipEncoding.Release(slice);
+                if (slice is ListMiniBlockSlice mini)
+                {
+                    ListMiniBlockEncoding.Release(mini);
+                }
+                else
+                {
+                    ListFullZipEncoding.Release((ListFullZipEncoding.PageSlice)slice);
+                }
             }
         }
     }

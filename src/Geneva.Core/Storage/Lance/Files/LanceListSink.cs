@@ -29,6 +29,9 @@ internal sealed class LanceListSink
 
     public void AddItem() => _items++;
 
+    /// <summary>Adds <paramref name="count"/> items to the current row.</summary>
+    public void AddItems(int count) => _items += count;
+
     public void SetRowNull()
     {
         if (_validity is null)

@@ -202,7 +202,7 @@ internal static class MiniBlockEncoding
         var layout = page.Layout.MiniBlockLayout;
         if (layout.RepCompression is not null || layout.RepetitionIndexDepth != 0)
         {
-            throw LanceFileErrors.Unsupported(path, column, "a mini-block page with repetition levels (a list)");
+            throw LanceFileErrors.Unsupported(path, column, "a mini-block page with repetition levels in a column that is not a list");
         }
         if (layout.Layers.Count != 1 ||
             (layout.Layers[0] != RepDefLayer.RepdefAllValidItem && layout.Layers[0] != RepDefLayer.RepdefNullableItem))
@@ -217,6 +217,22 @@ internal static class MiniBlockEncoding
         var definitions = layout.DefCompression is null ? null :
             DefinitionLevelDecoder.TryCreate(layout.DefCompression, path, column) ??
             throw LanceFileErrors.Unsupported(path, column, $"definition levels compressed as {LanceValueCompression.Describe(layout.DefCompression)}");
+        var (values, dictionary) = ValueDecoders(page, type, path, column);
+        if (layout.NumItems != (ulong)page.Rows)
+        {
+            throw LanceFileErrors.Corrupt(path, column, $"a mini-block page of {page.Rows} rows has {layout.NumItems} items");
+        }
+        page.State = new MiniBlockPagePlan(values, definitions, dictionary);
+    }
+
+    /// <summary>
+    /// The decoder of a mini-block page's values (and its dictionary's, when it has one), shared by flat pages and
+    /// list pages (<see cref="ListMiniBlockEncoding"/>); checks the value buffers the layout claims.
+    /// </summary>
+    internal static (MiniBlockValueDecoder Values, DictionaryValueDecoder? Dictionary) ValueDecoders(
+        LancePage<PageLayout> page, LanceLeafType type, string path, string column)
+    {
+        var layout = page.Layout.MiniBlockLayout;
         DictionaryValueDecoder? dictionary = null;
         MiniBlockValueDecoder values;
         if (layout.Dictionary is not null)
@@ -244,11 +260,7 @@ internal static class MiniBlockEncoding
         {
             throw LanceFileErrors.Corrupt(path, column, $"a mini-block page of {values.Name} values has {layout.NumBuffers} value buffers and {page.BufferOffsets.Length} page buffers");
         }
-        if (layout.NumItems != (ulong)page.Rows)
-        {
-            throw LanceFileErrors.Corrupt(path, column, $"a mini-block page of {page.Rows} rows has {layout.NumItems} items");
-        }
-        page.State = new MiniBlockPagePlan(values, definitions, dictionary);
+        return (values, dictionary);
     }
 
     /// <summary>What a mini-block page's values and definition levels are encoded as (e.g. for the decode bench).</summary>
