@@ -25,6 +25,8 @@ internal sealed class BenchOptions
     public int? CheckpointSize { get; set; }
     /// <summary>Run the session's UDFs in its own process (InProcessTaskExecutor) instead of workers, for experiments.</summary>
     public bool InProcess { get; set; }
+    /// <summary>Input tables: "geneva" (GenevaTable.Create, the default) or "lancedb" (LanceDB's createTable, bench/lancedb-make.mjs).</summary>
+    public string Input { get; set; } = "geneva";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -61,6 +63,13 @@ internal sealed class BenchOptions
                 case "--in-process":
                     o.InProcess = true;
                     break;
+                case "--input":
+                    o.Input = Next();
+                    if (o.Input is not ("geneva" or "lancedb"))
+                    {
+                        throw new ArgumentException("--input is geneva or lancedb");
+                    }
+                    break;
                 case "--scaling":
                     o.Scaling = true;
                     break;
@@ -84,7 +93,7 @@ internal sealed class BenchOptions
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'. Use --rows N[,N] [--repeat 3] [--warm-runs 2] [--profile] " +
-                                                "[--no-lancedb] [--session-env NAME=VALUE] [--worker-dll PATH] [--checkpoint-size N] [--in-process] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
+                                                "[--no-lancedb] [--session-env NAME=VALUE] [--worker-dll PATH] [--checkpoint-size N] [--in-process] [--input geneva|lancedb] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
             }
         }
         if (o.Rows.Count == 0)
