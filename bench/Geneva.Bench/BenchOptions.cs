@@ -19,6 +19,8 @@ internal sealed class BenchOptions
     public string? Only { get; set; }
     /// <summary>NAME=VALUE set in the session processes (so in their workers too), for experiments.</summary>
     public List<string> SessionEnv { get; } = [];
+    /// <summary>NAME=VALUE set in the session's workers only (not the session process), for experiments.</summary>
+    public List<string> WorkerEnv { get; } = [];
     /// <summary>Another Geneva.Worker.dll for the session's workers (e.g. a ReadyToRun publish), for experiments.</summary>
     public string? WorkerDll { get; set; }
     /// <summary>A fixed checkpoint size for the session's backfills (CheckpointSize = Min = Max), for experiments.</summary>
@@ -53,6 +55,9 @@ internal sealed class BenchOptions
                     break;
                 case "--session-env":
                     o.SessionEnv.Add(Next());
+                    break;
+                case "--worker-env":
+                    o.WorkerEnv.Add(Next());
                     break;
                 case "--worker-dll":
                     o.WorkerDll = Path.GetFullPath(Next());
@@ -93,7 +98,7 @@ internal sealed class BenchOptions
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'. Use --rows N[,N] [--repeat 3] [--warm-runs 2] [--profile] " +
-                                                "[--no-lancedb] [--session-env NAME=VALUE] [--worker-dll PATH] [--checkpoint-size N] [--in-process] [--input geneva|lancedb] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
+                                                "[--no-lancedb] [--session-env NAME=VALUE] [--worker-env NAME=VALUE] [--worker-dll PATH] [--checkpoint-size N] [--in-process] [--input geneva|lancedb] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
             }
         }
         if (o.Rows.Count == 0)

@@ -73,6 +73,7 @@ internal static class Parent
                     () => floor = RunChild(["--child", "floor", "--dir", Fresh("floor")]),
                     () => session = RunChild(["--child", "session", .. Enumerable.Range(0, 1 + o.WarmRuns).SelectMany(i => new[] { "--dir", Fresh($"session{i}") }),
                         .. o.WorkerDll is null ? Array.Empty<string>() : ["--worker-dll", o.WorkerDll],
+                        .. o.WorkerEnv.SelectMany(e => new[] { "--worker-env", e }),
                         .. o.CheckpointSize is int cs ? ["--checkpoint-size", cs.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
                         .. o.InProcess ? ["--in-process"] : Array.Empty<string>()], o.SessionEnv),
                     () => scan = RunChild(["--child", "scan", "--dir", Fresh("scan")]),
