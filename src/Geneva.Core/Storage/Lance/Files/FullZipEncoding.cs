@@ -84,6 +84,7 @@ internal static class FullZipEncoding
         return new PageLayout { FullZipLayout = layout };
     }
 
+    /// <summary>Checks a page against the column's type at open and keeps its <see cref="FullZipValues"/> in the page's state.</summary>
     public static void Validate(LancePage<PageLayout> page, LanceLeafType type, string path, string column)
     {
         var layout = page.Layout.FullZipLayout;
@@ -101,18 +102,24 @@ internal static class FullZipEncoding
         {
             throw LanceFileErrors.Corrupt(path, column, $"a full-zip page of {page.Rows} rows has {layout.NumItems} items");
         }
-        var fixedOk = type.Kind == LanceLeafKind.Fixed && layout.DetailsCase == FullZipLayout.DetailsOneofCase.BitsPerValue &&
-                      layout.BitsPerValue == (uint)type.RowBytes * 8 && page.BufferOffsets.Length >= 1 &&
-                      page.BufferSizes[0] >= (ulong)page.Rows * (ulong)(type.RowBytes + (nullable ? 1 : 0));
-        var variableOk = type.Kind == LanceLeafKind.Variable && layout.DetailsCase == FullZipLayout.DetailsOneofCase.BitsPerOffset &&
-                         layout.BitsPerOffset == 32 && page.BufferOffsets.Length >= 2 &&
-                         page.BufferSizes[1] == (ulong)(page.Rows + 1) * (page.BufferSizes[1] / (ulong)(page.Rows + 1)) &&
-                         page.BufferSizes[1] / (ulong)(page.Rows + 1) is 1 or 2 or 4 or 8;
-        if (!fixedOk && !variableOk)
+        var values = FullZipValues.Parse(layout, type, path, column);
+        if (type.Kind == LanceLeafKind.Fixed)
         {
-            throw LanceFileErrors.Unsupported(path, column, $"a full-zip page ({layout.DetailsCase}, {page.BufferOffsets.Length} buffers) for {type.ArrowType.Name}");
+            if (page.BufferOffsets.Length < 1 ||
+                page.BufferSizes[0] < (ulong)page.Rows * (ulong)(type.RowBytes + values.ValidityBytes + (nullable ? 1 : 0)))
+            {
+                throw LanceFileErrors.Corrupt(path, column, $"a full-zip page of {page.Rows} rows has {page.BufferOffsets.Length} buffers, too short for its rows");
+            }
         }
-        LanceValueCompression.Check(layout.ValueCompression, type, path, column);
+        else
+        {
+            var width = page.BufferOffsets.Length >= 2 ? page.BufferSizes[1] / (ulong)(page.Rows + 1) : 0;
+            if (width is not (1 or 2 or 4 or 8) || page.BufferSizes[1] != (ulong)(page.Rows + 1) * width)
+            {
+                throw LanceFileErrors.Corrupt(path, column, $"a full-zip page of {page.Rows} rows has no repetition index of 1, 2, 4 or 8 bytes a row");
+            }
+        }
+        page.State = values;
     }
 
     /// <summary>Decodes rows [from, from + count) of the page into <paramref name="builder"/>.</summary>
@@ -120,79 +127,56 @@ internal static class FullZipEncoding
     public static void Decode(LanceFileSource file, LancePage<PageLayout> page, LanceLeafType type, int from, int count, LanceArrayBuilder builder, string column)
     {
         var nullable = page.Layout.FullZipLayout.BitsDef != 0;
+        var values = (FullZipValues)page.State!;
         if (type.Kind == LanceLeafKind.Fixed)
         {
-            var width = type.RowBytes;
-            var stride = width + (nullable ? 1 : 0);
-            var dest = builder.FixedDestination(count);
-            if (!nullable)
-            {
-                file.ReadExactly(page.BufferOffsets[0] + (ulong)from * (ulong)stride, dest, column);
-                builder.Advance(count);
-                return;
-            }
-            var rented = ArrayPool<byte>.Shared.Rent(checked(count * stride));
-            try
-            {
-                var bytes = rented.AsSpan(0, count * stride);
-                file.ReadExactly(page.BufferOffsets[0] + (ulong)from * (ulong)stride, bytes, column);
-                for (var i = 0; i < count; i++)
-                {
-                    var row = bytes.Slice(i * stride, stride);
-                    if (row[0] != 0)
-                    {
-                        builder.SetNullAt(i);
-                    }
-                    row[1..].CopyTo(dest.Slice(i * width, width));
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-            builder.Advance(count);
+            DecodeFixed(file, page, type, from, count, nullable, values.ValidityBytes, builder, column);
             return;
         }
-        DecodeVariable(file, page, from, count, nullable, builder, column);
+        FullZipVariableDecoder.Decode(file, page, values, from, count, nullable, builder, column);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DecodeVariable(LanceFileSource file, LancePage<PageLayout> page, int from, int count, bool nullable, LanceArrayBuilder builder, string column)
+    private static void DecodeFixed(LanceFileSource file, LancePage<PageLayout> page, LanceLeafType type, int from, int count, bool nullable,
+        int validityBytes, LanceArrayBuilder builder, string column)
     {
-        var (start, length) = FullZipRepetitionIndex.RowBytes(file, page, from, count, column, "a full-zip page");
-        var rented = ArrayPool<byte>.Shared.Rent(length);
+        var width = type.RowBytes;
+        var stride = width + validityBytes + (nullable ? 1 : 0);
+        if (!nullable && validityBytes == 0)
+        {
+            file.ReadExactly(page.BufferOffsets[0] + (ulong)from * (ulong)stride, builder.FixedDestination(count), column);
+            builder.Advance(count);
+            return;
+        }
+        // Rows hold [definition byte][item validity bits][values]: unzip a bounded batch of rows at a time.
+        var batch = Math.Max(1, Math.Min(count, (1 << 20) / stride));
+        var rented = ArrayPool<byte>.Shared.Rent(checked(batch * stride));
         try
         {
-            var bytes = rented.AsSpan(0, length);
-            file.ReadExactly(page.BufferOffsets[0] + start, bytes, column);
-            var pos = 0;
-            for (var i = 0; i < count; i++)
+            for (var done = 0; done < count; done += batch)
             {
-                if (nullable)
+                var rows = Math.Min(batch, count - done);
+                var bytes = rented.AsSpan(0, rows * stride);
+                file.ReadExactly(page.BufferOffsets[0] + (ulong)(from + done) * (ulong)stride, bytes, column);
+                var dest = builder.FixedDestination(rows);
+                for (var i = 0; i < rows; i++)
                 {
-                    if (pos >= bytes.Length)
+                    var row = bytes.Slice(i * stride, stride);
+                    if (nullable)
                     {
-                        throw LanceFileErrors.Corrupt(file.Path, column, "a full-zip page ends inside a row");
+                        if (row[0] != 0)
+                        {
+                            builder.SetNullAt(i);
+                        }
+                        row = row[1..];
                     }
-                    if (bytes[pos++] != 0)
+                    if (validityBytes != 0)
                     {
-                        builder.SetNullAt(0);
-                        builder.AppendValue([]);
-                        continue;
+                        builder.ApplyItemValidity(row[..validityBytes], 0, 1, i);
                     }
+                    row[validityBytes..].CopyTo(dest.Slice(i * width, width));
                 }
-                if (pos + 4 > bytes.Length)
-                {
-                    throw LanceFileErrors.Corrupt(file.Path, column, "a full-zip page ends inside a row");
-                }
-                var len = BinaryPrimitives.ReadUInt32LittleEndian(bytes[pos..]);
-                pos += 4;
-                if (len > (uint)(bytes.Length - pos))
-                {
-                    throw LanceFileErrors.Corrupt(file.Path, column, $"a full-zip value of {len} bytes runs past its page");
-                }
-                builder.AppendValue(bytes.Slice(pos, (int)len));
-                pos += (int)len;
+                builder.Advance(rows);
             }
         }
         finally

@@ -98,6 +98,29 @@ internal sealed class LanceArrayBuilder
         }
     }
 
+    /// <summary>
+    /// Takes the item validity of the <paramref name="rows"/> fixed_size_list rows that start at row Position +
+    /// <paramref name="firstRow"/> from <paramref name="bits"/> at bit <paramref name="bit"/> (before <see cref="Advance"/>);
+    /// whole bytes of valid items are skipped.
+    /// </summary>
+    public void ApplyItemValidity(ReadOnlySpan<byte> bits, int bit, int rows, int firstRow)
+    {
+        var items = rows * _type.Dimension;
+        var first = (Position + firstRow) * _type.Dimension;
+        for (var i = 0; i < items; i++)
+        {
+            if ((bit + i & 7) == 0 && i + 8 <= items && bits[(bit + i) >> 3] == 0xFF)
+            {
+                i += 7;
+                continue;
+            }
+            if (!LanceBits.Get(bits, bit + i))
+            {
+                SetNull(ref _itemValidity, ref _itemNullCount, _length * _type.Dimension, first + i);
+            }
+        }
+    }
+
     public void Advance(int rows)
     {
         if (_type.Kind == LanceLeafKind.Variable)
@@ -187,6 +210,25 @@ internal sealed class LanceArrayBuilder
         }
         _dataLength += bytes;
         Position += ends.Length;
+    }
+
+    /// <summary>Bytes of variable-width values written so far (where the next row's bytes start).</summary>
+    public int DataLength => _dataLength;
+
+    /// <summary>
+    /// The end offsets of the next <paramref name="rows"/> variable-width rows, for a decoder to fill with
+    /// <see cref="DataLength"/> plus the bytes it wrote to <see cref="ReserveData"/>; then <see cref="AdvanceVariable"/>.
+    /// </summary>
+    public Span<int> VariableEnds(int rows) => Offsets.Slice(Position + 1, rows);
+
+    /// <summary>The offsets of the next <paramref name="rows"/> variable-width rows, their start (already <see cref="DataLength"/>) included.</summary>
+    public Span<int> VariableOffsets(int rows) => Offsets.Slice(Position, rows + 1);
+
+    /// <summary>Commits <paramref name="rows"/> rows filled through <see cref="VariableEnds"/> and <paramref name="bytes"/> bytes of <see cref="ReserveData"/>.</summary>
+    public void AdvanceVariable(int rows, int bytes)
+    {
+        _dataLength += bytes;
+        Position += rows;
     }
 
     /// <summary>Room for <paramref name="count"/> more bytes of variable-width values, filled by the caller, then <see cref="AppendEnds"/>.</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Geneva.Core.Storage.Lance.Files.Decoders;
 using Geneva.Core.Storage.Lance.Proto;
 
 namespace Geneva.Core.Storage.Lance.Files;
@@ -190,25 +191,16 @@ internal static class MiniBlockEncoding
 
     private static int Pad4(int n) => (n + 3) & ~3;
 
-    /// <summary>Where each chunk of a page starts, in rows and in bytes of the data buffer (one entry more than chunks).</summary>
-    private sealed class ChunkIndex(int[] rowStart, long[] byteStart)
-    {
-        public int[] RowStart { get; } = rowStart;
-
-        public long[] ByteStart { get; } = byteStart;
-    }
-
-    /// <summary>Checks what a reader needs of the layout; throws DataFileCorrupt for what Geneva does not read.</summary>
+    /// <summary>
+    /// Checks the page's layout and makes its decoders (kept in the page's state); throws DataFileCorrupt for a
+    /// broken layout and LanceUnsupportedEncoding, naming the encoding, for what Geneva does not read.
+    /// </summary>
     public static void Validate(LancePage<PageLayout> page, LanceLeafType type, string path, string column)
     {
         var layout = page.Layout.MiniBlockLayout;
-        if (layout.RepCompression is not null || layout.Dictionary is not null || layout.RepetitionIndexDepth != 0)
+        if (layout.RepCompression is not null || layout.RepetitionIndexDepth != 0)
         {
-            throw LanceFileErrors.Unsupported(path, column, "a mini-block page with repetition levels or a dictionary");
-        }
-        if (layout.NumBuffers != 1 || page.BufferOffsets.Length < 2)
-        {
-            throw LanceFileErrors.Corrupt(path, column, $"a mini-block page has {layout.NumBuffers} value buffers and {page.BufferOffsets.Length} page buffers");
+            throw LanceFileErrors.Unsupported(path, column, "a mini-block page with repetition levels (a list)");
         }
         if (layout.Layers.Count != 1 ||
             (layout.Layers[0] != RepDefLayer.RepdefAllValidItem && layout.Layers[0] != RepDefLayer.RepdefNullableItem))
@@ -216,28 +208,63 @@ internal static class MiniBlockEncoding
             throw LanceFileErrors.Unsupported(path, column, $"mini-block layers [{string.Join(", ", layout.Layers)}]");
         }
         var nullable = layout.Layers[0] == RepDefLayer.RepdefNullableItem;
-        if (nullable != (layout.DefCompression is not null) ||
-            (layout.DefCompression is not null && layout.DefCompression.Flat is not { BitsPerValue: 16, Data: null }))
+        if (nullable != (layout.DefCompression is not null))
         {
-            throw LanceFileErrors.Unsupported(path, column, $"definition levels compressed as {layout.DefCompression}");
+            throw LanceFileErrors.Corrupt(path, column, $"a mini-block page with layer {layout.Layers[0]} has definition levels compressed as {layout.DefCompression}");
+        }
+        var definitions = layout.DefCompression is null ? null :
+            DefinitionLevelDecoder.TryCreate(layout.DefCompression, path, column) ??
+            throw LanceFileErrors.Unsupported(path, column, $"definition levels compressed as {LanceValueCompression.Describe(layout.DefCompression)}");
+        DictionaryValueDecoder? dictionary = null;
+        MiniBlockValueDecoder values;
+        if (layout.Dictionary is not null)
+        {
+            var indices = LanceValueCompression.TryIndexDecoder(layout.ValueCompression, path, column) ??
+                throw LanceFileErrors.Unsupported(path, column, $"dictionary indices compressed as {LanceValueCompression.Describe(layout.ValueCompression)}");
+            var itemBytes = layout.Dictionary switch
+            {
+                { Variable: { Values: null, Offsets.Flat: { BitsPerValue: 32 or 64, Data: null } } } when type.Kind == LanceLeafKind.Variable => 0,
+                { Flat: { Data: null } flat } when type.Kind == LanceLeafKind.Fixed && flat.BitsPerValue == (ulong)type.RowBytes * 8 => type.RowBytes,
+                _ => throw LanceFileErrors.Unsupported(path, column,
+                    $"a dictionary of {type.ArrowType.Name} items compressed as {LanceValueCompression.Describe(layout.Dictionary)}"),
+            };
+            if (layout.NumDictionaryItems > int.MaxValue / 8 || page.BufferOffsets.Length < 3)
+            {
+                throw LanceFileErrors.Corrupt(path, column, $"a mini-block dictionary of {layout.NumDictionaryItems} items in {page.BufferOffsets.Length} page buffers");
+            }
+            values = dictionary = new DictionaryValueDecoder(indices, itemBytes, (int)layout.NumDictionaryItems, path, column);
+        }
+        else
+        {
+            values = LanceValueCompression.MiniBlockDecoder(layout.ValueCompression, type, path, column);
+        }
+        if (layout.NumBuffers != (ulong)values.BufferCount || page.BufferOffsets.Length < 2)
+        {
+            throw LanceFileErrors.Corrupt(path, column, $"a mini-block page of {values.Name} values has {layout.NumBuffers} value buffers and {page.BufferOffsets.Length} page buffers");
         }
         if (layout.NumItems != (ulong)page.Rows)
         {
             throw LanceFileErrors.Corrupt(path, column, $"a mini-block page of {page.Rows} rows has {layout.NumItems} items");
         }
-        LanceValueCompression.Check(layout.ValueCompression, type, path, column);
+        page.State = new MiniBlockPagePlan(values, definitions, dictionary);
     }
+
+    /// <summary>What a mini-block page's values and definition levels are encoded as (e.g. for the decode bench).</summary>
+    public static string Describe(LancePage<PageLayout> page) => page.State is MiniBlockPagePlan plan
+        ? plan.Definitions is null ? plan.Values.Name : $"{plan.Values.Name}, nulls {plan.Definitions.Name}"
+        : "mini-block";
 
     /// <summary>Decodes rows [from, from + count) of the page (relative to its first row) into <paramref name="builder"/>.</summary>
     public static void Decode(LanceFileSource file, LancePage<PageLayout> page, LanceLeafType type, int from, int count, LanceArrayBuilder builder, string column)
     {
-        var index = page.State as ChunkIndex ?? LoadIndex(file, page, column);
-        var hasDefs = page.Layout.MiniBlockLayout.DefCompression is not null;
-        var rowStart = index.RowStart;
+        var plan = page.State as MiniBlockPagePlan ?? throw new InvalidOperationException("A mini-block page is decoded before it was validated.");
+        plan.EnsureLoaded(() => LoadIndex(file, page, plan, column));
+        var rowStart = plan.RowStart;
+        var byteStart = plan.ByteStart;
         var c0 = ChunkOf(rowStart, from);
         var c1 = ChunkOf(rowStart, from + count - 1);
-        var byteFrom = index.ByteStart[c0];
-        var total = (int)(index.ByteStart[c1 + 1] - byteFrom);
+        var byteFrom = byteStart[c0];
+        var total = (int)(byteStart[c1 + 1] - byteFrom);
         var rented = ArrayPool<byte>.Shared.Rent(total);
         try
         {
@@ -245,11 +272,11 @@ internal static class MiniBlockEncoding
             file.ReadExactly(page.BufferOffsets[1] + (ulong)byteFrom, bytes, column);
             for (var c = c0; c <= c1; c++)
             {
-                var chunk = bytes.Slice((int)(index.ByteStart[c] - byteFrom), (int)(index.ByteStart[c + 1] - index.ByteStart[c]));
+                var chunk = bytes.Slice((int)(byteStart[c] - byteFrom), (int)(byteStart[c + 1] - byteStart[c]));
                 var chunkRows = rowStart[c + 1] - rowStart[c];
                 var a = Math.Max(from, rowStart[c]) - rowStart[c];
                 var b = Math.Min(from + count, rowStart[c + 1]) - rowStart[c];
-                DecodeChunk(chunk, chunkRows, a, b, hasDefs, type, builder, file.Path, column);
+                DecodeChunk(chunk, chunkRows, a, b, plan, builder, file.Path, column);
             }
         }
         finally
@@ -258,68 +285,52 @@ internal static class MiniBlockEncoding
         }
     }
 
+    /// <summary>
+    /// A chunk is <c>u16 levels | [u16 def bytes] | u16 bytes per value buffer | pad8 | [defs | pad8] | (buffer | pad8)*</c>;
+    /// decodes its rows [a, b).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DecodeChunk(ReadOnlySpan<byte> chunk, int chunkRows, int a, int b, bool hasDefs,
-                                    LanceLeafType type, LanceArrayBuilder builder, string path, string column)
+    private static void DecodeChunk(ReadOnlySpan<byte> chunk, int chunkRows, int a, int b, MiniBlockPagePlan plan,
+                                    LanceArrayBuilder builder, string path, string column)
     {
+        var decoder = plan.Values;
+        var hasDefs = plan.Definitions is not null;
+        var buffers = decoder.BufferCount;
+        var header = 2 + (hasDefs ? 2 : 0) + 2 * buffers;
+        if (chunk.Length < Pad8(header))
+        {
+            throw LanceFileErrors.Corrupt(path, column, $"a mini-block chunk of {chunk.Length} bytes is too short for its header");
+        }
         var levels = BinaryPrimitives.ReadUInt16LittleEndian(chunk);
-        var pos = 2;
-        var defBytes = 0;
+        var defBytes = hasDefs ? BinaryPrimitives.ReadUInt16LittleEndian(chunk[2..]) : 0;
+        Span<int> starts = stackalloc int[MiniBlockBuffers.Max];
+        Span<int> sizes = stackalloc int[MiniBlockBuffers.Max];
+        var pos = Pad8(header);
+        var defStart = pos;
+        pos += Pad8(defBytes);
+        for (var i = 0; i < buffers; i++)
+        {
+            sizes[i] = BinaryPrimitives.ReadUInt16LittleEndian(chunk[(2 + (hasDefs ? 2 : 0) + 2 * i)..]);
+            starts[i] = pos;
+            pos += Pad8(sizes[i]);
+        }
+        var end = buffers == 0 ? defStart + defBytes : starts[buffers - 1] + sizes[buffers - 1];
+        if ((hasDefs ? levels != chunkRows : levels != 0) || defStart + defBytes > chunk.Length || end > chunk.Length)
+        {
+            throw LanceFileErrors.Corrupt(path, column,
+                $"a mini-block chunk of {chunkRows} rows has a header of {levels} levels, {defBytes} definition bytes and {buffers} buffers ending at {end} in {chunk.Length} bytes");
+        }
         if (hasDefs)
         {
-            defBytes = BinaryPrimitives.ReadUInt16LittleEndian(chunk[pos..]);
-            pos += 2;
+            var defs = plan.Definitions!.Decode(chunk.Slice(defStart, defBytes), chunkRows);
+            builder.ApplyDefinitions(defs[a..b]);
         }
-        int valueBytes = BinaryPrimitives.ReadUInt16LittleEndian(chunk[pos..]);
-        pos = Pad8(pos + 2);
-        if ((hasDefs ? levels != chunkRows || defBytes != 2 * chunkRows : levels != 0) ||
-            pos + Pad8(defBytes) + valueBytes > chunk.Length)
-        {
-            throw LanceFileErrors.Corrupt(path, column, $"a mini-block chunk of {chunkRows} rows has a header of {levels} levels, {defBytes} definition bytes, {valueBytes} value bytes in {chunk.Length} bytes");
-        }
-        var rows = b - a;
-        if (hasDefs)
-        {
-            builder.ApplyDefinitions(MemoryMarshal.Cast<byte, ushort>(chunk.Slice(pos, defBytes)).Slice(a, rows));
-            pos += Pad8(defBytes);
-        }
-        var values = chunk.Slice(pos, valueBytes);
-        switch (type.Kind)
-        {
-            case LanceLeafKind.Fixed:
-                var width = type.RowBytes;
-                if (valueBytes < chunkRows * width)
-                {
-                    throw LanceFileErrors.Corrupt(path, column, $"a mini-block chunk of {chunkRows} rows holds {valueBytes} value bytes");
-                }
-                values.Slice(a * width, rows * width).CopyTo(builder.FixedDestination(rows));
-                builder.Advance(rows);
-                break;
-            case LanceLeafKind.Bool:
-                if (valueBytes < (chunkRows + 7) >> 3)
-                {
-                    throw LanceFileErrors.Corrupt(path, column, $"a mini-block chunk of {chunkRows} bools holds {valueBytes} value bytes");
-                }
-                builder.AppendBits(values, a, rows);
-                break;
-            default:
-                if (valueBytes < 4 * (chunkRows + 1))
-                {
-                    throw LanceFileErrors.Corrupt(path, column, $"a mini-block chunk of {chunkRows} values holds {valueBytes} bytes, too few for its offsets");
-                }
-                var offsets = MemoryMarshal.Cast<byte, uint>(values[..(4 * (chunkRows + 1))]).Slice(a, rows + 1);
-                var previous = offsets[0];
-                foreach (var o in offsets)
-                {
-                    if (o < previous || o > (uint)valueBytes)
-                    {
-                        throw LanceFileErrors.Corrupt(path, column, "a mini-block chunk's value offsets decrease or point past its values");
-                    }
-                    previous = o;
-                }
-                builder.AppendVariable(offsets, values[(int)offsets[0]..]);
-                break;
-        }
+        var spans = new MiniBlockBuffers(buffers,
+            chunk.Slice(starts[0], sizes[0]),
+            buffers > 1 ? chunk.Slice(starts[1], sizes[1]) : default,
+            buffers > 2 ? chunk.Slice(starts[2], sizes[2]) : default,
+            buffers > 3 ? chunk.Slice(starts[3], sizes[3]) : default);
+        decoder.Append(spans, chunkRows, a, b, builder);
     }
 
     private static int ChunkOf(int[] rowStart, int row)
@@ -328,7 +339,7 @@ internal static class MiniBlockEncoding
         return i >= 0 ? i : ~i - 1;
     }
 
-    private static ChunkIndex LoadIndex(LanceFileSource file, LancePage<PageLayout> page, string column)
+    private static (int[] RowStart, long[] ByteStart) LoadIndex(LanceFileSource file, LancePage<PageLayout> page, MiniBlockPagePlan plan, string column)
     {
         var metadata = file.ReadBytes(page.BufferOffsets[0], page.BufferSizes[0], column);
         var words = MemoryMarshal.Cast<byte, ushort>(metadata.AsSpan(0, metadata.Length & ~1));
@@ -355,7 +366,10 @@ internal static class MiniBlockEncoding
             throw LanceFileErrors.Corrupt(file.Path, column,
                 $"a mini-block page's {words.Length} chunks cover {rows} rows and {bytes} bytes, not its {page.Rows} rows in {page.BufferSizes[1]} bytes");
         }
-        var index = new ChunkIndex(rowStart, byteStart);
-        return Interlocked.CompareExchange(ref page.State, index, null) as ChunkIndex ?? index;
+        if (plan.Dictionary is { } dictionary)
+        {
+            dictionary.Load(file.ReadBytes(page.BufferOffsets[2], page.BufferSizes[2], column));
+        }
+        return (rowStart, byteStart);
     }
 }

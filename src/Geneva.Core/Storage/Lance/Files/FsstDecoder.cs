@@ -1,0 +1,289 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Geneva.Core.Storage.Lance.Files;
+
+/// <summary>
+/// FSST decompression over spans, no allocation. Each code writes its whole 8-byte symbol with one unaligned
+/// store and advances by the symbol's length, so an output needs <see cref="Slack"/> bytes of room past the
+/// last decoded byte for the fast path; near the end of a tight output the decoder falls back to exact writes.
+/// Codes the table does not define, an escape with no byte after it and bad offsets throw DataFileCorrupt.
+/// </summary>
+internal static class FsstDecoder
+{
+    /// <summary>Bytes past the decoded output an 8-byte symbol store may touch.</summary>
+    public const int Slack = 8;
+
+    /// <summary>An upper bound of the decoded size of <paramref name="compressedLength"/> bytes (8 a code), plus <see cref="Slack"/>.</summary>
+    public static long MaxDecompressedLength(long compressedLength) => compressedLength * 8 + Slack;
+
+    /// <summary>The exact decoded size of <paramref name="compressed"/> (one table look-up a code).</summary>
+    public static long DecompressedLength(FsstSymbolTable table, ReadOnlySpan<byte> compressed)
+    {
+        if (!table.IsCompressed)
+        {
+            return compressed.Length;
+        }
+        var lengths = table.Lengths;
+        long total = 0;
+        var i = 0;
+        while (i < compressed.Length)
+        {
+            var code = compressed[i];
+            if (code == FsstSymbolTable.Escape)
+            {
+                total++;
+                i += 2;
+            }
+            else
+            {
+                total += lengths[code];
+                i++;
+            }
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// Decodes one value into <paramref name="output"/> and returns its length. An output too small for the value
+    /// throws ArgumentException: size it with <see cref="MaxDecompressedLength"/> or <see cref="DecompressedLength"/>.
+    /// </summary>
+    public static int Decompress(FsstSymbolTable table, ReadOnlySpan<byte> compressed, Span<byte> output)
+    {
+        if (!TryDecompress(table, compressed, output, out var written))
+        {
+            throw new ArgumentException($"The output of {output.Length} bytes is too small for the FSST value.", nameof(output));
+        }
+        return written;
+    }
+
+    /// <summary>Decodes one value; false (and nothing promised about <paramref name="output"/>) when it does not fit.</summary>
+    public static bool TryDecompress(FsstSymbolTable table, ReadOnlySpan<byte> compressed, Span<byte> output, out int written)
+    {
+        written = 0;
+        var bad = 0;
+        var end = Run(table, compressed, 0, compressed.Length, output, 0, ref bad);
+        Check(table, bad);
+        if (end < 0)
+        {
+            return false;
+        }
+        written = end;
+        return true;
+    }
+
+    /// <summary>
+    /// Decodes the values <c>data[offsets[i] .. offsets[i + 1])</c> (offsets index <paramref name="data"/>) one after
+    /// another into <paramref name="output"/>, writing <c>outOffsets[i] = outStart + </c>(where value i starts) and
+    /// <c>outOffsets[rows] = outStart + </c>(bytes written). Returns the number of values decoded: fewer than
+    /// offsets.Length - 1 when the output filled up; then outOffsets holds those values only, and the caller may
+    /// grow the output and continue from there (<see cref="MaxDecompressedLength"/> of the data is always enough).
+    /// </summary>
+    public static int DecompressMany(FsstSymbolTable table, ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets,
+        Span<byte> output, Span<int> outOffsets, int outStart = 0) =>
+        DecompressMany(table, data, MemoryMarshal.Cast<int, uint>(offsets), output, outOffsets, outStart, signed: true);
+
+    /// <inheritdoc cref="DecompressMany(FsstSymbolTable, ReadOnlySpan{byte}, ReadOnlySpan{int}, Span{byte}, Span{int}, int)"/>
+    public static int DecompressMany(FsstSymbolTable table, ReadOnlySpan<byte> data, ReadOnlySpan<uint> offsets,
+        Span<byte> output, Span<int> outOffsets, int outStart = 0) =>
+        DecompressMany(table, data, offsets, output, outOffsets, outStart, signed: false);
+
+    /// <inheritdoc cref="DecompressMany(FsstSymbolTable, ReadOnlySpan{byte}, ReadOnlySpan{int}, Span{byte}, Span{int}, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int DecompressMany(FsstSymbolTable table, ReadOnlySpan<byte> data, ReadOnlySpan<ulong> offsets,
+        Span<byte> output, Span<int> outOffsets, int outStart = 0)
+    {
+        var rows = Rows(table, offsets.Length, outOffsets.Length);
+        var bad = 0;
+        var o = 0;
+        var done = 0;
+        for (; done < rows; done++)
+        {
+            var from = offsets[done];
+            var to = offsets[done + 1];
+            if (to < from || to > (ulong)data.Length)
+            {
+                throw LanceFileErrors.Corrupt(table.Path, table.Column, $"FSST value {done} spans [{from}, {to}) of {data.Length} bytes");
+            }
+            outOffsets[done] = outStart + o;
+            var next = Run(table, data, (int)from, (int)to, output, o, ref bad);
+            if (next < 0)
+            {
+                break;
+            }
+            o = next;
+        }
+        Check(table, bad);
+        outOffsets[done] = outStart + o;
+        return done;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int DecompressMany(FsstSymbolTable table, ReadOnlySpan<byte> data, ReadOnlySpan<uint> offsets,
+        Span<byte> output, Span<int> outOffsets, int outStart, bool signed)
+    {
+        var rows = Rows(table, offsets.Length, outOffsets.Length);
+        var bad = 0;
+        var o = 0;
+        var done = 0;
+        for (; done < rows; done++)
+        {
+            var from = offsets[done];
+            var to = offsets[done + 1];
+            if (to < from || to > (uint)data.Length || (signed && (int)to < 0))
+            {
+                throw LanceFileErrors.Corrupt(table.Path, table.Column, $"FSST value {done} spans [{from}, {to}) of {data.Length} bytes");
+            }
+            outOffsets[done] = outStart + o;
+            var next = Run(table, data, (int)from, (int)to, output, o, ref bad);
+            if (next < 0)
+            {
+                break;
+            }
+            o = next;
+        }
+        Check(table, bad);
+        outOffsets[done] = outStart + o;
+        return done;
+    }
+
+    private static int Rows(FsstSymbolTable table, int offsets, int outOffsets)
+    {
+        if (offsets < 1)
+        {
+            throw LanceFileErrors.Corrupt(table.Path, table.Column, "FSST values have no offsets");
+        }
+        if (outOffsets < offsets)
+        {
+            throw new ArgumentException($"{offsets} output offsets are needed, {outOffsets} given.", nameof(outOffsets));
+        }
+        return offsets - 1;
+    }
+
+    private static void Check(FsstSymbolTable table, int bad)
+    {
+        if (bad < 0)
+        {
+            throw LanceFileErrors.Corrupt(table.Path, table.Column, $"FSST data uses a code its table of {table.SymbolCount} symbols lacks");
+        }
+    }
+
+    /// <summary>
+    /// Decodes data[from, to) to output at <paramref name="o"/>; returns the new output position, or -1 when the
+    /// output is too small. <paramref name="bad"/> turns negative on a code the table lacks (length 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Run(FsstSymbolTable table, ReadOnlySpan<byte> data, int from, int to, Span<byte> output, int o, ref int bad)
+    {
+        var count = to - from;
+        if (!table.IsCompressed)
+        {
+            if (count > output.Length - o)
+            {
+                return -1;
+            }
+            data.Slice(from, count).CopyTo(output[o..]);
+            return o + count;
+        }
+        ref var src = ref MemoryMarshal.GetReference(data);
+        ref var dst = ref MemoryMarshal.GetReference(output);
+        ref var symbols = ref MemoryMarshal.GetArrayDataReference(table.Symbols);
+        ref var lengths = ref MemoryMarshal.GetArrayDataReference(table.Lengths);
+        var i = from;
+        // Four codes write at most 32 bytes, each store 8: room for that is checked once per group.
+        var fastLimit = output.Length - 40;
+        var acc = bad;
+        while (i + 4 <= to && o <= fastLimit)
+        {
+            var word = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref src, i));
+            var inverted = ~word;
+            // A 0xFF byte is a zero byte of ~word; the lowest flagged byte is exact.
+            var escapes = (inverted - 0x01010101u) & ~inverted & 0x80808080u;
+            if (escapes == 0)
+            {
+                uint c = (byte)word;
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), Unsafe.Add(ref symbols, c));
+                int l = Unsafe.Add(ref lengths, c);
+                acc |= l - 1;
+                o += l;
+                c = (byte)(word >> 8);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), Unsafe.Add(ref symbols, c));
+                l = Unsafe.Add(ref lengths, c);
+                acc |= l - 1;
+                o += l;
+                c = (byte)(word >> 16);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), Unsafe.Add(ref symbols, c));
+                l = Unsafe.Add(ref lengths, c);
+                acc |= l - 1;
+                o += l;
+                c = word >> 24;
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), Unsafe.Add(ref symbols, c));
+                l = Unsafe.Add(ref lengths, c);
+                acc |= l - 1;
+                o += l;
+                i += 4;
+                continue;
+            }
+            var before = BitOperations.TrailingZeroCount(escapes) >> 3;
+            for (var k = 0; k < before; k++)
+            {
+                uint c = Unsafe.Add(ref src, i + k);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), Unsafe.Add(ref symbols, c));
+                int l = Unsafe.Add(ref lengths, c);
+                acc |= l - 1;
+                o += l;
+            }
+            i += before;
+            if (i + 1 >= to)
+            {
+                throw LanceFileErrors.Corrupt(table.Path, table.Column, "an FSST value ends in an escape");
+            }
+            Unsafe.Add(ref dst, o) = Unsafe.Add(ref src, i + 1);
+            o++;
+            i += 2;
+        }
+        // The tail, and any code near the end of the output: exact, checked writes.
+        while (i < to)
+        {
+            var c = data[i];
+            if (c == FsstSymbolTable.Escape)
+            {
+                if (i + 1 >= to)
+                {
+                    throw LanceFileErrors.Corrupt(table.Path, table.Column, "an FSST value ends in an escape");
+                }
+                if (o >= output.Length)
+                {
+                    return -1;
+                }
+                output[o++] = data[i + 1];
+                i += 2;
+                continue;
+            }
+            int l = table.Lengths[c];
+            acc |= l - 1;
+            if (l > output.Length - o)
+            {
+                bad = acc;
+                return -1;
+            }
+            if (output.Length - o >= 8)
+            {
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), table.Symbols[c]);
+            }
+            else
+            {
+                var symbol = table.Symbols[c];
+                for (var k = 0; k < l; k++)
+                {
+                    output[o + k] = (byte)(symbol >> (8 * k));
+                }
+            }
+            o += l;
+            i++;
+        }
+        bad = acc;
+        return o;
+    }
+}
