@@ -35,6 +35,8 @@ public static class ArrowValues
             DoubleArray a => a.GetValue(index),
             StringArray a => a.GetString(index),
             BinaryArray a => a.GetBytes(index).ToArray(),
+            LargeStringArray a => a.GetString(index),
+            LargeBinaryArray a => a.GetBytes(index).ToArray(),
             Date32Array a => a.GetDateTime(index),
             TimestampArray a => a.GetTimestamp(index),
             FixedSizeListArray a => ListToArray(a.Values, index * ((FixedSizeListType)a.Data.DataType).ListSize,

@@ -191,48 +191,47 @@ internal static class FsstDecoder
         ref var symbols = ref MemoryMarshal.GetArrayDataReference(table.Symbols);
         ref var lengths = ref MemoryMarshal.GetArrayDataReference(table.Lengths);
         var i = from;
-        // Four codes write at most 32 bytes, each store 8: room for that is checked once per group.
+        // Eight codes write at most 64 bytes, four 32, each store 8: room for that is checked once per group.
         var fastLimit = output.Length - 40;
+        var fastLimit8 = output.Length - 72;
         var acc = bad;
         while (i + 4 <= to && o <= fastLimit)
         {
+            if (i + 8 <= to && o <= fastLimit8)
+            {
+                var wide = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, i));
+                var flipped = ~wide;
+                if (((flipped - 0x0101010101010101UL) & ~flipped & 0x8080808080808080UL) == 0)
+                {
+                    Emit(ref dst, ref symbols, ref lengths, (byte)wide, ref o, ref acc);
+                    Emit(ref dst, ref symbols, ref lengths, (byte)(wide >> 8), ref o, ref acc);
+                    Emit(ref dst, ref symbols, ref lengths, (byte)(wide >> 16), ref o, ref acc);
+                    Emit(ref dst, ref symbols, ref lengths, (byte)(wide >> 24), ref o, ref acc);
+                    Emit(ref dst, ref symbols, ref lengths, (byte)(wide >> 32), ref o, ref acc);
+                    Emit(ref dst, ref symbols, ref lengths, (byte)(wide >> 40), ref o, ref acc);
+                    Emit(ref dst, ref symbols, ref lengths, (byte)(wide >> 48), ref o, ref acc);
+                    Emit(ref dst, ref symbols, ref lengths, (byte)(wide >> 56), ref o, ref acc);
+                    i += 8;
+                    continue;
+                }
+            }
             var word = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref src, i));
             var inverted = ~word;
             // A 0xFF byte is a zero byte of ~word; the lowest flagged byte is exact.
             var escapes = (inverted - 0x01010101u) & ~inverted & 0x80808080u;
             if (escapes == 0)
             {
-                uint c = (byte)word;
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), Unsafe.Add(ref symbols, c));
-                int l = Unsafe.Add(ref lengths, c);
-                acc |= l - 1;
-                o += l;
-                c = (byte)(word >> 8);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), Unsafe.Add(ref symbols, c));
-                l = Unsafe.Add(ref lengths, c);
-                acc |= l - 1;
-                o += l;
-                c = (byte)(word >> 16);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), Unsafe.Add(ref symbols, c));
-                l = Unsafe.Add(ref lengths, c);
-                acc |= l - 1;
-                o += l;
-                c = word >> 24;
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), Unsafe.Add(ref symbols, c));
-                l = Unsafe.Add(ref lengths, c);
-                acc |= l - 1;
-                o += l;
+                Emit(ref dst, ref symbols, ref lengths, (byte)word, ref o, ref acc);
+                Emit(ref dst, ref symbols, ref lengths, (byte)(word >> 8), ref o, ref acc);
+                Emit(ref dst, ref symbols, ref lengths, (byte)(word >> 16), ref o, ref acc);
+                Emit(ref dst, ref symbols, ref lengths, word >> 24, ref o, ref acc);
                 i += 4;
                 continue;
             }
             var before = BitOperations.TrailingZeroCount(escapes) >> 3;
             for (var k = 0; k < before; k++)
             {
-                uint c = Unsafe.Add(ref src, i + k);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), Unsafe.Add(ref symbols, c));
-                int l = Unsafe.Add(ref lengths, c);
-                acc |= l - 1;
-                o += l;
+                Emit(ref dst, ref symbols, ref lengths, Unsafe.Add(ref src, i + k), ref o, ref acc);
             }
             i += before;
             if (i + 1 >= to)
@@ -243,7 +242,25 @@ internal static class FsstDecoder
             o++;
             i += 2;
         }
-        // The tail, and any code near the end of the output: exact, checked writes.
+        // The last codes of a value (fewer than four), unchecked while the output has room for a store.
+        while (i < to && o <= fastLimit)
+        {
+            uint c = Unsafe.Add(ref src, i);
+            if (c != FsstSymbolTable.Escape)
+            {
+                Emit(ref dst, ref symbols, ref lengths, c, ref o, ref acc);
+                i++;
+                continue;
+            }
+            if (i + 1 >= to)
+            {
+                throw LanceFileErrors.Corrupt(table.Path, table.Column, "an FSST value ends in an escape");
+            }
+            Unsafe.Add(ref dst, o) = Unsafe.Add(ref src, i + 1);
+            o++;
+            i += 2;
+        }
+        // Any code near the end of the output: exact, checked writes.
         while (i < to)
         {
             var c = data[i];
@@ -285,5 +302,15 @@ internal static class FsstDecoder
         }
         bad = acc;
         return o;
+    }
+
+    /// <summary>One code: its whole 8-byte symbol stored at o, o advanced by its length; acc turns negative on length 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Emit(ref byte dst, ref ulong symbols, ref byte lengths, uint code, ref int o, ref int acc)
+    {
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), Unsafe.Add(ref symbols, code));
+        int length = Unsafe.Add(ref lengths, code);
+        acc |= length - 1;
+        o += length;
     }
 }

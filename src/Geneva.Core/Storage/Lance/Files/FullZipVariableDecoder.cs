@@ -135,4 +135,30 @@ internal static class FullZipVariableDecoder
             at = ends[i];
         }
     }
+
+    /// <summary>Appends one valid value, decoded as <paramref name="values"/> says (a list item: values come one at a time).</summary>
+    public static void AppendValue(FullZipValues values, ReadOnlySpan<byte> value, LanceArrayBuilder builder, string path, string column)
+    {
+        if (values.Fsst is { } fsst)
+        {
+            var length = FsstDecoder.DecompressedLength(fsst, value);
+            if (length > int.MaxValue - FsstDecoder.Slack)
+            {
+                throw LanceFileErrors.Corrupt(path, column, $"an FSST value decodes to {length} bytes");
+            }
+            var written = FsstDecoder.Decompress(fsst, value, builder.ReserveData((int)length + FsstDecoder.Slack));
+            builder.AppendEnds([written], [true], written);
+        }
+        else if (values.Zstd)
+        {
+            var length = (int)LanceZstdValue.Length(value, path, column);
+            using var decompressor = new Decompressor();
+            LanceZstdValue.Decompress(decompressor, value, builder.ReserveData(length), path, column);
+            builder.AppendEnds([length], [true], length);
+        }
+        else
+        {
+            builder.AppendValue(value);
+        }
+    }
 }

@@ -90,7 +90,7 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
         return new Lance20FileReader(file, rows, fields, columns);
     }
 
-    /// <summary>The leaf shape Geneva reads for a top-level field, or null (lists, structs, large_string, ...).</summary>
+    /// <summary>The leaf shape Geneva reads for a top-level field, or null (lists, structs, ...).</summary>
     private static LanceLeafType? Leaf(LanceField top)
     {
         if (top.LogicalType is "list" or "struct")
@@ -99,7 +99,7 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
         }
         try
         {
-            return LanceLeafType.TryCreate(LanceSchema.ParseLogicalType(top.LogicalType, top.Name));
+            return LanceLeafType.TryCreateForRead(LanceSchema.ParseLogicalType(top.LogicalType, top.Name));
         }
         catch (GenevaException)
         {

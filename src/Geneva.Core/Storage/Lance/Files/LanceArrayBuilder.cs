@@ -60,12 +60,18 @@ internal sealed class LanceArrayBuilder
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ApplyDefinitions(ReadOnlySpan<ushort> levels)
     {
-        for (var i = 0; i < levels.Length; i++)
+        // Vectorised search for the next null: most pages hold few.
+        var i = 0;
+        while (i < levels.Length)
         {
-            if (levels[i] != 0)
+            var next = levels[i..].IndexOfAnyExcept((ushort)0);
+            if (next < 0)
             {
-                SetNull(Position + i);
+                break;
             }
+            i += next;
+            SetNull(Position + i);
+            i++;
         }
     }
 
@@ -262,6 +268,19 @@ internal sealed class LanceArrayBuilder
         nullCount++;
     }
 
+    /// <summary>large_utf8/large_binary: the int32 offsets widened to Arrow's int64 (the values stay under 2 GiB a read).</summary>
+    private ArrowBuffer LargeOffsets()
+    {
+        var offsets = Offsets;
+        var large = GC.AllocateUninitializedArray<byte>(offsets.Length * 8);
+        var wide = MemoryMarshal.Cast<byte, long>(large.AsSpan());
+        for (var i = 0; i < offsets.Length; i++)
+        {
+            wide[i] = offsets[i];
+        }
+        return new ArrowBuffer(large);
+    }
+
     /// <summary>The Arrow array of the rows (all <c>length</c> of them must have been written); the caller owns it.</summary>
     public IArrowArray Build()
     {
@@ -275,7 +294,8 @@ internal sealed class LanceArrayBuilder
         {
             case LanceLeafKind.Variable:
                 data = new ArrayData(_type.ArrowType, _length, _nullCount, 0,
-                    [validity, new ArrowBuffer(_offsetBytes), new ArrowBuffer(_data.AsMemory(0, _dataLength))]);
+                    [validity, _type.ArrowType is LargeStringType or LargeBinaryType ? LargeOffsets() : new ArrowBuffer(_offsetBytes),
+                     new ArrowBuffer(_data.AsMemory(0, _dataLength))]);
                 break;
             case LanceLeafKind.Fixed when _type.ArrowType is FixedSizeListType fsl:
                 var itemValidity = _itemValidity is null ? ArrowBuffer.Empty : new ArrowBuffer(_itemValidity);

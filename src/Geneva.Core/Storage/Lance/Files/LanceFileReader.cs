@@ -71,7 +71,7 @@ internal sealed class LanceFileReader : ILanceDataFileReader
             {
                 var arrow = LanceSchema.ToArrow(fields, top);
                 var listType = arrow.DataType as ListType;
-                var leaf = LanceLeafType.TryCreate(listType?.ValueDataType ?? arrow.DataType) ??
+                var leaf = LanceLeafType.TryCreateForRead(listType?.ValueDataType ?? arrow.DataType) ??
                            throw LanceFileErrors.Unsupported(path, top.Name, $"the column type {arrow.DataType.Name}");
                 reader = LanceColumnReader.Create(file, top.Name, leaf, listType, metadata);
             }

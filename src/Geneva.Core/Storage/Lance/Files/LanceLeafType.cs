@@ -61,6 +61,13 @@ internal sealed class LanceLeafType
         }
     }
 
+    /// <summary>
+    /// <see cref="TryCreate"/>, and also large_utf8/large_binary, which files LanceDB wrote may hold: read as variable
+    /// width with 64-bit Arrow offsets (the writers do not take them, hence a separate door).
+    /// </summary>
+    public static LanceLeafType? TryCreateForRead(IArrowType type) =>
+        type is LargeStringType or LargeBinaryType ? new LanceLeafType(type, LanceLeafKind.Variable, 0, 1, 0) : TryCreate(type);
+
     private static int FixedWidth(IArrowType type) => type switch
     {
         Int8Type or UInt8Type => 1,

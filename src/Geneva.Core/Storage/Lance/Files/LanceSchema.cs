@@ -108,6 +108,8 @@ internal static class LanceSchema
         DoubleType => "double",
         StringType => "string",
         BinaryType => "binary",
+        LargeStringType => "large_string",
+        LargeBinaryType => "large_binary",
         Date32Type => "date32:day",
         TimestampType t => $"timestamp:{Unit(t.Unit)}:{(string.IsNullOrEmpty(t.Timezone) ? "-" : t.Timezone)}",
         ListType => "list",
@@ -134,6 +136,8 @@ internal static class LanceSchema
             case "double": return DoubleType.Default;
             case "string": return StringType.Default;
             case "binary": return BinaryType.Default;
+            case "large_string": return LargeStringType.Default;
+            case "large_binary": return LargeBinaryType.Default;
             case "date32:day": return Date32Type.Default;
         }
         if (logicalType.StartsWith("timestamp:", StringComparison.Ordinal))

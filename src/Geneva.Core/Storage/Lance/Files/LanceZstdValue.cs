@@ -11,6 +11,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 internal static class LanceZstdValue
 {
     private const uint FrameMagic = 0xFD2FB528;
+    private const ulong MaxRatio = 32768;
 
     /// <summary>The decompressed length of <paramref name="value"/>; DataFileCorrupt when it cannot be known.</summary>
     public static long Length(ReadOnlySpan<byte> value, string path, string column)
@@ -37,7 +38,12 @@ internal static class LanceZstdValue
             throw LanceFileErrors.Corrupt(path, column, $"a zstd value of {value.Length} bytes has no length prefix");
         }
         var length = BinaryPrimitives.ReadUInt64LittleEndian(value);
-        return length > int.MaxValue ? throw LanceFileErrors.Corrupt(path, column, $"a zstd value claims {length} bytes") : (long)length;
+        // zstd inflates at most about 32768-fold (a 3-byte RLE block per 128 KiB): a larger claim is a broken prefix.
+        if (length > int.MaxValue || length > (ulong)(value.Length - 8) * MaxRatio)
+        {
+            throw LanceFileErrors.Corrupt(path, column, $"a zstd value of {value.Length} bytes claims {length} bytes");
+        }
+        return (long)length;
     }
 
     /// <summary>Decompresses <paramref name="value"/> into exactly <paramref name="output"/> (sized by <see cref="Length"/>).</summary>

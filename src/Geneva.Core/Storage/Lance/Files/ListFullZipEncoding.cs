@@ -126,14 +126,14 @@ internal static class ListFullZipEncoding
             throw LanceFileErrors.Unsupported(path, column, $"a list page with {layout.BitsRep} repetition bits, {layout.BitsDef} definition bits and layers [{string.Join(", ", layout.Layers)}]");
         }
         var levels = Levels.For(layout.Layers[0], layout.Layers[1]);
-        var fixedOk = itemType.Kind == LanceLeafKind.Fixed && layout.DetailsCase == FullZipLayout.DetailsOneofCase.BitsPerValue && layout.BitsPerValue == (uint)itemType.RowBytes * 8;
-        var variableOk = itemType.Kind == LanceLeafKind.Variable && layout.DetailsCase == FullZipLayout.DetailsOneofCase.BitsPerOffset && layout.BitsPerOffset == 32;
-        if ((!fixedOk && !variableOk) || layout.BitsDef < levels.Bits || page.BufferOffsets.Length < 2 ||
+        // Items as full-zip values are (FSST, zstd, 64-bit lengths); fixed items carry no validity bits of their own.
+        var values = FullZipValues.Parse(layout, itemType, path, column);
+        if (values.ValidityBytes != 0 || layout.BitsDef < levels.Bits || page.BufferOffsets.Length < 2 ||
             page.BufferSizes[1] % (ulong)(page.Rows + 1) != 0 || page.BufferSizes[1] / (ulong)(page.Rows + 1) is not (1 or 2 or 4 or 8))
         {
             throw LanceFileErrors.Unsupported(path, column, $"a list page ({layout.DetailsCase}, {page.BufferOffsets.Length} buffers) of {itemType.ArrowType.Name}");
         }
-        LanceValueCompression.Check(layout.ValueCompression, itemType, path, column);
+        page.State = values;
     }
 
     /// <summary>The bytes of rows [from, from + count) of a page, read once for both passes of a list read.</summary>
@@ -181,6 +181,7 @@ internal static class ListFullZipEncoding
                                                 LanceListSink? lists, LanceArrayBuilder? items, string path, string column)
     {
         var layout = page.Layout.FullZipLayout;
+        var values = (FullZipValues)page.State!;
         var levels = Levels.For(layout.Layers[0], layout.Layers[1]);
         var bitsDef = (int)layout.BitsDef;
         var defMask = (1 << bitsDef) - 1;
@@ -246,17 +247,20 @@ internal static class ListFullZipEncoding
             }
             else
             {
-                if (pos + 4 > bytes.Length)
+                if (pos + values.LengthBytes > bytes.Length)
                 {
                     throw LanceFileErrors.Corrupt(path, column, "a list page ends inside an item");
                 }
-                var len = BinaryPrimitives.ReadUInt32LittleEndian(bytes[pos..]);
-                pos += 4;
-                if (len > (uint)(bytes.Length - pos))
+                var len = values.LengthBytes == 4 ? BinaryPrimitives.ReadUInt32LittleEndian(bytes[pos..]) : BinaryPrimitives.ReadUInt64LittleEndian(bytes[pos..]);
+                pos += values.LengthBytes;
+                if (len > (ulong)(bytes.Length - pos))
                 {
                     throw LanceFileErrors.Corrupt(path, column, $"a list item of {len} bytes runs past its page");
                 }
-                items?.AppendValue(bytes.Slice(pos, (int)len));
+                if (items is not null)
+                {
+                    FullZipVariableDecoder.AppendValue(values, bytes.Slice(pos, (int)len), items, path, column);
+                }
                 pos += (int)len;
             }
         }

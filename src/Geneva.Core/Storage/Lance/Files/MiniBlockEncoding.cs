@@ -8,13 +8,15 @@ using Geneva.Core.Storage.Lance.Proto;
 namespace Geneva.Core.Storage.Lance.Files;
 
 /// <summary>
-/// Lance 2.1's mini-block layout for narrow values (under 256 bytes a row). A page is two buffers:
-/// chunk metadata (one u16 a chunk: <c>((bytes / 8 - 1) &lt;&lt; 4) | log2(rows)</c>, the last chunk's
-/// log2 0 meaning "the rest") and the chunks themselves. A chunk holds at most 4096 rows and 32 KiB;
-/// every chunk but the last a power of two rows. Each chunk is
-/// <c>u16 levels | [u16 def bytes] | u16 value bytes | pad8 | [u16 def levels | pad8] | values | pad8</c>.
-/// Fixed-width values are flat; variable-width values are (rows + 1) u32 offsets counted from the start
-/// of the value buffer, then the bytes, padded to 4. Nulls are flat u16 definition levels (1 = null).
+/// Lance 2.1's mini-block layout for narrow values (under 256 bytes a row). A page is two buffers (three with
+/// a dictionary): chunk metadata (one u16 a chunk: <c>((bytes / 8 - 1) &lt;&lt; 4) | log2(rows)</c>, the last
+/// chunk's log2 0 meaning "the rest") and the chunks themselves. Every chunk but the last holds a power of two
+/// rows. Each chunk is <c>u16 levels | [u16 def bytes] | u16 bytes per value buffer | pad8 | [def levels | pad8] |
+/// (value buffer | pad8)*</c>.
+/// Geneva writes flat or variable values (32-bit offsets counted from the start of the value buffer, then the
+/// bytes, padded to 4) and flat u16 definition levels (1 = null), at most 4096 rows and 32 KiB a chunk. It reads
+/// what LanceDB 0.31 writes as well, through a <see cref="Decoders.MiniBlockValueDecoder"/> per page (bitpacking,
+/// RLE, dictionaries, FSST, byte-stream split, zstd/lz4) and a <see cref="Decoders.DefinitionLevelDecoder"/>.
 /// </summary>
 internal static class MiniBlockEncoding
 {

@@ -122,16 +122,30 @@ internal sealed class DictionaryValueDecoder : MiniBlockValueDecoder
         builder.AdvanceVariable(rows, pos);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ToKeys(ReadOnlySpan<byte> raw, int indexBytes, Span<int> keys)
     {
         var count = (uint)_count;
+        if (indexBytes == 4)
+        {
+            var indices = MemoryMarshal.Cast<byte, uint>(raw);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                var key = indices[i];
+                if (key >= count)
+                {
+                    throw Corrupt($"a dictionary index {key} is past the dictionary's {_count} items");
+                }
+                keys[i] = (int)key;
+            }
+            return;
+        }
         for (var i = 0; i < keys.Length; i++)
         {
             var key = indexBytes switch
             {
                 1 => raw[i],
                 2 => BinaryPrimitives.ReadUInt16LittleEndian(raw[(2 * i)..]),
-                4 => BinaryPrimitives.ReadUInt32LittleEndian(raw[(4 * i)..]),
                 _ => BinaryPrimitives.ReadUInt64LittleEndian(raw[(8 * i)..]),
             };
             if (key >= count)
