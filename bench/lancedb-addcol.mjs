@@ -51,4 +51,7 @@ for (const path of tables) {
   runs.push({ open, scan, addColumns, sinceStart, rows, textBytes, nonNull, sum, verified: String(sum) === expectedSum && nonNull === rows });
   table.close();
 }
-console.log("RESULT " + JSON.stringify({ imported, runs }));
+// Peak resident set of this node process (VmHWM), as the bench reads it for its own processes.
+const status = (await import("node:fs")).readFileSync("/proc/self/status", "utf8");
+const peakBytes = Number((status.match(/VmHWM:\s+(\d+) kB/) ?? [0, 0])[1]) * 1024;
+console.log("RESULT " + JSON.stringify({ imported, runs, peakBytes }));

@@ -19,12 +19,16 @@ internal sealed class BenchOptions
     public string? Only { get; set; }
     /// <summary>NAME=VALUE set in the session processes (so in their workers too), for experiments.</summary>
     public List<string> SessionEnv { get; } = [];
+    /// <summary>NAME=VALUE set in the session's workers only (not the session process), for experiments.</summary>
+    public List<string> WorkerEnv { get; } = [];
     /// <summary>Another Geneva.Worker.dll for the session's workers (e.g. a ReadyToRun publish), for experiments.</summary>
     public string? WorkerDll { get; set; }
     /// <summary>A fixed checkpoint size for the session's backfills (CheckpointSize = Min = Max), for experiments.</summary>
     public int? CheckpointSize { get; set; }
     /// <summary>Run the session's UDFs in its own process (InProcessTaskExecutor) instead of workers, for experiments.</summary>
     public bool InProcess { get; set; }
+    /// <summary>Input tables: "geneva" (GenevaTable.Create, the default) or "lancedb" (LanceDB's createTable, bench/lancedb-make.mjs).</summary>
+    public string Input { get; set; } = "geneva";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -52,6 +56,9 @@ internal sealed class BenchOptions
                 case "--session-env":
                     o.SessionEnv.Add(Next());
                     break;
+                case "--worker-env":
+                    o.WorkerEnv.Add(Next());
+                    break;
                 case "--worker-dll":
                     o.WorkerDll = Path.GetFullPath(Next());
                     break;
@@ -60,6 +67,13 @@ internal sealed class BenchOptions
                     break;
                 case "--in-process":
                     o.InProcess = true;
+                    break;
+                case "--input":
+                    o.Input = Next();
+                    if (o.Input is not ("geneva" or "lancedb"))
+                    {
+                        throw new ArgumentException("--input is geneva or lancedb");
+                    }
                     break;
                 case "--scaling":
                     o.Scaling = true;
@@ -84,7 +98,7 @@ internal sealed class BenchOptions
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'. Use --rows N[,N] [--repeat 3] [--warm-runs 2] [--profile] " +
-                                                "[--no-lancedb] [--session-env NAME=VALUE] [--worker-dll PATH] [--checkpoint-size N] [--in-process] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
+                                                "[--no-lancedb] [--session-env NAME=VALUE] [--worker-env NAME=VALUE] [--worker-dll PATH] [--checkpoint-size N] [--in-process] [--input geneva|lancedb] [--work DIR] [--keep] | --scaling [--only floor|cpu|io] [--repeat 3]");
             }
         }
         if (o.Rows.Count == 0)

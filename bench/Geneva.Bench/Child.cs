@@ -32,7 +32,7 @@ internal static class Child
         {
             "build" => Build(dirs[0], o.Rows[0]),
             "floor" => Floor(dirs[0], o.T0),
-            "session" => Session(dirs, o.T0, o.WorkerDll ?? DotNetWorkerLauncher.DefaultWorkerDll, o.CheckpointSize, o.InProcess),
+            "session" => Session(dirs, o.T0, o.WorkerDll ?? DotNetWorkerLauncher.DefaultWorkerDll, o.CheckpointSize, o.InProcess, o.WorkerEnv),
             "scan" => ScanText(dirs[0]),
             "profile" => Profiler.Run(dirs[0]),
             _ => throw new ArgumentException($"unknown child '{kind}'"),
@@ -261,8 +261,10 @@ internal static class Child
     };
 
     /// <param name="dirs">One table copy per backfill: the first runs in this fresh process, the rest on the pooled workers.</param>
-    private static Measurement Session(List<string> dirs, long t0, string workerDll, int? checkpointSize, bool inProcess)
+    private static Measurement Session(List<string> dirs, long t0, string workerDll, int? checkpointSize, bool inProcess,
+                                       IReadOnlyList<string> workerEnv)
     {
+        IWorkerLauncher launcher = workerEnv.Count == 0 ? new DotNetWorkerLauncher(workerDll) : new EnvLauncher(new DotNetWorkerLauncher(workerDll), workerEnv);
         using var pool = new WorkerPool(TimeSpan.FromMinutes(5));
         var workers = 0;
         // As Geneva.PowerShell's WorkerExecutors: Geneva.Worker processes, as many as fit, kept in the session's pool.
@@ -274,7 +276,7 @@ internal static class Child
                 return new InProcessTaskExecutor();
             }
             (workers, _) = WorkerCapacity.Fit(settings.Concurrency, udf.NumCpus, udf.NumGpus, Environment.ProcessorCount, 0);
-            return new ProcessTaskExecutor(new DotNetWorkerLauncher(workerDll), workers,
+            return new ProcessTaskExecutor(launcher, workers,
                 settings.IntraApplierConcurrency, TimeSpan.FromSeconds(settings.CheckpointTimeout), pool);
         };
         var passes = new List<Pass>();
@@ -298,6 +300,21 @@ internal static class Child
         {
             Kind = "session", Rows = rows, Passes = passes, FirstFromProcessStart = first, WorkerPeaks = peaks, Verified = verified, Note = note,
         };
+    }
+
+    /// <summary>A launcher that sets environment variables in the workers alone (--worker-env).</summary>
+    private sealed class EnvLauncher(IWorkerLauncher inner, IReadOnlyList<string> env) : IWorkerLauncher
+    {
+        public System.Diagnostics.ProcessStartInfo StartInfo(int instances)
+        {
+            var info = inner.StartInfo(instances);
+            foreach (var pair in env)
+            {
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                info.Environment[pair[..eq]] = pair[(eq + 1)..];
+            }
+            return info;
+        }
     }
 
     private static Dictionary<int, double> CpuNow() =>

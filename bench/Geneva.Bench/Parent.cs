@@ -17,7 +17,7 @@ internal static class Parent
 {
     private sealed record Rep(Measurement Floor, Measurement Session, Measurement Scan, LanceDbRun? LanceDb);
 
-    public sealed record LanceDbRun(double Imported, double ProcessSeconds, List<LanceDbTable> Runs);
+    public sealed record LanceDbRun(double Imported, double ProcessSeconds, List<LanceDbTable> Runs, long PeakBytes);
 
     public sealed record LanceDbTable(double Open, double Scan, double AddColumns, double SinceStart, long Rows, long TextBytes,
                                       long NonNull, double Sum, bool Verified);
@@ -27,7 +27,7 @@ internal static class Parent
         Directory.CreateDirectory(o.Work);
         var interop = Path.GetFullPath(Path.Combine(RepoRoot(), "tests", "interop"));
         var script = Path.Combine(RepoRoot(), "bench", "lancedb-addcol.mjs");
-        if (o.LanceDb && !Directory.Exists(Path.Combine(interop, "node_modules", "@lancedb")))
+        if ((o.LanceDb || o.Input == "lancedb") && !Directory.Exists(Path.Combine(interop, "node_modules", "@lancedb")))
         {
             Console.Error.WriteLine($"LanceDB is not installed: run `cd {interop} && npm ci` (node 20), or pass --no-lancedb.");
             return 3;
@@ -41,8 +41,15 @@ internal static class Parent
         var profiles = new Dictionary<long, Measurement>();
         foreach (var rows in o.Rows)
         {
-            var input = Path.Combine(o.Work, $"input-{rows}.lance");
-            EnsureInput(input, rows);
+            var input = Path.Combine(o.Work, o.Input == "lancedb" ? $"input-lancedb-{rows}.lance" : $"input-{rows}.lance");
+            if (o.Input == "lancedb")
+            {
+                EnsureLanceDbInput(input, rows, interop);
+            }
+            else
+            {
+                EnsureInput(input, rows);
+            }
             var expectedSum = Child.Expected(input).LengthSum;
             var reps = all[rows] = [];
             for (var rep = 1; rep <= o.Repeats; rep++)
@@ -66,6 +73,7 @@ internal static class Parent
                     () => floor = RunChild(["--child", "floor", "--dir", Fresh("floor")]),
                     () => session = RunChild(["--child", "session", .. Enumerable.Range(0, 1 + o.WarmRuns).SelectMany(i => new[] { "--dir", Fresh($"session{i}") }),
                         .. o.WorkerDll is null ? Array.Empty<string>() : ["--worker-dll", o.WorkerDll],
+                        .. o.WorkerEnv.SelectMany(e => new[] { "--worker-env", e }),
                         .. o.CheckpointSize is int cs ? ["--checkpoint-size", cs.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
                         .. o.InProcess ? ["--in-process"] : Array.Empty<string>()], o.SessionEnv),
                     () => scan = RunChild(["--child", "scan", "--dir", Fresh("scan")]),
@@ -150,6 +158,35 @@ internal static class Parent
                           $"({made.BytesWritten / 1048576.0:F0} MiB; not timed).");
     }
 
+    /// <summary>The LanceDB-made input (LanceDB's createTable with its defaults), made once and kept in the work folder.</summary>
+    private static void EnsureLanceDbInput(string input, long rows, string interop)
+    {
+        if (GenevaTable.Exists(input) && File.Exists(Path.Combine(input, Child.ExpectedFile)))
+        {
+            return;
+        }
+        if (Directory.Exists(input))
+        {
+            Directory.Delete(input, true);
+        }
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(RepoRoot(), "bench", "lancedb-make.mjs"), interop, input, rows.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(a);
+        }
+        var build = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0 || !File.Exists(Path.Combine(input, Child.ExpectedFile)))
+        {
+            throw new InvalidOperationException($"node lancedb-make.mjs failed (exit {process.ExitCode}):\n{output}");
+        }
+        var files = Directory.GetFiles(Path.Combine(input, "data"));
+        Console.WriteLine($"Built LanceDB-made input table of {rows:N0} rows (int64 id, utf8 text of 20-60 characters; LanceDB 0.31 createTable " +
+                          $"defaults) in {build.Elapsed.TotalSeconds:F1} s ({Child.DirectorySize(input) / 1048576.0:F0} MiB, {files.Length} data files; not timed).");
+    }
+
     private static Measurement RunChild(IReadOnlyList<string> childArgs, IReadOnlyList<string>? env = null)
     {
         var host = Environment.ProcessPath!;
@@ -206,7 +243,8 @@ internal static class Parent
         var options = new JsonSerializerOptions { PropertyNameCaseInsensitive = true };
         using var doc = JsonDocument.Parse(line["RESULT ".Length..]);
         return new LanceDbRun(doc.RootElement.GetProperty("imported").GetDouble(), seconds,
-            doc.RootElement.GetProperty("runs").Deserialize<List<LanceDbTable>>(options)!);
+            doc.RootElement.GetProperty("runs").Deserialize<List<LanceDbTable>>(options)!,
+            doc.RootElement.TryGetProperty("peakBytes", out var peak) ? peak.GetInt64() : 0);
     }
 
     /// <summary>A fresh table copy: data files hard-linked (they are never written in place), the rest copied.</summary>

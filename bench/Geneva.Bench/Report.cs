@@ -70,6 +70,30 @@ internal static class Report
                 Console.WriteLine($"| {rows:N0} | {F(lFirst)} / {F(lWarm)} | {F(lStart)} | {F(oFirst)} / {F(oWarm)} | {F(oStart)} | " +
                                   $"**{R(oFirst / lFirst)}**, **{R(oWarm / lWarm)}** (from start {R(oStart / lStart)}) | {F(sCold)} / {F(sWarm)} | {F(lsFirst)} / {F(lsWarm)} |");
             }
+
+            // Issue 11's goals, each a ratio of medians from this run: ours / LanceDB's.
+            Console.WriteLine();
+            Console.WriteLine("Goals (issue 11), ours / LanceDB, same run: first backfill <= 1.0x addColumns' first call, warm <= 0.7x its warm calls, " +
+                              "scan of text <= 1.0x (cold vs first, warm vs warm); peak memory of every process.");
+            Console.WriteLine();
+            Console.WriteLine("| rows | first backfill | warm backfill | scan cold | scan warm | peak MiB: session / worker / our scan / LanceDB (node) |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+            foreach (var (rows, reps) in all)
+            {
+                var lFirst = Median(reps.Select(r => r.LanceDb!.Runs[0].AddColumns));
+                var lWarm = Median(reps.SelectMany(r => r.LanceDb!.Runs.Skip(1)).Select(x => x.AddColumns));
+                var oFirst = Median(reps.Select(r => r.Session.Passes[0].Seconds));
+                var oWarm = Median(reps.SelectMany(r => r.Session.Passes.Skip(1)).Select(p => p.Seconds));
+                var sCold = Median(reps.Select(r => r.Scan.Passes[0].Seconds));
+                var sWarm = Median(reps.Select(r => r.Scan.Passes[1].Seconds));
+                var lsFirst = Median(reps.Select(r => r.LanceDb!.Runs[0].Scan));
+                var lsWarm = Median(reps.SelectMany(r => r.LanceDb!.Runs.Skip(1)).Select(x => x.Scan));
+                static string G(double ratio, double goal) => $"**{R(ratio)}** ({(ratio <= goal ? "met" : "not met")}, goal {goal:F1}x)";
+                Console.WriteLine($"| {rows:N0} | {G(oFirst / lFirst, 1.0)} | {G(oWarm / lWarm, 0.7)} | {G(sCold / lsFirst, 1.0)} | {G(sWarm / lsWarm, 1.0)} | " +
+                                  $"{MiB(Median(reps.Select(r => (double)r.Session.PeakBytes)))} / " +
+                                  $"{MiB(Median(reps.Select(r => (double)(r.Session.WorkerPeaks?.Values.DefaultIfEmpty().Max() ?? 0))))} / " +
+                                  $"{MiB(Median(reps.Select(r => (double)r.Scan.PeakBytes)))} / {MiB(Median(reps.Select(r => (double)r.LanceDb!.PeakBytes)))} |");
+            }
         }
 
         Console.WriteLine();

@@ -48,6 +48,49 @@ public abstract class TaskExecutorContractTests
     }
 
     [Fact]
+    public void Run_TasksOfFragmentsInterleavedAndRepeated_EachCheckpointHoldsItsOwnRows()
+    {
+        // A runner keeps its fragment reader for the next task of the same fragment: tasks that switch
+        // fragments, come back, or run twice must still each read their own rows.
+        using var folder = new TestFolder();
+        var table = WithColumn(folder, "StringLength", "int32");
+        var udf = table.Manifest.FindBinding("c")!;
+        var fragments = table.Manifest.Fragments;
+        TaskSpec Task(int f, int offset, int count) =>
+            new("job", table.Path, table.Version, "c", udf, null, fragments[f].Id, FragmentMode.All, $"key{f}", offset, count);
+        var tasks = new[] { Task(0, 0, 100), Task(1, 0, 100), Task(0, 100, 150), Task(0, 100, 150), Task(1, 100, 150), Task(0, 0, 100), Task(3, 50, 200) };
+
+        var receipts = CreateExecutor().Run(tasks, new CheckpointSizing(1000, 1000, 10), CancellationToken.None)
+            .OfType<CheckpointWritten>().Select(c => c.Receipt).ToList();
+
+        Assert.Equal(tasks.Length, receipts.Count);
+        foreach (var receipt in receipts)
+        {
+            var first = fragments.TakeWhile(f => f.Id != receipt.FragmentId).Sum(f => f.RowCount) + receipt.RowStart;
+            var expected = Enumerable.Range(first, receipt.RowCount)
+                .Select(i => (object?)System.Globalization.StringInfo.ParseCombiningCharacters(TestData.TextFor(i)).Length);
+            Assert.Equal(expected, ReadCheckpoint(Path.Combine(table.Path, receipt.File)));
+        }
+    }
+
+    private static List<object?> ReadCheckpoint(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var reader = new Apache.Arrow.Ipc.ArrowFileReader(stream);
+        var values = new List<object?>();
+        for (var i = 0; i < reader.RecordBatchCountAsync().AsTask().GetAwaiter().GetResult(); i++)
+        {
+            using var batch = reader.ReadRecordBatchAsync(i).AsTask().GetAwaiter().GetResult();
+            var column = (Apache.Arrow.Int32Array)batch.Column(0);
+            for (var r = 0; r < column.Length; r++)
+            {
+                values.Add(column.GetValue(r));
+            }
+        }
+        return values;
+    }
+
+    [Fact]
     public void Start_UdfThrows_FailsWithTheUdfExceptionsTypeMessageAndStack()
     {
         using var folder = new TestFolder();

@@ -32,6 +32,12 @@ public sealed class TaskRunner : IDisposable
     /// <summary>The last task's parsed filter, reused while tasks bring the same text.</summary>
     private SqlExpression? _selection;
 
+    /// <summary>
+    /// The last task's fragment reader, kept for the next task of the same fragment: its files stay open
+    /// and their column metadata parsed (a fragment's tasks mostly follow one another on a worker).
+    /// </summary>
+    private FragmentReader? _reader;
+
     /// <summary>The device its UDF instance runs on, when the UDF chose one.</summary>
     public string? Device => _applier.Device;
 
@@ -67,8 +73,7 @@ public sealed class TaskRunner : IDisposable
         }
         var maskFields = selection?.Columns.Select(_table.Manifest.GetField).ToList() ?? (merges ? [_target] : []);
         readFields.AddRange(maskFields.Where(f => !readFields.Contains(f)).ToList());
-        // The checkpoint writer writes each piece while the next is read and computed.
-        using var reader = new FragmentReader(_table.Path, fragment) { KeepsPreviousRead = true };
+        var reader = ReaderFor(fragment);
         var grid = Math.Max(1, reader.BatchGrid(readFields[0]));
         var end = task.Offset + task.RowCount;
         var mask = merges ? Mask(fragment, task, selection, maskFields, cancel) : null;
@@ -91,6 +96,7 @@ public sealed class TaskRunner : IDisposable
         var next = 0; // index into selected of the first row at or after position
         var position = task.Offset;
         PendingCheckpoint? publishing = null;
+        var finished = false;
         try
         {
             while (position < end)
@@ -120,12 +126,40 @@ public sealed class TaskRunner : IDisposable
                 publishing = null;
                 yield return last.Await();
             }
+            finished = true;
         }
         finally
         {
             // Stopped or failed: the file being published has no receipt; it is collected as an orphan.
             publishing?.Abandon();
+            if (!finished)
+            {
+                // Not kept after a failure: its state is unknown.
+                DropReader();
+            }
         }
+    }
+
+    /// <summary>
+    /// The reader for a task of <paramref name="fragment"/>: the last task's when it read the same fragment (of the
+    /// same pinned version), else a new one. Arrays of the last task's reads are released by this task's first read:
+    /// the last task awaited all its checkpoint writes before it ended.
+    /// </summary>
+    private FragmentReader ReaderFor(FragmentEntry fragment)
+    {
+        if (_reader is not null && ReferenceEquals(_reader.Fragment, fragment))
+        {
+            return _reader;
+        }
+        DropReader();
+        // The checkpoint writer writes each piece while the next is read and computed.
+        return _reader = new FragmentReader(_table.Path, fragment) { KeepsPreviousRead = true };
+    }
+
+    private void DropReader()
+    {
+        _reader?.Dispose();
+        _reader = null;
     }
 
     /// <summary>
@@ -366,5 +400,9 @@ public sealed class TaskRunner : IDisposable
             RowsWithValues: withValues), publish);
     }
 
-    public void Dispose() => _applier.Dispose();
+    public void Dispose()
+    {
+        DropReader();
+        _applier.Dispose();
+    }
 }

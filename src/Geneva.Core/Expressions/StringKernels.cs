@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Types;
@@ -66,17 +67,39 @@ internal static class StringKernels
     public static int CountCodePoints(ReadOnlySpan<byte> utf8) => utf8.Length - CountContinuationBytes(utf8, 0, utf8.Length);
 
     /// <summary>
-    /// Bytes of the form 10xxxxxx in data[start..start+length], eight at a time (bit 7 set, bit 6
-    /// clear). A short tail is read as one masked word when the buffer extends past it, so rows
-    /// of up to 8 bytes cost one load and no loop.
+    /// Bytes of the form 10xxxxxx in data[start..start+length]: 32 at a time with 256-bit vectors where the
+    /// machine has them (a 20-60 character row is one or two loads; 10M such rows 0.3 s -> see bench/README.md),
+    /// else eight at a time. A short tail is read as one masked load when the buffer extends past it, so
+    /// short rows cost one load and no loop.
     /// </summary>
     public static int CountContinuationBytes(ReadOnlySpan<byte> data, int start, int length)
     {
-        const ulong high = 0x8080808080808080UL;
         var count = 0;
         var i = start;
         var end = start + length;
         ref var origin = ref MemoryMarshal.GetReference(data);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // As signed bytes, 0x80..0xBF (continuation) are exactly the values below -64 (0xC0).
+            var below = Vector256.Create((sbyte)-64);
+            ref var signed = ref Unsafe.As<byte, sbyte>(ref origin);
+            for (; i + 32 <= end; i += 32)
+            {
+                var bits = Vector256.LessThan(Vector256.LoadUnsafe(ref signed, (nuint)i), below).ExtractMostSignificantBits();
+                count += BitOperations.PopCount(bits);
+            }
+            var tail = end - i;
+            if (tail == 0)
+            {
+                return count;
+            }
+            if (i + 32 <= data.Length)
+            {
+                var bits = Vector256.LessThan(Vector256.LoadUnsafe(ref signed, (nuint)i), below).ExtractMostSignificantBits();
+                return count + BitOperations.PopCount(bits & ((1u << tail) - 1));
+            }
+        }
+        const ulong high = 0x8080808080808080UL;
         for (; i + 8 <= end; i += 8)
         {
             var x = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref origin, i));

@@ -42,6 +42,22 @@ public sealed class SqlExpressionEvaluateTests
     }
 
     [Fact]
+    public void Evaluate_LengthLongRowsAndBufferEnd_MatchesRuneCount()
+    {
+        // Rows of 0-200 characters (vector loads of 32 bytes and masked tails), the last rows at the very end of
+        // the data buffer (where a tail cannot be read past the row), multi-byte characters at every position.
+        var random = new Random(11);
+        var alphabet = new[] { "a", "é", "日", "😀", "b", "c" };
+        var texts = Enumerable.Range(0, 600)
+            .Select(i => (object?)string.Concat(Enumerable.Range(0, i >= 590 ? 600 - i : random.Next(0, 200))
+                .Select(_ => alphabet[random.Next(i % 4 == 0 ? 1 : alphabet.Length)])))
+            .ToArray();
+        var batch = TestBatches.Build(("t", StringType.Default, texts));
+        var expected = texts.Select(t => (object?)((string)t!).EnumerateRunes().Count()).ToArray();
+        Assert.Equal(expected, Eval("length(t)", batch));
+    }
+
+    [Fact]
     public void Evaluate_LengthOfBinary_CountsBytes()
     {
         var batch = TestBatches.Build(("bin", BinaryType.Default, [new byte[] { 1, 2, 0xC3 }, null, System.Array.Empty<byte>()]));
