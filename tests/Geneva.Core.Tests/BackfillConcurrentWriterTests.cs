@@ -19,6 +19,18 @@ public class BackfillConcurrentWriterTests
         TestData.Create(folder.Table(), 2500, rowsPerFragment: 1000, batchRows: 256)
             .AddColumn("c", "int64", TestData.Expression("id * 10"));
 
+    /// <summary>Another writer rewrites a fragment's data file (as an update or a compaction would): its inputs change.</summary>
+    internal static void RewriteFragmentFile(string path, int fragmentId)
+    {
+        var other = GenevaTable.Open(path);
+        var file = other.Manifest.Fragments.Single(f => f.Id == fragmentId).Files[0];
+        File.Copy(Path.Combine(path, file.Path), Path.Combine(path, "data/rewritten.lance"));
+        other.Commit("update", $"fragment {fragmentId}", m => m with
+        {
+            Fragments = m.Fragments.Select(f => f.Id == fragmentId ? f with { Files = [file with { Path = "data/rewritten.lance" }] } : f).ToList(),
+        });
+    }
+
     /// <summary>What a compaction does to the last fragment: its rows move into a new fragment (new id, new files).</summary>
     private static void CompactLastFragment(string path)
     {
@@ -85,14 +97,8 @@ public class BackfillConcurrentWriterTests
                 if (p.Event is null && !changed)
                 {
                     changed = true;
-                    // Another writer rewrites fragment 2's data file (the fragment stays, so its file is built and refused at commit).
-                    var other = GenevaTable.Open(table.Path);
-                    var file = other.Manifest.Fragments[2].Files[0];
-                    File.Copy(Path.Combine(table.Path, file.Path), Path.Combine(table.Path, "data/rewritten.lance"));
-                    other.Commit("update", "fragment 2", m => m with
-                    {
-                        Fragments = m.Fragments.Select(f => f.Id == 2 ? f with { Files = [file with { Path = "data/rewritten.lance" }] } : f).ToList(),
-                    });
+                    // The fragment stays, so its file is built and refused at commit.
+                    RewriteFragmentFile(table.Path, 2);
                 }
             }),
         });

@@ -148,14 +148,7 @@ public class BackfillFilterTests
                 if (p.Event is null && !changed)
                 {
                     changed = true;
-                    // Another writer rewrites fragment 2's data file (as an update or compaction would).
-                    var other = GenevaTable.Open(table.Path);
-                    var file = other.Manifest.Fragments[2].Files[0];
-                    File.Copy(Path.Combine(table.Path, file.Path), Path.Combine(table.Path, "data/rewritten.lance"));
-                    other.Commit("update", "fragment 2", m => m with
-                    {
-                        Fragments = m.Fragments.Select(f => f.Id == 2 ? f with { Files = [file with { Path = "data/rewritten.lance" }] } : f).ToList(),
-                    });
+                    BackfillConcurrentWriterTests.RewriteFragmentFile(table.Path, 2);
                 }
             }),
         });

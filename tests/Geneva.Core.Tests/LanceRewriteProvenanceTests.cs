@@ -11,18 +11,7 @@ namespace Geneva.Core.Tests;
 /// </summary>
 public class LanceRewriteProvenanceTests
 {
-    private static string CopyFixture(TestFolder folder, string name = "compacted.lance")
-    {
-        var source = Path.Combine(TestData.Repo, "tests", "Geneva.Core.Tests", "Fixtures", "lance", name);
-        var target = folder.Table(name);
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var to = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
-        return target;
-    }
+    private static string CopyFixture(TestFolder folder, string name = "compacted.lance") => TestData.CopyLanceFixture(folder, name);
 
     [Fact]
     public void Plan_AfterLanceDbCompaction_ComputesNothing()

@@ -11,18 +11,7 @@ public class LanceStorageVersionTests
 {
     private static string Fixture(string name) => Path.Combine(TestData.Repo, "tests", "Geneva.Core.Tests", "Fixtures", "lance", name);
 
-    private static string CopyFixture(TestFolder folder, string name)
-    {
-        var source = Fixture(name);
-        var target = folder.Table(name);
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var to = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
-        return target;
-    }
+    private static string CopyFixture(TestFolder folder, string name) => TestData.CopyLanceFixture(folder, name);
 
     [Theory]
     [InlineData("legacy.lance", "legacy Lance file format 0.2")]

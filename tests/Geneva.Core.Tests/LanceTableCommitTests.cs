@@ -14,19 +14,7 @@ public class LanceTableCommitTests
 {
     private static readonly string s_fixture = Path.Combine(TestData.Repo, "tests", "Geneva.Core.Tests", "Fixtures", "lance", "small.lance");
 
-    /// <summary>A copy of a LanceDB-made fixture dataset (the repository's stays untouched).</summary>
-    private static string CopyFixture(TestFolder folder, string name = "small.lance")
-    {
-        var source = Path.Combine(Path.GetDirectoryName(s_fixture)!, name);
-        var target = folder.Table(name);
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var to = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
-        return target;
-    }
+    private static string CopyFixture(TestFolder folder, string name = "small.lance") => TestData.CopyLanceFixture(folder, name);
 
     [Fact]
     public void Open_LanceDbDataset_MapsFieldsFragmentsAndDeletions()

@@ -139,6 +139,23 @@ public static class TestData
         File.WriteAllBytes(path, bytes);
     }
 
+    /// <summary>The folder of the LanceDB-made fixture datasets (see its README).</summary>
+    public static string LanceFixtures { get; } = System.IO.Path.Combine(Repo, "tests", "Geneva.Core.Tests", "Fixtures", "lance");
+
+    /// <summary>A copy of a fixture dataset in <paramref name="folder"/>, for tests that write (the repository's stays untouched).</summary>
+    public static string CopyLanceFixture(TestFolder folder, string name)
+    {
+        var source = System.IO.Path.Combine(LanceFixtures, name);
+        var target = folder.Table(name);
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var to = System.IO.Path.Combine(target, System.IO.Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+        return target;
+    }
+
     /// <summary>All values of one column, in row order, as .NET objects.</summary>
     public static List<object?> Column(GenevaTable table, string column)
     {
