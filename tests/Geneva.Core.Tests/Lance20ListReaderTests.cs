@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Apache.Arrow;
 using Apache.Arrow.Types;
+using Geneva.Core.Storage;
 using Geneva.Core.Storage.Lance.Files;
 using Geneva.Core.Storage.Lance.Proto;
 using V20 = Geneva.Core.Storage.Lance.Proto.V20;
@@ -141,6 +142,45 @@ public sealed class Lance20ListReaderTests : IDisposable
             Assert.Contains(values, v => v.ValueKind == JsonValueKind.Null);
             Assert.Contains(values, v => v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 0);
             Assert.Contains(values, v => v.ValueKind == JsonValueKind.Array && v.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.Null));
+        }
+    }
+
+    [Theory]
+    [InlineData("str", "Binary")]
+    [InlineData("cat", "Dictionary")]
+    [InlineData("f64", "Flat")]
+    public void Open_TypedFixture_ItemsInTheEncodingsLanceDBChose(string column, string items)
+    {
+        // The items column reuses the 2.0 leaf decoding: binary, dictionary and flat (with validity for null items).
+        var path = Lists20Fixtures.DataFile("typed20");
+        var page = Lists20Fixtures.Pages(path, Column(path, column) + 1).Single().Encoding;
+        var inner = page.Nullable?.NoNulls?.Values ?? page.Nullable?.SomeNulls?.Values ?? page;
+        Assert.Equal(items, inner.ArrayEncodingCase.ToString());
+    }
+
+    [Fact]
+    public void Scan_LanceDBTableWithListColumns_ValuesAsLanceDBScansThem()
+    {
+        var copy = Path.Combine(_dir.FullName, "typed20.lance");
+        var from = Path.Combine(Lists20Fixtures.Folder, "typed20.lance");
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var table = GenevaTable.Open(copy);
+        foreach (var (column, values) in Lists20Fixtures.Expected("typed20"))
+        {
+            var row = 0;
+            foreach (var batch in table.Scan([column]))
+            {
+                for (var i = 0; i < batch.Length; i++, row++)
+                {
+                    Assert.Equal(Canon(values[row]), Canon(batch.Column(0), i));
+                }
+            }
+            Assert.Equal(values.Length, row);
         }
     }
 

@@ -101,7 +101,8 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
         }
         var child = fields[index + 1];
         var item = Leaf(child) ?? throw Unreadable(path, top, $"list<{child.LogicalType}>");
-        var type = new ListType(new Apache.Arrow.Field(child.Name, item.ArrowType, child.Nullable));
+        // The list type the dataset's schema gives (as the 2.1 reader and the table layer see it).
+        var type = (ListType)LanceSchema.ToArrow(fields, top).DataType;
         var items = Lance20ColumnReader.Create(file, top.Name, item, WithoutEmptyPages(tail.ReadColumnMetadata(index + 1, top.Name)));
         return Lance20ListColumnReader.Create(file, top.Name, type, WithoutEmptyPages(tail.ReadColumnMetadata(index, top.Name)), items);
     }
