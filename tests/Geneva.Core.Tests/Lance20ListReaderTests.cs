@@ -377,4 +377,58 @@ public sealed class Lance20ListReaderTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public void Read_CorruptListOffsets_OnlyDataFileCorrupt()
+    {
+        var sourcePath = Lists20Fixtures.DataFile("typed20");
+        var source = File.ReadAllBytes(sourcePath);
+        var fields = Lists20Fixtures.Fields(sourcePath);
+        // The byte ranges of every list's offsets entries: flips there give ends going back, past the page's
+        // items, or null markers out of range.
+        var ranges = new List<(int At, int Size)>();
+        using (var file = new LanceFileSource(sourcePath))
+        {
+            var tail = LanceFileTail.Read(file, LanceFileTail.ReadFooter(file));
+            for (var c = 0; c < fields.Length; c++)
+            {
+                if (fields[c].LogicalType == "list")
+                {
+                    var page = tail.ReadColumnMetadata(c, fields[c].Name).Pages.Single();
+                    ranges.Add(((int)page.BufferOffsets[0], (int)page.BufferSizes[0]));
+                }
+            }
+        }
+        var random = new Random(2020);
+        var corrupt = 0;
+        for (var round = 0; round < 80; round++)
+        {
+            var bytes = (byte[])source.Clone();
+            var (at, size) = ranges[round % ranges.Count];
+            for (var k = 0; k < 1 + round % 4; k++)
+            {
+                bytes[at + random.Next(size)] = (byte)random.Next(256);
+            }
+            var path = Path.Combine(_dir.FullName, $"{round}.lance");
+            File.WriteAllBytes(path, bytes);
+            using var reader = Lance20FileReader.Open(path);
+            foreach (var field in reader.Fields.Where(f => f.LogicalType == "list"))
+            {
+                foreach (var (start, length) in new[] { (0, 3000), (1, 2998), (1500, 700) })
+                {
+                    try
+                    {
+                        reader.Read(field.Id, start, length);
+                    }
+                    catch (GenevaException e)
+                    {
+                        Assert.Equal(GenevaErrorCode.DataFileCorrupt, e.Code);
+                        corrupt++;
+                    }
+                }
+            }
+        }
+        // Most flips land in a high byte of an entry: the reader notices them rather than reading garbage.
+        Assert.True(corrupt > 40, $"{corrupt} reads failed as corrupt");
+    }
 }
