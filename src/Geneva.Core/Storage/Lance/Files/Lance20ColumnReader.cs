@@ -8,7 +8,7 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// One column of an open 2.0 file: its pages, each checked once at open against the buffers it names; a
 /// read fetches only the byte ranges of the rows asked for (a dictionary page's items once).
 /// </summary>
-internal sealed class Lance20ColumnReader
+internal sealed class Lance20ColumnReader : ILance20ColumnReader
 {
     private const string ArrayEncodingType = "lance.encodings.ArrayEncoding";
 

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Apache.Arrow.Types;
 using Geneva.Core.Storage.Lance.Proto;
 using LanceField = Geneva.Core.Storage.Lance.Proto.Field;
 
@@ -8,16 +9,17 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// Reads a Lance data file in format 2.0 (footer 0.3 or 2.0): opening reads the footer, the schema and the
 /// column metadata only; a read fetches only the byte ranges of the rows asked for. Reads may run on
 /// several threads at once. Opens LanceDB's own 2.0 files: flat, binary and dictionary pages
-/// (<see cref="Lance20Encodings"/>). A column of a type or encoding Geneva does not read (a list, a struct,
-/// compression) fails on its read, not at open, so the other columns of the file still read (<see cref="CanRead"/>).
+/// (<see cref="Lance20Encodings"/>), and list&lt;T&gt; of such items (<see cref="Lance20ListColumnReader"/>).
+/// A column of a type or encoding Geneva does not read (a struct, a list of lists, compression) fails on its
+/// read, not at open, so the other columns of the file still read (<see cref="CanRead"/>).
 /// </summary>
 internal sealed class Lance20FileReader : ILanceDataFileReader
 {
     private readonly LanceFileSource _file;
-    private readonly LanceFileColumns<Lance20ColumnReader> _columns;
+    private readonly LanceFileColumns<ILance20ColumnReader> _columns;
 
     private Lance20FileReader(LanceFileSource file, long rows, IReadOnlyList<LanceField> fields,
-                              LanceFileColumns<Lance20ColumnReader> columns)
+                              LanceFileColumns<ILance20ColumnReader> columns)
     {
         _file = file;
         RowCount = rows;
@@ -55,7 +57,7 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
         {
             throw LanceFileErrors.Corrupt(path, null, $"its schema has {fields.Length} fields but its footer {footer.ColumnCount} columns");
         }
-        var columns = new LanceFileColumns<Lance20ColumnReader>();
+        var columns = new LanceFileColumns<ILance20ColumnReader>();
         for (var index = 0; index < fields.Length; index++)
         {
             var top = fields[index];
@@ -63,21 +65,16 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
             {
                 continue;
             }
-            var leaf = Leaf(top);
-            if (leaf is null)
-            {
-                columns.AddUnreadable(top.Id, LanceFileErrors.Unsupported(path, top.Name, $"the column type '{top.LogicalType}'"));
-                continue;
-            }
-            var metadata = tail.ReadColumnMetadata(index, top.Name);
-            Lance20ColumnReader reader;
+            ILance20ColumnReader reader;
             try
             {
-                reader = Lance20ColumnReader.Create(file, top.Name, leaf, metadata);
+                reader = top.LogicalType == "list"
+                    ? OpenList(file, tail, fields, index, top)
+                    : Lance20ColumnReader.Create(file, top.Name, Leaf(top) ?? throw Unreadable(path, top), tail.ReadColumnMetadata(index, top.Name));
             }
             catch (LanceUnsupportedEncodingException e)
             {
-                // An encoding Geneva does not read (compression, FSST set by a user...): the other columns stay readable.
+                // A type or encoding Geneva does not read (compression, FSST set by a user...): the other columns stay readable.
                 columns.AddUnreadable(top.Id, e);
                 continue;
             }
@@ -90,7 +87,46 @@ internal sealed class Lance20FileReader : ILanceDataFileReader
         return new Lance20FileReader(file, rows, fields, columns);
     }
 
-    /// <summary>The leaf shape Geneva reads for a top-level field, or null (lists, structs, ...).</summary>
+    /// <summary>
+    /// A list field's column: its offsets column (the field's own, <paramref name="index"/>) and its items
+    /// column (the child field's, the next one).
+    /// </summary>
+    private static Lance20ListColumnReader OpenList(LanceFileSource file, LanceFileTail tail, LanceField[] fields, int index, LanceField top)
+    {
+        var path = file.Path;
+        if (index + 1 >= fields.Length || fields[index + 1].ParentId != top.Id)
+        {
+            // Only this column is unreadable: the other fields still have their columns.
+            throw LanceFileErrors.Unsupported(path, top.Name, "a list field not followed by its item field");
+        }
+        var child = fields[index + 1];
+        var item = Leaf(child) ?? throw Unreadable(path, top, $"list<{child.LogicalType}>");
+        // The list type the dataset's schema gives (as the 2.1 reader and the table layer see it).
+        var type = (ListType)LanceSchema.ToArrow(fields, top).DataType;
+        var items = Lance20ColumnReader.Create(file, top.Name, item, WithoutEmptyPages(tail.ReadColumnMetadata(index + 1, top.Name)));
+        return Lance20ListColumnReader.Create(file, top.Name, type, WithoutEmptyPages(tail.ReadColumnMetadata(index, top.Name)), items);
+    }
+
+    /// <summary>
+    /// The column without its pages of 0 rows: LanceDB writes one for the items of a list column whose lists
+    /// hold no item (and its reader skips them), where a leaf column's page always has rows.
+    /// </summary>
+    private static ColumnMetadata WithoutEmptyPages(ColumnMetadata metadata)
+    {
+        if (metadata.Pages.All(p => p.Length > 0))
+        {
+            return metadata;
+        }
+        var kept = metadata.Clone();
+        kept.Pages.Clear();
+        kept.Pages.AddRange(metadata.Pages.Where(p => p.Length > 0));
+        return kept;
+    }
+
+    private static GenevaException Unreadable(string path, LanceField top, string? type = null) =>
+        LanceFileErrors.Unsupported(path, top.Name, $"the column type '{type ?? top.LogicalType}'");
+
+    /// <summary>The leaf shape Geneva reads for a field, or null (lists, structs, ...).</summary>
     private static LanceLeafType? Leaf(LanceField top)
     {
         if (top.LogicalType is "list" or "struct")
