@@ -9,8 +9,8 @@ namespace Geneva.Core.Storage.Lance.Files;
 /// Reads a Lance data file: opening reads the footer, the column metadata and the schema only; a read
 /// decodes only the pages and chunks that overlap the rows asked for. Reads may run on several threads
 /// at once (positional reads of one handle, page state shared through Interlocked). A column in an
-/// encoding Geneva does not read (LanceDB's bitpacking, FSST, dictionaries...) does not stop the file
-/// from opening: only reading that column throws (see <see cref="CanRead"/>).
+/// encoding Geneva does not read (2.2's, lists of lists...) does not stop the file from opening: only
+/// reading that column throws, naming the encoding (see <see cref="CanRead"/>).
 /// </summary>
 internal sealed class LanceFileReader : ILanceDataFileReader
 {
