@@ -51,13 +51,10 @@ public class BackfillConcurrentWriterTests
         var coordinator = new BackfillCoordinator(new BackfillRunOptions
         {
             Log = log.Add,
-            Progress = new InlineProgress(p =>
+            Progress = InlineProgress.AtFirstCheckpoint(() =>
             {
-                if (p.Event is null && !compacted)
-                {
-                    compacted = true;
-                    CompactLastFragment(table.Path);
-                }
+                compacted = true;
+                CompactLastFragment(table.Path);
             }),
         });
         var dataBefore = Directory.GetFiles(Path.Combine(table.Path, "data")).Length;
@@ -89,17 +86,12 @@ public class BackfillConcurrentWriterTests
     {
         using var folder = new TestFolder();
         var table = Table(folder);
-        var changed = false;
         var coordinator = new BackfillCoordinator(new BackfillRunOptions
         {
-            Progress = new InlineProgress(p =>
+            Progress = InlineProgress.AtFirstCheckpoint(() =>
             {
-                if (p.Event is null && !changed)
-                {
-                    changed = true;
-                    // The fragment stays, so its file is built and refused at commit.
-                    RewriteFragmentFile(table.Path, 2);
-                }
+                // The fragment stays, so its file is built and refused at commit.
+                RewriteFragmentFile(table.Path, 2);
             }),
         });
 
@@ -144,13 +136,10 @@ public class BackfillConcurrentWriterTests
         var deleted = false;
         var coordinator = new BackfillCoordinator(new BackfillRunOptions
         {
-            Progress = new InlineProgress(p =>
+            Progress = InlineProgress.AtFirstCheckpoint(() =>
             {
-                if (p.Event is null && !deleted)
-                {
-                    deleted = true;
-                    DeleteRows(table.Path, [.. Enumerable.Range(0, 100).Select(i => (uint)(i * 10))]);
-                }
+                deleted = true;
+                DeleteRows(table.Path, [.. Enumerable.Range(0, 100).Select(i => (uint)(i * 10))]);
             }),
         });
 

@@ -87,16 +87,11 @@ public class BackfillFilterTests
         using var folder = new TestFolder();
         var table = Table(folder);
         var dataFiles = Directory.GetFiles(Path.Combine(table.Path, "data")).Order().ToList();
-        var rebound = false;
         var coordinator = new BackfillCoordinator(new BackfillRunOptions
         {
-            Progress = new InlineProgress(p =>
+            Progress = InlineProgress.AtFirstCheckpoint(() =>
             {
-                if (p.Event is null && !rebound)
-                {
-                    rebound = true;
-                    GenevaTable.Open(table.Path).SetBinding("c", TestData.Expression("id * 100"));
-                }
+                GenevaTable.Open(table.Path).SetBinding("c", TestData.Expression("id * 100"));
             }),
         });
         var e = Assert.Throws<GenevaException>(() =>
@@ -113,16 +108,11 @@ public class BackfillFilterTests
     {
         using var folder = new TestFolder();
         var table = Table(folder);
-        var appended = false;
         var coordinator = new BackfillCoordinator(new BackfillRunOptions
         {
-            Progress = new InlineProgress(p =>
+            Progress = InlineProgress.AtFirstCheckpoint(() =>
             {
-                if (p.Event is null && !appended)
-                {
-                    appended = true;
-                    GenevaTable.Open(table.Path).Append(TestData.Schema, TestData.Batches(5000, 10, 10));
-                }
+                GenevaTable.Open(table.Path).Append(TestData.Schema, TestData.Batches(5000, 10, 10));
             }),
         });
         var result = coordinator.Start(table, new BackfillRequest { Column = "c" });
@@ -140,16 +130,11 @@ public class BackfillFilterTests
     {
         using var folder = new TestFolder();
         var table = Table(folder);
-        var changed = false;
         var coordinator = new BackfillCoordinator(new BackfillRunOptions
         {
-            Progress = new InlineProgress(p =>
+            Progress = InlineProgress.AtFirstCheckpoint(() =>
             {
-                if (p.Event is null && !changed)
-                {
-                    changed = true;
-                    BackfillConcurrentWriterTests.RewriteFragmentFile(table.Path, 2);
-                }
+                BackfillConcurrentWriterTests.RewriteFragmentFile(table.Path, 2);
             }),
         });
         var result = coordinator.Start(table, new BackfillRequest { Column = "c" });

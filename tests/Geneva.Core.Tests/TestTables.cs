@@ -175,6 +175,20 @@ public static class TestData
 internal sealed class InlineProgress(Action<BackfillProgress> report) : IProgress<BackfillProgress>
 {
     public void Report(BackfillProgress value) => report(value);
+
+    /// <summary>Runs <paramref name="once"/> at a backfill's first checkpoint, once: where another writer changes the table mid-run.</summary>
+    public static InlineProgress AtFirstCheckpoint(Action once)
+    {
+        var done = false;
+        return new InlineProgress(p =>
+        {
+            if (p.Event is null && !done)
+            {
+                done = true;
+                once();
+            }
+        });
+    }
 }
 
 /// <summary>Progress&lt;T&gt; posts to the thread pool; tests need the callback inline.</summary>
