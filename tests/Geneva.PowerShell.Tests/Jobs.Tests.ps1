@@ -127,7 +127,7 @@ Describe 'Stopping a foreground backfill' {
         finally { $ps.Dispose() }
 
         $job = Get-GenevaJob $t
-        $job.Status | Should -Be 'Stopped'
+        $job.Status | Should -Be 'Stopped' -Because "the job's error says: $($job.Error)"
         $job.RowsCheckpointed | Should -BeLessThan 3000
         $job.RowsCheckpointed % 50 | Should -Be 0
         (Resume-GenevaBackfill -Table $t).Status | Should -Be 'Done'
