@@ -53,4 +53,23 @@ public class TableImportTests
         Assert.Equal(2, schema.FieldsList.Count);
         Assert.Empty(batches);
     }
+
+    [Theory]
+    [InlineData("rows.json", "[{\"id\": 1}]")]
+    [InlineData("rows.parquet", "PAR1")]
+    [InlineData("rows", "id,text\n1,a\n")]
+    public void Read_FileTypeNotImported_ThrowsInvalidArgumentNamingTheAcceptedTypes(string name, string content)
+    {
+        using var folder = new TestFolder();
+        var path = Path.Combine(folder.Path, name);
+        File.WriteAllText(path, content);
+
+        var e = Assert.Throws<GenevaException>(() => TableImport.Read(path));
+
+        Assert.Equal(GenevaErrorCode.InvalidArgument, e.Code);
+        Assert.Equal(path, e.Target);
+        Assert.Contains("is not a file type Geneva imports", e.Message);
+        Assert.Contains(".csv", e.Message);
+        Assert.Contains(".arrow", e.Message);
+    }
 }

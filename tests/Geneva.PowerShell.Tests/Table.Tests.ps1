@@ -133,6 +133,16 @@ Describe 'New-GenevaTable' {
         @(Read-GenevaTable $t -Column id -Where 'late is null').Count | Should -Be 65537
     }
 
+    It 'refuses a -From file of a type it does not import, naming the accepted types, and makes no table' {
+        $json = Join-Path $TestDrive 'rows.json'
+        '[{"id": 1, "text": "a"}]' | Set-Content -LiteralPath $json
+        $target = Join-Path $TestDrive 'fromjson.lance'
+        $err = { New-GenevaTable -Path $target -From $json -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidArgument,Geneva.PowerShell.Cmdlets.NewGenevaTableCommand' -PassThru
+        $err.Exception.Message | Should -BeLike '*rows.json*is not a file type Geneva imports*.csv*.arrow*'
+        $target | Should -Not -Exist
+    }
+
     It 'reports a -From file that does not exist as FileNotFound with the path as target' {
         $missing = Join-Path $TestDrive 'missing.csv'
         $err = { New-GenevaTable -Path (Join-Path $TestDrive 'nofile') -From $missing -ErrorAction Stop } |

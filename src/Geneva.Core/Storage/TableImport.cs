@@ -23,8 +23,25 @@ public static class TableImport
             throw new GenevaException(GenevaErrorCode.FileNotFound, $"The file '{path}' does not exist.", path);
         }
         var extension = Path.GetExtension(path).ToLowerInvariant();
-        return extension is ".arrow" or ".feather" or ".ipc" or ".arrows" ? ReadArrow(path) : ReadCsv(path);
+        if (ArrowExtensions.Contains(extension))
+        {
+            return ReadArrow(path);
+        }
+        if (CsvExtensions.Contains(extension))
+        {
+            return ReadCsv(path);
+        }
+        // Guessing CSV for anything else made a one-column junk table out of a JSON or Parquet file.
+        throw new GenevaException(GenevaErrorCode.InvalidArgument,
+            $"'{path}' is not a file type Geneva imports. Accepted: CSV ({string.Join(", ", CsvExtensions)}) and Arrow IPC " +
+            $"({string.Join(", ", ArrowExtensions)}). For other data, pipe objects to New-GenevaTable (e.g. Get-Content x.json | ConvertFrom-Json).", path);
     }
+
+    /// <summary>File name extensions read as Arrow IPC files.</summary>
+    public static IReadOnlyList<string> ArrowExtensions { get; } = [".arrow", ".feather", ".ipc", ".arrows"];
+
+    /// <summary>File name extensions read as CSV (comma-separated, header row).</summary>
+    public static IReadOnlyList<string> CsvExtensions { get; } = [".csv"];
 
     private static (Schema, IEnumerable<RecordBatch>) ReadArrow(string path)
     {
