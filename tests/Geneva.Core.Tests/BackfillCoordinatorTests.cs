@@ -258,6 +258,34 @@ public class BackfillCoordinatorTests
     }
 
     [Fact]
+    public void Resume_Column_TakesThatColumnsNewestUnfinishedJobNotANewerOneOfAnother()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), 600, rowsPerFragment: 200)
+            .AddColumn("a", "int64", TestData.Expression("id * 2"))
+            .AddColumn("b", "int64", TestData.Expression("id * 3"));
+        BackfillResult Crash(string column) => new BackfillCoordinator(new BackfillRunOptions
+        {
+            Progress = InlineProgress.AtFirstCheckpoint(() => throw new IOException("simulated crash")),
+        }).Start(GenevaTable.Open(table.Path), new BackfillRequest { Column = column, CheckpointSize = 100, MinCheckpointSize = 100 });
+        Assert.Throws<IOException>(() => Crash("a"));
+        Assert.Throws<IOException>(() => Crash("b"));
+
+        var resumed = new BackfillCoordinator().Resume(table.Path, null, column: "A");
+
+        Assert.Equal(("a", JobStatus.Done), (resumed.Column, resumed.Status));
+        using (var store = CheckpointStore.Open(table.Path))
+        {
+            Assert.Equal(JobStatus.Failed, store.ListJobs().Single(j => j.Column == "b").Status);
+        }
+        var e = Assert.Throws<GenevaException>(() => new BackfillCoordinator().Resume(table.Path, null, column: "a"));
+        Assert.Equal(GenevaErrorCode.JobNotFound, e.Code);
+        Assert.Contains("for column 'a'", e.Message);
+        var jobB = new BackfillCoordinator().Resume(table.Path, null, column: "b");
+        Assert.Equal(("b", JobStatus.Done), (jobB.Column, jobB.Status));
+    }
+
+    [Fact]
     public void Resume_DoneJob_ThrowsJobNotResumable_AndUnknownThrowsJobNotFound()
     {
         using var folder = new TestFolder();

@@ -281,3 +281,25 @@ Describe 'Concurrent writers' {
         Assert-Doubled $t d 2100
     }
 }
+
+Describe 'Resume-GenevaBackfill -Column' {
+    It 'resumes the newest unfinished job of that column, not a newer one of another column' {
+        $t = New-TestTable -Rows 40 -PerFragment 20
+        $flag = Join-Path $TestDrive 'fail-now'
+        New-Item -ItemType File $flag | Out-Null
+        # Fails while the flag file exists: a transient fault the resume no longer meets.
+        $body = [scriptblock]::Create("param(`$id) if (Test-Path -LiteralPath '$flag') { throw 'not yet' } `$id * 2")
+        foreach ($name in 'a', 'b') {
+            Add-GenevaColumn -Table $t -Name $name -Udf (New-GenevaUdf -Name $name -ScriptBlock $body -OutputType int64) | Out-Null
+            { Start-GenevaBackfill -Table $t -Column $name -ErrorAction Stop } | Should -Throw -ErrorId 'UdfFailed,*'
+        }
+        Remove-Item -LiteralPath $flag
+
+        $result = Resume-GenevaBackfill -Table $t -Column a
+
+        ($result.Column, $result.Status) | Should -Be @('a', 'Done')
+        @(Get-GenevaJob $t | Where-Object Column -eq 'b').Status | Should -Be 'Failed'
+        Assert-Doubled $t a 40
+        { Resume-GenevaBackfill -Table $t -Column a -ErrorAction Stop } | Should -Throw -ErrorId 'JobNotFound,*'
+    }
+}

@@ -67,12 +67,13 @@ public sealed class BackfillCoordinator
     /// </summary>
     /// <param name="adjust">Changes execution settings of the stored request for this run (workers, timeouts).</param>
     /// <param name="waitForLease">Wait while the job runs elsewhere, instead of refusing (JobBusy).</param>
+    /// <param name="column">Without <paramref name="jobId"/>: resume the newest unfinished job of this column, not of any column.</param>
     public BackfillResult Resume(string tablePath, string? jobId, Func<BackfillRequest, BackfillRequest>? adjust = null,
-        bool waitForLease = false)
+        bool waitForLease = false, string? column = null)
     {
         var table = GenevaTable.Open(tablePath);
         using var store = CheckpointStore.Open(table.Path);
-        var job = FindResumable(store, jobId, table.Path);
+        var job = FindResumable(store, jobId, table.Path, column);
         using var lease = JobLease.ForJob(store, table, job, _options.Lease, waitForLease, _options.Cancel, _options.Log);
         table = lease.Waited ? GenevaTable.Open(table.Path) : table;
         var request = job.Request;
@@ -81,12 +82,17 @@ public sealed class BackfillCoordinator
         return Run(store, table, plan, job.JobId);
     }
 
-    private static JobRecord FindResumable(CheckpointStore store, string? jobId, string tablePath)
+    private static JobRecord FindResumable(CheckpointStore store, string? jobId, string tablePath, string? column)
     {
         if (jobId is not null)
         {
             var job = store.GetJob(jobId) ?? throw new GenevaException(GenevaErrorCode.JobNotFound,
                 $"Table '{tablePath}' has no job '{jobId}'.", jobId);
+            if (column is not null && !string.Equals(job.Column, column, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new GenevaException(GenevaErrorCode.JobNotFound,
+                    $"Job '{jobId}' backfills column '{job.Column}', not '{column}'.", jobId);
+            }
             if (job.Status is JobStatus.Done)
             {
                 throw new GenevaException(GenevaErrorCode.JobNotResumable,
@@ -94,9 +100,11 @@ public sealed class BackfillCoordinator
             }
             return job; // a running one is refused (or waited for) by its lease, naming its holder
         }
-        return store.ListJobs().LastOrDefault(j => j.Status is not JobStatus.Done)
+        return store.ListJobs().LastOrDefault(j => j.Status is not JobStatus.Done &&
+                                                   (column is null || string.Equals(j.Column, column, StringComparison.OrdinalIgnoreCase)))
             ?? throw new GenevaException(GenevaErrorCode.JobNotFound,
-                $"Table '{tablePath}' has no interrupted, stopped or failed job to resume.", tablePath);
+                $"Table '{tablePath}' has no interrupted, stopped or failed job to resume" +
+                (column is null ? "." : $" for column '{column}'."), (object?)column ?? tablePath);
     }
 
     private static string NewJobId() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";

@@ -7,7 +7,7 @@ namespace Geneva.PowerShell.Cmdlets;
 
 /// <summary>
 /// Continues an interrupted (killed), stopped or failed backfill job; only rows without a saved
-/// checkpoint are computed. Without -JobId, the table's most recent such job.
+/// checkpoint are computed. Without -JobId, the table's most recent such job (of -Column, when given).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Resume, "GenevaBackfill", SupportsShouldProcess = true)]
 [OutputType(typeof(BackfillResult), typeof(GenevaBackfillJob))]
@@ -22,6 +22,11 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
 
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     public string? JobId { get; set; }
+
+    /// <summary>Without -JobId: the newest unfinished job of this column, rather than of any column.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(ColumnNameCompleter))]
+    public string? Column { get; set; }
 
     /// <summary>Runs the backfill as a background job of this session and returns the job.</summary>
     [Parameter]
@@ -48,7 +53,8 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess(Table, JobId is null ? "Resume the latest unfinished backfill" : $"Resume backfill job {JobId}"))
+        if (!ShouldProcess(Table, JobId is not null ? $"Resume backfill job {JobId}"
+                : Column is null ? "Resume the latest unfinished backfill" : $"Resume the latest unfinished backfill of column '{Column}'"))
         {
             return;
         }
@@ -56,11 +62,13 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
         var jobId = JobId;
         var adjust = BackfillRequestFields.RunTimeOverrides(MyInvocation.BoundParameters);
         var wait = Wait.IsPresent;
-        var launch = new BackfillLaunch(path, $"Resume-GenevaBackfill -Table '{path}'" + (jobId is null ? "" : $" -JobId '{jobId}'"),
-            coordinator => coordinator.Resume(path, jobId, adjust, wait), ConcurrencyGiven: Concurrency is not null);
+        var column = Column;
+        var launch = new BackfillLaunch(path, $"Resume-GenevaBackfill -Table '{path}'" + (jobId is null ? "" : $" -JobId '{jobId}'") +
+                (column is null ? "" : $" -Column '{column}'"),
+            coordinator => coordinator.Resume(path, jobId, adjust, wait, column), ConcurrencyGiven: Concurrency is not null);
         if (AsJob)
         {
-            BackfillJobs.Start(this, launch, $"Resume {jobId ?? Path.GetFileName(path)}");
+            BackfillJobs.Start(this, launch, $"Resume {jobId ?? column ?? Path.GetFileName(path)}");
             return;
         }
         _run = new ForegroundBackfill(this);
