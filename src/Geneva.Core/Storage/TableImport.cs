@@ -34,7 +34,7 @@ public static class TableImport
         // Guessing CSV for anything else made a one-column junk table out of a JSON or Parquet file.
         throw new GenevaException(GenevaErrorCode.InvalidArgument,
             $"'{path}' is not a file type Geneva imports. Accepted: CSV ({string.Join(", ", CsvExtensions)}) and Arrow IPC " +
-            $"({string.Join(", ", ArrowExtensions)}). For other data, pipe objects to New-GenevaTable (e.g. Get-Content x.json | ConvertFrom-Json).", path);
+            $"({string.Join(", ", ArrowExtensions)}); other data can be given as rows.", path);
     }
 
     /// <summary>File name extensions read as Arrow IPC files.</summary>
