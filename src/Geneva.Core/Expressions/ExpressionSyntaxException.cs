@@ -5,12 +5,18 @@ public sealed class ExpressionSyntaxException : GenevaException
 {
     public ExpressionSyntaxException(string text, int position, string problem)
         : base(GenevaErrorCode.ExpressionSyntax,
-               $"Syntax error in expression '{text}' at position {position}: {problem}", text)
+               $"Syntax error in expression '{text}' at position {position}: {problem.TrimEnd('.')}. {Supported}", text)
     {
         Text = text;
         Position = position;
         Problem = problem;
     }
+
+    /// <summary>What the language has, in one line, so that a user who wrote something else knows what to write instead.</summary>
+    public static string Supported { get; } =
+        "Supported: column names (\"double-quoted\" when needed), numbers, 'strings', TRUE, FALSE, NULL; + - * / %; " +
+        "= <> != < <= > >=; AND, OR, NOT and parentheses; IS [NOT] NULL, [NOT] IN (...), [NOT] LIKE, " +
+        "[NOT] BETWEEN x AND y; functions " + string.Join(", ", FunctionNode.KnownNames.Order(StringComparer.Ordinal)) + ".";
 
     public string Text { get; }
 

@@ -101,6 +101,10 @@ public sealed class SqlExpressionParseTests
         Assert.Equal(text, e.Text);
         Assert.Equal(GenevaErrorCode.ExpressionSyntax, e.Code);
         Assert.False(string.IsNullOrWhiteSpace(e.Problem));
+        // The message says what the language has, functions included.
+        Assert.Contains("Supported: ", e.Message);
+        Assert.Contains("IS [NOT] NULL", e.Message);
+        Assert.Contains("coalesce", e.Message);
     }
 
     [Fact]
