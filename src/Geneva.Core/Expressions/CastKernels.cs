@@ -320,7 +320,6 @@ internal static class CastKernels
         }
         var validities = present.Select(a => a.Validity()).ToArray();
         var pick = new int[n];
-        var validity = new bool[n];
         for (var i = 0; i < n; i++)
         {
             pick[i] = -1;
@@ -329,40 +328,64 @@ internal static class CastKernels
                 if (validities[k] is not { } v || v[i])
                 {
                     pick[i] = k;
-                    validity[i] = true;
                     break;
                 }
+            }
+        }
+        return Pick(present, pick, null, kind, n);
+    }
+
+    /// <summary>
+    /// Gathers one result from several sources: row <c>i</c> takes row <c>rows[i]</c> (or <c>i</c> when
+    /// <paramref name="rows"/> is null) of <c>sources[pick[i]]</c>, and is null where <c>pick[i]</c> is
+    /// negative or that value is null. Sources of narrower kinds widen to <paramref name="kind"/>.
+    /// </summary>
+    public static ValueVector Pick(IReadOnlyList<ValueVector> sources, int[] pick, int[]? rows, ValueKind kind, int n)
+    {
+        if (kind == ValueKind.Null || sources.Count == 0)
+        {
+            return ValueVector.NullOf(kind, n);
+        }
+        var validities = sources.Select(s => s.Validity()).ToArray();
+        var validity = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            var k = pick[i];
+            if (k >= 0 && !sources[k].IsNullScalar)
+            {
+                var row = rows?[i] ?? i;
+                validity[i] = validities[k] is not { } v || v[row];
             }
         }
         switch (kind)
         {
             case ValueKind.Int:
             {
-                var sources = present.Select(a => a.GetInts()).ToArray();
+                var values = sources.Select(s => s.IsNullScalar ? null : s.GetInts()).ToArray();
                 var result = new long[n];
                 for (var i = 0; i < n; i++)
                 {
-                    result[i] = pick[i] < 0 ? 0 : sources[pick[i]][i];
+                    result[i] = validity[i] ? values[pick[i]]![rows?[i] ?? i] : 0;
                 }
                 return ValueVector.Ints(result, validity);
             }
             case ValueKind.Float:
             {
-                var sources = present.Select(a => a.GetFloats()).ToArray();
+                var values = sources.Select(s => s.IsNullScalar ? null : s.GetFloats()).ToArray();
                 var result = new double[n];
                 for (var i = 0; i < n; i++)
                 {
-                    result[i] = pick[i] < 0 ? 0 : sources[pick[i]][i];
+                    result[i] = validity[i] ? values[pick[i]]![rows?[i] ?? i] : 0;
                 }
                 return ValueVector.Floats(result, validity);
             }
             case ValueKind.Bool:
             {
-                var sources = present.Select(a => a.GetBools()).ToArray();
+                var values = sources.Select(s => s.IsNullScalar ? null : s.GetBools()).ToArray();
                 var result = new bool[n];
                 for (var i = 0; i < n; i++)
                 {
-                    result[i] = pick[i] >= 0 && sources[pick[i]][i];
+                    result[i] = validity[i] && values[pick[i]]![rows?[i] ?? i];
                 }
                 return ValueVector.Bools(result, validity);
             }
@@ -371,19 +394,19 @@ internal static class CastKernels
                 var builder = new Utf8ArrayBuilder(n, 16 * n);
                 for (var i = 0; i < n; i++)
                 {
-                    if (pick[i] < 0)
+                    if (validity[i])
                     {
-                        builder.AppendNull();
+                        builder.Append(new StringColumn(sources[pick[i]])[rows?[i] ?? i]);
                     }
                     else
                     {
-                        builder.Append(new StringColumn(present[pick[i]])[i]);
+                        builder.AppendNull();
                     }
                 }
                 return ValueVector.FromArrow(builder.Build(kind), owned: true);
             }
             default:
-                throw TypeRules.Invalid($"coalesce does not support {kind} values.");
+                throw TypeRules.Invalid($"Values of kind {kind} cannot be chosen between.");
         }
     }
 }

@@ -16,7 +16,7 @@ public sealed class ExpressionSyntaxException : GenevaException
     public static string Supported { get; } =
         "Supported: column names (\"double-quoted\" when needed), numbers, 'strings', TRUE, FALSE, NULL; + - * / %; " +
         "= <> != < <= > >=; AND, OR, NOT and parentheses; IS [NOT] NULL, [NOT] IN (...), [NOT] LIKE, " +
-        "[NOT] BETWEEN x AND y; functions " + string.Join(", ", FunctionNode.KnownNames.Order(StringComparer.Ordinal)) + ".";
+        "[NOT] BETWEEN x AND y; CASE WHEN c THEN x [WHEN ...] [ELSE y] END and CASE v WHEN a THEN x ... END; functions " + string.Join(", ", FunctionNode.KnownNames.Order(StringComparer.Ordinal)) + ".";
 
     public string Text { get; }
 

@@ -126,26 +126,9 @@ internal sealed class FunctionNode : ExpressionNode
         }
     }
 
-    private IArrowType CoalesceType(IArrowType[] types)
-    {
-        var present = types.Where(t => TypeRules.KindOf(t) != ValueKind.Null).ToArray();
-        if (present.Length == 0)
-        {
-            return NullType.Default;
-        }
-        ValueKind? kind = TypeRules.KindOf(present[0]);
-        foreach (var type in present)
-        {
-            kind = kind is null ? null : TypeRules.Common(kind.Value, TypeRules.KindOf(type));
-        }
-        if (kind is null or ValueKind.Other)
-        {
-            throw TypeRules.Invalid($"coalesce arguments must share a type, but '{this}' has " +
-                $"{string.Join(", ", types.Select(TypeRules.Describe))}.");
-        }
-        var first = TypeRules.Describe(present[0]);
-        return present.All(t => TypeRules.Describe(t) == first) ? present[0] : TypeRules.TypeOf(kind.Value);
-    }
+    private IArrowType CoalesceType(IArrowType[] types) =>
+        TypeRules.CommonType(types, () => $"coalesce arguments must share a type, but '{this}' has " +
+            $"{string.Join(", ", types.Select(TypeRules.Describe))}.");
 
     private void Require(int index, bool ok, string expected, IArrowType[] types)
     {

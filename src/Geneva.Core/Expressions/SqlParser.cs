@@ -6,13 +6,14 @@ namespace Geneva.Core.Expressions;
 
 /// <summary>
 /// Superpower grammar for the expression language, lowest precedence first:
-/// or, and, not, predicates (comparisons, is null, in, between, like), + -, * / %, unary minus, primaries.
+/// or, and, not, predicates (comparisons, is null, in, between, like), + -, * / %, unary minus, primaries
+/// (CASE, calls, columns, literals, parentheses).
 /// </summary>
 internal static class SqlParser
 {
     private static readonly HashSet<string> s_keywords = new(StringComparer.OrdinalIgnoreCase)
     {
-        "and", "or", "not", "is", "null", "in", "between", "like", "true", "false",
+        "and", "or", "not", "is", "null", "in", "between", "like", "true", "false", "case", "when", "then", "else", "end",
     };
 
     private static readonly TokenListParser<SqlTokenKind, Token<SqlTokenKind>> s_name =
@@ -46,8 +47,25 @@ internal static class SqlParser
         from close in Token.EqualTo(SqlTokenKind.RParen)
         select inner;
 
+    private static readonly TokenListParser<SqlTokenKind, (ExpressionNode When, ExpressionNode Then)> s_whenThen =
+        from when in Keyword("when")
+        from condition in Superpower.Parse.Ref(() => s_expression!)
+        from then in Keyword("then")
+        from result in Superpower.Parse.Ref(() => s_expression!)
+        select (condition, result);
+
+    private static readonly TokenListParser<SqlTokenKind, ExpressionNode> s_case =
+        from @case in Keyword("case")
+        from operand in Superpower.Parse.Ref(() => s_expression!).Select(e => (ExpressionNode?)e).OptionalOrDefault()
+        from branches in s_whenThen.AtLeastOnce()
+        from otherwise in (from @else in Keyword("else")
+                           from value in Superpower.Parse.Ref(() => s_expression!)
+                           select (ExpressionNode?)value).OptionalOrDefault()
+        from end in Keyword("end")
+        select (ExpressionNode)new CaseNode(At(@case), operand, branches, otherwise);
+
     private static readonly TokenListParser<SqlTokenKind, ExpressionNode> s_primary =
-        s_call.Or(s_column).Or(s_literal).Or(s_parenthesized).Named("expression");
+        s_case.Or(s_call).Or(s_column).Or(s_literal).Or(s_parenthesized).Named("expression");
 
     private static readonly TokenListParser<SqlTokenKind, ExpressionNode> s_unary =
         (from minus in Token.EqualTo(SqlTokenKind.Minus)

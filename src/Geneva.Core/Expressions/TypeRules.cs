@@ -64,5 +64,29 @@ internal static class TypeRules
         return null;
     }
 
+    /// <summary>
+    /// The one type several alternatives (coalesce arguments, CASE branches) are returned as: the
+    /// shared type when all agree, else their common family's type; nulls do not count.
+    /// </summary>
+    public static IArrowType CommonType(IReadOnlyList<IArrowType> types, Func<string> mismatch)
+    {
+        var present = types.Where(t => KindOf(t) != ValueKind.Null).ToArray();
+        if (present.Length == 0)
+        {
+            return NullType.Default;
+        }
+        ValueKind? kind = KindOf(present[0]);
+        foreach (var type in present)
+        {
+            kind = kind is null ? null : Common(kind.Value, KindOf(type));
+        }
+        if (kind is null or ValueKind.Other)
+        {
+            throw Invalid(mismatch());
+        }
+        var first = Describe(present[0]);
+        return present.All(t => Describe(t) == first) ? present[0] : TypeOf(kind.Value);
+    }
+
     public static GenevaException Invalid(string message) => new(GenevaErrorCode.ExpressionInvalid, message);
 }
