@@ -9,7 +9,7 @@
     FormatsToProcess     = @('Geneva.format.ps1xml')
     CmdletsToExport      = @(
         'New-GenevaTable', 'Get-GenevaTable', 'Add-GenevaRow', 'Read-GenevaTable', 'Get-GenevaTableVersion',
-        'New-GenevaUdf', 'Add-GenevaColumn', 'Set-GenevaColumn',
+        'New-GenevaUdf', 'Add-GenevaColumn', 'Set-GenevaColumn', 'Remove-GenevaColumn',
         'Get-GenevaBackfillPlan', 'Start-GenevaBackfill', 'Resume-GenevaBackfill',
         'Get-GenevaJob', 'Get-GenevaBackfillError'
     )

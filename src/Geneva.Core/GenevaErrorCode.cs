@@ -57,4 +57,7 @@ public enum GenevaErrorCode
 
     /// <summary>The table uses a Lance feature Geneva does not maintain on write (stable row ids, a newer writer flag).</summary>
     TableFeatureUnsupported,
+
+    /// <summary>A column to remove is read by another computed column (its UDF's input) or by an index.</summary>
+    ColumnInUse,
 }

@@ -4,7 +4,7 @@ namespace Geneva.Core.Storage.Lance;
 
 /// <summary>
 /// The Lance transaction that describes a commit, so that LanceDB (and any other writer) can rebase its own
-/// work onto ours: Overwrite to create, Append for new fragments, DataReplacement when a commit only swaps
+/// work onto ours: Overwrite to create, Append for new fragments, Project to remove columns, DataReplacement when a commit only swaps
 /// whole data files of existing fragments for files with the same fields (a re-backfill), and Merge for the
 /// rest (a new column's files, schema changes). Geneva's name for the operation rides in the properties.
 /// </summary>
@@ -30,6 +30,14 @@ internal static class LanceTransactionBuilder
             overwrite.Schema.AddRange(built.Fields);
             overwrite.SchemaMetadata.Add(built.SchemaMetadata);
             transaction.Overwrite = overwrite;
+            return transaction;
+        }
+        if (next.Operation == ColumnRemoval.Operation)
+        {
+            // As Lance's drop_columns: the new schema; readers drop the files that hold none of its fields.
+            var project = new Transaction.Types.Project();
+            project.Schema.AddRange(built.Fields);
+            transaction.Project = project;
             return transaction;
         }
         var before = previous.Fragments.ToDictionary(f => f.Id);
