@@ -40,6 +40,7 @@ const USAGE = `usage: node lancedb-tool.mjs <command> ...
   delete <db> <table> <where>
   append <db> <table> <rows-json|@file>             rows in the canonical form; absent columns are null
   add-columns <db> <table> <name> <sql>
+  drop-columns <db> <table> <name[,name...]>        LanceDB's dropColumns
   create-index <db> <table> <column> [--type btree|bitmap|label_list|ivf_pq|ivf_flat] [--num-partitions N]
                [--num-sub-vectors N] [--distance l2|cosine|dot]
   optimize <db> <table> [--keep-unverified]         compaction, then cleanup of every version older than now
@@ -692,6 +693,13 @@ const commands = {
     const [dir, name, column, sql] = need(parseArgs(args, {}).positional, 4, "add-columns <db> <table> <name> <sql>");
     const table = await open(dir, name);
     await table.addColumns([{ name: column, valueSql: sql }]);
+    return { version: await table.version() };
+  },
+
+  async "drop-columns"(args) {
+    const [dir, name, columns] = need(parseArgs(args, {}).positional, 3, "drop-columns <db> <table> <name[,name...]>");
+    const table = await open(dir, name);
+    await table.dropColumns(columns.split(","));
     return { version: await table.version() };
   },
 
