@@ -4,10 +4,15 @@ namespace Geneva.Core.Tests;
 
 public class AdaptiveCheckpointSizerTests
 {
-    [Fact]
-    public void Current_Initially_IsMinimum()
+    [Theory]
+    [InlineData(1, 131_072, 16)] // the defaults: a small batch, not one row
+    [InlineData(4, 1000, 16)]
+    [InlineData(50, 1000, 50)] // never below the minimum
+    [InlineData(1, 8, 8)] // nor above the maximum
+    [InlineData(256, 256, 256)]
+    public void Current_Initially_IsAProofOfLifeBatchWithinMinAndMax(int min, int max, int first)
     {
-        Assert.Equal(4, new AdaptiveCheckpointSizer(4, 1000).Current);
+        Assert.Equal(first, new AdaptiveCheckpointSizer(min, max).Current);
     }
 
     [Fact]
@@ -43,6 +48,8 @@ public class AdaptiveCheckpointSizerTests
     public void Record_StuckAtMinimum_ProbesOneSizeHigher()
     {
         var sizer = new AdaptiveCheckpointSizer(5, 100, TimeSpan.FromSeconds(1));
+        sizer.Record(16, TimeSpan.FromSeconds(60)); // the proof of life, slow: down to the minimum
+        Assert.Equal(5, sizer.Current);
         for (var i = 0; i < AdaptiveCheckpointSizer.ProbeAfter - 1; i++)
         {
             sizer.Record(5, TimeSpan.FromSeconds(60));

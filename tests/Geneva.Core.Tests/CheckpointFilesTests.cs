@@ -49,7 +49,8 @@ public class CheckpointFilesTests
         var resumed = new BackfillCoordinator().Resume(table.Path, jobId);
 
         Assert.Equal(JobStatus.Done, resumed.Status);
-        Assert.Equal(2500 - 600 + 200, resumed.UdfValuesComputed);
+        Assert.Equal(2500 - 600 + 200, resumed.RunRowsDone);
+        Assert.Equal(2500 + 200, resumed.UdfValuesComputed); // the damaged range was computed twice
         Assert.Equal(Enumerable.Range(0, 2500).Select(i => (object?)TestData.TextFor(i).ToUpperInvariant()),
             TestData.Column(GenevaTable.Open(table.Path), "upper"));
     }

@@ -16,7 +16,7 @@ namespace Geneva.Core.Tests;
 public class DeletedRowsTests
 {
     /// <summary>Deletes rows the way LanceDB does: an Arrow IPC file of uint32 offsets per fragment, named in a new version.</summary>
-    private static GenevaTable Delete(GenevaTable table, int fragmentId, params uint[] offsets)
+    internal static GenevaTable Delete(GenevaTable table, int fragmentId, params uint[] offsets)
     {
         var id = (ulong)Random.Shared.NextInt64(1, long.MaxValue);
         var deletion = new DeletionFile

@@ -55,9 +55,10 @@ public class JobMetricsTests
         using var store = CheckpointStore.Open(table.Path);
         var job = store.GetJob(first.JobId)!;
         Assert.Equal(first.RowsCheckpointed, job.RowsBeforeRun);
-        Assert.Equal(resumed.RowsCheckpointed, job.RunRowsDone);
+        Assert.Equal(resumed.RunRowsDone, job.RunRowsDone);
+        Assert.Equal(1000 - first.RowsCheckpointed, job.RunRowsDone);
         Assert.Equal(1000, job.RowsCheckpointed);
-        Assert.Equal(resumed.RowsCheckpointed, job.Workers.Sum(w => w.Rows));
+        Assert.Equal(resumed.RunRowsDone, job.Workers.Sum(w => w.Rows));
     }
 
     [Fact]
@@ -73,7 +74,22 @@ public class JobMetricsTests
             RowsPlanned = 3000,
         };
         Assert.InRange(job.RowsPerSecond, 90, 101);
-        Assert.InRange(job.Eta!.Value.TotalSeconds, 19, 23);
+        Assert.InRange(job.Eta!.Value.TotalSeconds, 14, 17); // 1500 rows left at ~100 rows/s
+    }
+
+    [Fact]
+    public void Eta_RunningJobInItsFirstSeconds_IsWithheld()
+    {
+        var job = new JobRecord
+        {
+            JobId = "j", Column = "c", UdfName = "u", UdfVersion = "v", Request = new BackfillRequest { Column = "c" },
+            Status = JobStatus.Running,
+            StartedAt = DateTimeOffset.UtcNow.AddSeconds(-1),
+            RowsCheckpointed = 43,
+            RowsPlanned = 100_000,
+        };
+        Assert.True(job.RowsPerSecond > 0);
+        Assert.Null(job.Eta);
     }
 
     [Fact]
@@ -88,8 +104,8 @@ public class JobMetricsTests
         Assert.Equal(42, job.RowsCheckpointed);
         Assert.Null(job.StartedAt);
         Assert.Empty(job.Workers);
-        store.StartRun("old", 1, 10, 1, "v");
+        store.StartRun("old", 1, 10, 0, 1, "v");
         Assert.NotNull(store.GetJob("old")!.StartedAt);
-        Assert.Equal(42, store.GetJob("old")!.RowsBeforeRun);
+        Assert.Equal(0, store.GetJob("old")!.RowsBeforeRun); // nothing committed, no checkpoint reused: its counts start again
     }
 }

@@ -21,18 +21,26 @@ public sealed partial class CheckpointStore
         command.ExecuteNonQuery();
     });
 
-    /// <summary>Marks a job running in this process (a fresh start or a resume) with its plan's totals.</summary>
-    public void StartRun(string jobId, long tableVersion, long rowsPlanned, int fragmentsPlanned, string udfVersion) => Guarded(() =>
+    /// <summary>
+    /// Marks a job running in this process (a fresh start or a resume) and sets its totals from the run's plan,
+    /// so they continue the job's counts: the rows and fragments already committed stay counted, and the plan
+    /// adds what is left (<paramref name="rowsToCompute"/> and <paramref name="fragmentsLeft"/>, of which saved
+    /// checkpoints already hold <paramref name="rowsCheckpointed"/> rows). See <see cref="Execution.BackfillResult"/>.
+    /// </summary>
+    public void StartRun(string jobId, long tableVersion, long rowsToCompute, long rowsCheckpointed, int fragmentsLeft,
+        string udfVersion) => Guarded(() =>
     {
         using var command = Command("""
-            UPDATE jobs SET status = 'Running', table_version = $v, rows_planned = $rows, fragments_planned = $frags,
+            UPDATE jobs SET status = 'Running', table_version = $v, rows_planned = rows_committed + $rows,
+                rows_checkpointed = rows_committed + $checkpointed, rows_before_run = rows_committed + $checkpointed,
+                fragments_planned = fragments_committed + $frags,
                 udf_version = $udfVersion, process_id = $pid, host_name = $host, heartbeat_at = $now, ended_at = NULL, error = NULL,
-                started_at = $now, rows_before_run = rows_checkpointed
+                started_at = $now
             WHERE job_id = $id
             """,
-            ("$id", jobId), ("$v", tableVersion), ("$rows", rowsPlanned), ("$frags", fragmentsPlanned),
-            ("$udfVersion", udfVersion), ("$pid", Environment.ProcessId), ("$host", Environment.MachineName),
-            ("$now", Time(DateTimeOffset.UtcNow)));
+            ("$id", jobId), ("$v", tableVersion), ("$rows", rowsToCompute), ("$checkpointed", rowsCheckpointed),
+            ("$frags", fragmentsLeft), ("$udfVersion", udfVersion), ("$pid", Environment.ProcessId),
+            ("$host", Environment.MachineName), ("$now", Time(DateTimeOffset.UtcNow)));
         command.ExecuteNonQuery();
     });
 
@@ -44,12 +52,16 @@ public sealed partial class CheckpointStore
         command.ExecuteNonQuery();
     });
 
-    /// <param name="uncounted">Computed values of rows another writer deleted meanwhile, taken back out of the job's count.</param>
+    /// <param name="uncounted">
+    /// Rows another writer deleted meanwhile: computed, but never committed, so taken back out of the job's planned,
+    /// checkpointed and computed rows (a done job's RowsCheckpointed stays its RowsPlanned).
+    /// </param>
     public void RecordCommit(string jobId, int fragments, long rows, int retries, long uncounted = 0) => Guarded(() =>
     {
         using var command = Command("""
             UPDATE jobs SET fragments_committed = fragments_committed + $frags, rows_committed = rows_committed + $rows,
-                commit_retries = commit_retries + $retries, udf_values_computed = udf_values_computed - $uncounted, heartbeat_at = $now
+                commit_retries = commit_retries + $retries, udf_values_computed = udf_values_computed - $uncounted,
+                rows_planned = rows_planned - $uncounted, rows_checkpointed = rows_checkpointed - $uncounted, heartbeat_at = $now
             WHERE job_id = $id
             """,
             ("$id", jobId), ("$frags", fragments), ("$rows", rows), ("$retries", retries), ("$uncounted", uncounted),

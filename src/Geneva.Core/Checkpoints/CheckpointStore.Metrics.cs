@@ -3,7 +3,10 @@ namespace Geneva.Core.Checkpoints;
 /// <summary>Per-worker metrics, read from the checkpoints of a job's latest run.</summary>
 public sealed partial class CheckpointStore
 {
-    /// <summary>Per-worker metrics of a job's latest run, from its checkpoints since the run began.</summary>
+    /// <summary>
+    /// Per-worker metrics of a job's latest run, from its checkpoints since the run began. Rows and checkpoint sizes
+    /// count computed rows, as the job's counters and the adaptive sizer do.
+    /// </summary>
     private List<WorkerMetrics> WorkersOf(JobRecord job)
     {
         if (job.StartedAt is not { } started || _missingColumns.Contains("worker"))
@@ -11,8 +14,8 @@ public sealed partial class CheckpointStore
             return [];
         }
         using var command = Command($"""
-            SELECT worker, COUNT(*), SUM(row_count), SUM(udf_seconds), MAX(created_at),
-                   (SELECT row_count FROM checkpoints l WHERE l.job_id = c.job_id AND l.worker IS c.worker
+            SELECT worker, COUNT(*), SUM(rows_computed), SUM(udf_seconds), MAX(created_at),
+                   (SELECT rows_computed FROM checkpoints l WHERE l.job_id = c.job_id AND l.worker IS c.worker
                     ORDER BY created_at DESC, rowid DESC LIMIT 1),
                    (SELECT udf_seconds + write_seconds FROM checkpoints l WHERE l.job_id = c.job_id AND l.worker IS c.worker
                     ORDER BY created_at DESC, rowid DESC LIMIT 1),

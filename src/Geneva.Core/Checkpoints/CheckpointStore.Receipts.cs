@@ -5,7 +5,10 @@ namespace Geneva.Core.Checkpoints;
 /// <summary>Receipts (the checkpoints) and the row errors they carry.</summary>
 public sealed partial class CheckpointStore
 {
-    /// <summary>Records a receipt, its row errors and the job's counters in one transaction: the checkpoint.</summary>
+    /// <summary>
+    /// Records a receipt, its row errors and the job's counters in one transaction: the checkpoint. Its computed rows
+    /// (not the rows of its range, which include rows it only copies) count as checkpointed.
+    /// </summary>
     public void Record(string jobId, CheckpointReceipt receipt) => Guarded(() =>
     {
         using var transaction = _connection.BeginTransaction();
@@ -34,7 +37,7 @@ public sealed partial class CheckpointStore
                 checkpoint_seconds = checkpoint_seconds + $write, heartbeat_at = $now
             WHERE job_id = $job
             """,
-            ("$job", jobId), ("$rows", receipt.RowCount), ("$computed", receipt.RowsComputed),
+            ("$job", jobId), ("$rows", receipt.RowsComputed), ("$computed", receipt.RowsComputed),
             ("$errors", receipt.Errors.Count), ("$udf", receipt.UdfSeconds), ("$write", receipt.WriteSeconds),
             ("$now", Time(DateTimeOffset.UtcNow))))
         {

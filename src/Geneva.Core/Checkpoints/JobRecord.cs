@@ -22,12 +22,23 @@ public sealed record JobRecord
     public DateTimeOffset CreatedAt { get; internal init; }
     public DateTimeOffset? EndedAt { get; internal init; }
     public string? Error { get; internal init; }
+
+    /// <summary>Rows the job computes over all its runs: live rows that pass its filter and need computing (see <see cref="Execution.BackfillResult"/>).</summary>
     public long RowsPlanned { get; internal init; }
+
+    /// <summary>Fragments the job commits over all its runs: those committed so far and those its latest plan has left.</summary>
     public int FragmentsPlanned { get; internal init; }
+
+    /// <summary>Of <see cref="RowsPlanned"/>, rows whose values are durably saved (checkpointed or committed).</summary>
     public long RowsCheckpointed { get; internal init; }
+
+    /// <summary>UDF values the job's runs computed (reused checkpoints are not computed again).</summary>
     public long UdfValuesComputed { get; internal init; }
+
     public int Checkpoints { get; internal init; }
     public int FragmentsCommitted { get; internal init; }
+
+    /// <summary>Of <see cref="RowsCheckpointed"/>, rows in fragments committed to a table version.</summary>
     public long RowsCommitted { get; internal init; }
     public long ErrorCount { get; internal init; }
     public double UdfSeconds { get; internal init; }
@@ -40,7 +51,7 @@ public sealed record JobRecord
     /// <summary>When the latest run (the start, or the latest resume) began.</summary>
     public DateTimeOffset? StartedAt { get; internal init; }
 
-    /// <summary>Rows checkpointed before the latest run began; RowsPlanned counts that run's rows.</summary>
+    /// <summary><see cref="RowsCheckpointed"/> when the latest run began (rows committed and rows of reused checkpoints).</summary>
     public long RowsBeforeRun { get; internal init; }
 
     /// <summary>Per-worker metrics of the latest run.</summary>
@@ -72,8 +83,11 @@ public sealed record JobRecord
         }
     }
 
-    /// <summary>Time left at the current rate, for a running job.</summary>
-    public TimeSpan? Eta => Status == JobStatus.Running && RowsPerSecond > 0
-        ? TimeSpan.FromSeconds(Math.Max(0, RowsPlanned - RunRowsDone) / RowsPerSecond)
+    /// <summary>
+    /// Time left at the latest run's rate, for a running job; null while it is being estimated
+    /// (the rule of <see cref="Execution.BackfillProgress.EstimateEta"/>) and for a job that is not running.
+    /// </summary>
+    public TimeSpan? Eta => Status == JobStatus.Running && StartedAt is { } start
+        ? Execution.BackfillProgress.EstimateEta(RowsPlanned - RowsCheckpointed, RunRowsDone, DateTimeOffset.UtcNow - start)
         : null;
 }

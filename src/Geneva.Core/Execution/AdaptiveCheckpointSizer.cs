@@ -1,8 +1,9 @@
 namespace Geneva.Core.Execution;
 
 /// <summary>
-/// Picks each checkpoint's row count, one sizer per worker, kept across its tasks. Starts at
-/// the minimum (fast proof of life), then sizes to rate x <see cref="TargetSeconds"/> after every
+/// Picks each checkpoint's row count, one sizer per worker, kept across its tasks. Starts with a
+/// small proof-of-life checkpoint of <see cref="ProofOfLifeRows"/> rows (within [min, max]), then sizes to
+/// rate x <see cref="TargetSeconds"/> after every
 /// checkpoint, so slow UDFs save often and cheap ones save rarely; shrinks at once when a
 /// checkpoint runs long; probes one step up after many checkpoints stuck at the minimum.
 /// Always within [min, max]; min == max gives fixed-size checkpoints. Thread-safe: a worker's
@@ -15,6 +16,14 @@ public sealed class AdaptiveCheckpointSizer
 
     /// <summary>Checkpoints at the minimum before probing a larger size.</summary>
     public const int ProbeAfter = 8;
+
+    /// <summary>
+    /// Rows of the first checkpoint, raised to the minimum or lowered to the maximum. Geneva starts at the
+    /// minimum (1 by default) for the fastest proof of life; ours is a small batch instead, because a batch
+    /// UDF called with one row is a surprise (a model's first device batch, a vectorized kernel) and says
+    /// little about its speed, while 16 rows of even a slow UDF still make the first checkpoint quickly.
+    /// </summary>
+    public const int ProofOfLifeRows = 16;
 
     private readonly int _min;
     private readonly int _max;
@@ -31,7 +40,7 @@ public sealed class AdaptiveCheckpointSizer
         _min = min;
         _max = max;
         TargetSeconds = (target ?? DefaultTarget).TotalSeconds;
-        _current = min;
+        _current = Math.Clamp(ProofOfLifeRows, min, max);
     }
 
     public double TargetSeconds { get; }

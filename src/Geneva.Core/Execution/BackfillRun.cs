@@ -41,13 +41,15 @@ internal sealed class BackfillRun
 
     private UdfSpec _udf;
     private GenevaTable _current;
-    private long _rowsDone;
-    private long _computed;
-    private long _errorCount;
+
+    /// <summary>The job's counters as this run goes (see <see cref="BackfillResult"/>), for progress; the store has the same.</summary>
+    private long _rowsPlanned;
+    private long _rowsCheckpointed;
+    private long _rowsBeforeRun;
+    private int _fragmentsPlanned;
+    private int _fragmentsCommitted;
+
     private long _skipped;
-    private int _checkpoints;
-    private int _committed;
-    private int _retries;
     private int _lastSize;
 
     public BackfillRun(BackfillRunOptions options, CheckpointStore store, GenevaTable table, BackfillPlan plan, string jobId)
@@ -72,7 +74,10 @@ internal sealed class BackfillRun
         {
             Log(warning);
         }
-        _store.StartRun(_jobId, _table.Version, _plan.RowsToProcess, _plan.FragmentCount, _plan.UdfVersion);
+        _store.StartRun(_jobId, _table.Version, _plan.RowsToCompute, _plan.CheckpointedRows, _plan.FragmentCount, _plan.UdfVersion);
+        var job = _store.GetJob(_jobId)!;
+        (_rowsPlanned, _rowsCheckpointed, _rowsBeforeRun) = (job.RowsPlanned, job.RowsCheckpointed, job.RowsBeforeRun);
+        (_fragmentsPlanned, _fragmentsCommitted) = (job.FragmentsPlanned, job.FragmentsCommitted);
         if (_store.LearnedBatchSize(_jobId) is int learned && learned < (_udf.BatchSize ?? int.MaxValue))
         {
             // An earlier run of this job ran out of device memory at a larger batch: start where it ended up.
@@ -137,17 +142,14 @@ internal sealed class BackfillRun
         }
     }
 
-    /// <summary>Records a receipt: from here on its rows count as checkpointed.</summary>
+    /// <summary>Records a receipt: from here on its computed rows count as checkpointed.</summary>
     private void OnCheckpoint(CheckpointReceipt receipt)
     {
         _store.Record(_jobId, receipt);
-        _rowsDone += receipt.RowCount;
-        _computed += receipt.RowsComputed;
-        _errorCount += receipt.Errors.Count;
+        _rowsCheckpointed += receipt.RowsComputed;
         var skipped = receipt.Errors.Count(x => x.Action == "Skip");
         _skipped += skipped;
         _skippedByFragment[receipt.FragmentId] = _skippedByFragment.GetValueOrDefault(receipt.FragmentId) + skipped;
-        _checkpoints++;
         CheckSkipLimits(_udf.OnError, _skipped, _plan.RowsToCompute);
         Report(receipt.RowCount, null);
     }
@@ -223,9 +225,9 @@ internal sealed class BackfillRun
         DeleteInParallel(built.SelectMany(b => _committer.Included(b.Fragment.FragmentId)
             ? _store.ForFragment(b.Fragment.Key).Select(r => r.File)
             : b.Files.Select(f => f.Path)).ToList());
-        _retries += _committer.Attempts - 1;
-        _committed += _committer.Committed;
-        _computed -= _committer.DeletedMeanwhile;
+        _fragmentsCommitted += _committer.Committed;
+        _rowsPlanned -= _committer.DeletedMeanwhile;
+        _rowsCheckpointed -= _committer.DeletedMeanwhile;
         _store.RecordCommit(_jobId, _committer.Committed, _committer.RowsCommitted, _committer.Attempts - 1, _committer.DeletedMeanwhile);
         _warnings.AddRange(_committer.Conflicts);
         foreach (var conflict in _committer.Conflicts)
@@ -296,34 +298,43 @@ internal sealed class BackfillRun
 
     private void Report(int? size, string? message)
     {
-        var seconds = _clock.Elapsed.TotalSeconds;
-        var rate = seconds > 0 ? _rowsDone / seconds : 0;
-        TimeSpan? eta = rate > 0 ? TimeSpan.FromSeconds((_plan.RowsToProcess - _rowsDone) / rate) : null;
+        var elapsed = _clock.Elapsed;
+        var runRows = _rowsCheckpointed - _rowsBeforeRun;
+        var rate = elapsed.TotalSeconds > 0 ? runRows / elapsed.TotalSeconds : 0;
+        var eta = BackfillProgress.EstimateEta(_rowsPlanned - _rowsCheckpointed, runRows, elapsed);
         _lastSize = size ?? _lastSize;
-        _options.Progress?.Report(new BackfillProgress(_jobId, _plan.Column, _plan.RowsToProcess, _rowsDone,
-            _plan.FragmentCount, _committed, rate, eta, _lastSize, message));
+        _options.Progress?.Report(new BackfillProgress(_jobId, _plan.Column, _rowsPlanned, _rowsCheckpointed,
+            _fragmentsPlanned, _fragmentsCommitted, rate, eta, _lastSize, message));
     }
 
     private void Log(string message) => _options.Log?.Invoke(message);
 
-    private BackfillResult Result(JobStatus status) => new()
+    /// <summary>The result: the job's counters as stored (so it and the job record agree), with this run's time and warnings.</summary>
+    private BackfillResult Result(JobStatus status)
     {
-        JobId = _jobId,
-        TablePath = _table.Path,
-        Column = _plan.Column,
-        Status = status,
-        TableVersion = _current.Version,
-        RowsPlanned = _plan.RowsToProcess,
-        RowsCheckpointed = _rowsDone,
-        UdfValuesComputed = _computed,
-        Checkpoints = _checkpoints,
-        FragmentsCommitted = _committed,
-        FragmentsDeferred = _plan.DeferredFragments,
-        ErrorCount = _errorCount,
-        CommitRetries = _retries,
-        Elapsed = _clock.Elapsed,
-        Warnings = _warnings,
-    };
+        var elapsed = _clock.Elapsed;
+        var job = _store.GetJob(_jobId)!;
+        return new()
+        {
+            JobId = _jobId,
+            TablePath = _table.Path,
+            Column = _plan.Column,
+            Status = status,
+            TableVersion = _current.Version,
+            RowsPlanned = job.RowsPlanned,
+            RowsCheckpointed = job.RowsCheckpointed,
+            RowsCommitted = job.RowsCommitted,
+            UdfValuesComputed = job.UdfValuesComputed,
+            RowsBeforeRun = job.RowsBeforeRun,
+            Checkpoints = job.Checkpoints,
+            FragmentsCommitted = job.FragmentsCommitted,
+            FragmentsDeferred = _plan.DeferredFragments,
+            ErrorCount = job.ErrorCount,
+            CommitRetries = job.CommitRetries,
+            Elapsed = elapsed,
+            Warnings = _warnings,
+        };
+    }
 
     /// <summary>
     /// Fails the job once skipped rows pass MaxSkipCount, or pass MaxSkipFraction of the rows

@@ -25,7 +25,19 @@ public sealed record BackfillPlan
     public IReadOnlyList<BackfillTask> Tasks => Fragments.SelectMany(f => f.Tasks).ToList();
     public int TaskCount => Fragments.Sum(f => f.Tasks.Count);
     public int FragmentCount => Fragments.Count;
+
+    /// <summary>
+    /// Rows that need computing: live rows that pass the filter and lack the current UDF version's value. A job
+    /// started from this plan has this many RowsPlanned (see <see cref="Execution.BackfillResult"/> for the counters).
+    /// </summary>
     public long RowsToCompute => Fragments.Sum(f => f.RowsToCompute);
+
+    /// <summary>Rows of the tasks' ranges, copied rows included: what the workers read, not a count of work.</summary>
     public long RowsToProcess => Fragments.Sum(f => f.Tasks.Sum(t => (long)t.RowCount));
+
+    /// <summary>
+    /// Of <see cref="RowsToCompute"/>, rows saved checkpoints already hold (a run that stopped before committing
+    /// them): a job started from this plan begins with this many RowsCheckpointed and does not compute them again.
+    /// </summary>
     public long CheckpointedRows => Fragments.Sum(f => (long)f.CheckpointedRows);
 }

@@ -165,14 +165,16 @@ public static class BackfillPlanner
             inputFiles, merges ? FilesOf(fragment, [c.Field, .. selectionFields]) : FilesOf(fragment, selectionFields),
             coverage.State == CoverageState.Complete ? c.JobId : null);
 
-        var covered = CoveredRanges(c.Table.Path, c.Store.ForFragment(key), fragment.RowCount);
+        var receipts = c.Store.ForFragment(key);
+        var covered = CoveredRanges(c.Table.Path, receipts, fragment.RowCount);
         var tasks = new List<BackfillTask>();
-        var checkpointed = 0;
+        long checkpointed = 0;
         var position = 0;
         foreach (var (start, count) in covered.Append((fragment.RowCount, 0)))
         {
             tasks.AddRange(SplitGap(fragment.Id, position, start, cells, cellSize));
-            checkpointed += count;
+            // Counted as the job counts rows: the range's computed rows, not the rows it only copies.
+            checkpointed += receipts.FirstOrDefault(r => r.RowStart == start && r.RowCount == count)?.RowsComputed ?? 0;
             position = start + count;
         }
         return new PlannedFragment
@@ -182,7 +184,7 @@ public static class BackfillPlanner
             Mode = mode,
             Key = key,
             RowsToCompute = matching,
-            CheckpointedRows = checkpointed,
+            CheckpointedRows = (int)Math.Min(checkpointed, matching),
             Tasks = tasks,
             InputFiles = inputFiles,
             Where = selection?.Normalized,

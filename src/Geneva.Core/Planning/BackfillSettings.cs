@@ -65,6 +65,13 @@ public sealed record BackfillSettings
             warnings.Add($"MinCheckpointSize {min} is larger than MaxCheckpointSize {max}; using {max}.");
             min = max;
         }
+        if (request.Concurrency is int asked &&
+            Execution.Workers.WorkerCapacity.Fit(asked, udf.NumCpus, udf.NumGpus, Environment.ProcessorCount,
+                Execution.Workers.WorkerCapacity.VisibleGpus()).Note is { } overAsked)
+        {
+            // Asked for, not a default: worth a warning with the others (the default of 8 is capped quietly).
+            warnings.Add(overAsked);
+        }
         return new BackfillSettings
         {
             CheckpointSize = size,

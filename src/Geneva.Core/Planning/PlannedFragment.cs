@@ -14,8 +14,10 @@ public sealed record PlannedFragment
     public int RowCount { get; internal init; }
     public FragmentMode Mode { get; internal init; }
     public string Key { get; internal init; } = "";
-    /// <summary>Rows the UDF will be called for (matching the effective filter).</summary>
+    /// <summary>Rows that need computing: live rows matching the effective filter (those saved checkpoints hold included).</summary>
     public long RowsToCompute { get; internal init; }
+
+    /// <summary>Of <see cref="RowsToCompute"/>, rows saved checkpoints already hold: committed without calling the UDF again.</summary>
     public int CheckpointedRows { get; internal init; }
     public IReadOnlyList<BackfillTask> Tasks { get; internal init; } = [];
     /// <summary>Data files the UDF reads (its provenance once committed).</summary>

@@ -293,7 +293,7 @@ public sealed class GenevaTable
         {
             var m = ManifestStore.Read(Path, v);
             var (operation, detail) = ManifestStore.ReadOperation(Path, v);
-            return new TableVersionInfo(m.Version, m.Timestamp, operation, detail, m.RowCount, m.Fragments.Count);
+            return new TableVersionInfo(m.Version, m.Timestamp, operation, detail, m.RowCount, m.Fragments.Count) { TablePath = Path };
         }).ToList();
 
     /// <summary>

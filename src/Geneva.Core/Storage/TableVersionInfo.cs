@@ -16,4 +16,7 @@ public sealed record TableVersionInfo(
     public long RowCount { get; } = RowCount;
 
     public int FragmentCount { get; } = FragmentCount;
+
+    /// <summary>The table the version belongs to, so a version can be piped to a reader of that version.</summary>
+    public string TablePath { get; internal init; } = "";
 }

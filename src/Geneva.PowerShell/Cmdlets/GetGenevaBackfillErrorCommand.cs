@@ -15,6 +15,7 @@ public sealed class GetGenevaBackfillErrorCommand : GenevaCmdlet
     public string Table { get; set; } = "";
 
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
     public string? JobId { get; set; }
 
     protected override void ProcessRecord() => Guard(() =>

@@ -16,6 +16,7 @@ public sealed class GetGenevaJobCommand : GenevaCmdlet
     public string Table { get; set; } = "";
 
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
     public string? JobId { get; set; }
 
     protected override void ProcessRecord() => Guard(() =>

@@ -17,6 +17,7 @@ public sealed class GetGenevaTableCommand : GenevaCmdlet
 
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
+    [ArgumentCompleter(typeof(TableVersionCompleter))]
     public long? Version { get; set; }
 
     protected override void ProcessRecord() => Guard(() => WriteObject(new GenevaTableInfo(GenevaTable.Open(Path, Version))));

@@ -6,7 +6,10 @@ using Geneva.PowerShell.Infrastructure;
 
 namespace Geneva.PowerShell.Cmdlets;
 
-/// <summary>Reads rows as objects (or Arrow record batches with -AsArrow), optionally filtered and limited.</summary>
+/// <summary>
+/// Reads rows as objects (or Arrow record batches with -AsArrow), optionally filtered and limited, of the latest
+/// version or of -Version (<c>Get-GenevaTableVersion t | Where-Object Version -eq 3 | Read-GenevaTable</c>).
+/// </summary>
 [Cmdlet(VerbsCommunications.Read, "GenevaTable")]
 [OutputType(typeof(PSObject), typeof(RecordBatch))]
 public sealed class ReadGenevaTableCommand : GenevaCmdlet
@@ -26,8 +29,13 @@ public sealed class ReadGenevaTableCommand : GenevaCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long? First { get; set; }
 
-    [Parameter]
+    /// <summary>
+    /// The version to read (time travel). Binds by property name too, so an entry of Get-GenevaTableVersion, or a table
+    /// object from Get-GenevaTable, piped in reads the version it describes.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, long.MaxValue)]
+    [ArgumentCompleter(typeof(TableVersionCompleter))]
     public long? Version { get; set; }
 
     [Parameter]

@@ -21,6 +21,7 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
     public string Table { get; set; } = "";
 
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
     public string? JobId { get; set; }
 
     /// <summary>Without -JobId: the newest unfinished job of this column, rather than of any column.</summary>
@@ -68,7 +69,7 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
             coordinator => coordinator.Resume(path, jobId, adjust, wait, column), ConcurrencyGiven: Concurrency is not null);
         if (AsJob)
         {
-            BackfillJobs.Start(this, launch, $"Resume {jobId ?? column ?? Path.GetFileName(path)}");
+            BackfillJobs.Start(this, launch, BackfillJobs.ResumedColumn(path, jobId, column));
             return;
         }
         _run = new ForegroundBackfill(this);

@@ -48,7 +48,7 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
             coordinator => coordinator.Start(GenevaTable.Open(path, version), request, wait), request.Concurrency is not null);
         if (AsJob)
         {
-            BackfillJobs.Start(this, launch, $"Backfill {request.Column}");
+            BackfillJobs.Start(this, launch, request.Column);
             return;
         }
         _run = new ForegroundBackfill(this);

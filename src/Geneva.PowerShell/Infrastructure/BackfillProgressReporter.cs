@@ -27,9 +27,7 @@ internal sealed class BackfillProgressReporter(Action<ProgressRecord> write, str
         }
         _sinceLast.Restart();
         _shown = true;
-        var record = new ProgressRecord(ActivityId, $"Backfilling '{p.Column}' of {table}",
-            $"{p.RowsDone:N0} of {p.RowsTotal:N0} rows, {p.RowsPerSecond:N0} rows/s, " +
-            $"{p.FragmentsCommitted}/{p.FragmentsTotal} fragments committed, checkpoint size {p.CheckpointSize:N0}")
+        var record = new ProgressRecord(ActivityId, $"Backfilling '{p.Column}' of {table}", Status(p))
         {
             PercentComplete = p.RowsTotal > 0 ? (int)Math.Min(100, p.RowsDone * 100 / p.RowsTotal) : 0,
             SecondsRemaining = p.Eta is { } eta ? (int)Math.Min(int.MaxValue, eta.TotalSeconds) : -1,
@@ -37,6 +35,14 @@ internal sealed class BackfillProgressReporter(Action<ProgressRecord> write, str
         };
         write(record);
     }
+
+    /// <summary>
+    /// The status line. While the engine withholds the time left (the run's first seconds), the rate is not shown
+    /// either: it is the same early measure, far below the real one.
+    /// </summary>
+    internal static string Status(BackfillProgress p) =>
+        $"{p.RowsDone:N0} of {p.RowsTotal:N0} rows, " + (p.Estimating ? "estimating…" : $"{p.RowsPerSecond:N0} rows/s") +
+        $", {p.FragmentsCommitted}/{p.FragmentsTotal} fragments committed, checkpoint size {p.CheckpointSize:N0}";
 
     public void Complete()
     {

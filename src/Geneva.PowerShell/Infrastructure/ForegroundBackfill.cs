@@ -16,7 +16,7 @@ internal sealed class ForegroundBackfill(PSCmdlet cmdlet)
     {
         var progress = new BackfillProgressReporter(cmdlet.WriteProgress, launch.Table);
         var coordinator = new Core.Execution.BackfillCoordinator(
-            launch.Options(progress, cmdlet.WriteVerbose, cmdlet.WriteWarning, _stop.Token));
+            launch.Options(progress, cmdlet.WriteVerbose, _stop.Token));
         try
         {
             var result = launch.Run(coordinator);

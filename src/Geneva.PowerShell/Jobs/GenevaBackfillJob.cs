@@ -11,7 +11,8 @@ namespace Geneva.PowerShell.Jobs;
 /// repository so Get-Job, Wait-Job, Receive-Job, Stop-Job and Remove-Job work on it. Output is
 /// the backfill result, progress records go to its progress stream, engine failures become its
 /// error records. Stop-Job stops the backfill cleanly: the job is recorded as stopped in the
-/// table's database and Resume-GenevaBackfill continues it.
+/// table's database and Resume-GenevaBackfill continues it. Named <c>Geneva:&lt;table&gt;:&lt;column&gt;</c>
+/// (<see cref="BackfillJobs.NameFor"/>).
 /// </summary>
 public sealed class GenevaBackfillJob : Job2
 {
@@ -23,8 +24,8 @@ public sealed class GenevaBackfillJob : Job2
     private Thread? _thread;
     private string _status = "Not started";
 
-    internal GenevaBackfillJob(BackfillLaunch launch, string? name)
-        : base(launch.Command, string.IsNullOrEmpty(name) ? $"Backfill {launch.Table}" : name)
+    internal GenevaBackfillJob(BackfillLaunch launch, string name)
+        : base(launch.Command, name)
     {
         _launch = launch;
         _progress = new BackfillProgressReporter(Progress.Add, launch.Table);
@@ -64,8 +65,7 @@ public sealed class GenevaBackfillJob : Job2
 
     private void Run()
     {
-        var coordinator = new BackfillCoordinator(_launch.Options(_progress,
-            message => Verbose.Add(new VerboseRecord(message)), message => Warning.Add(new WarningRecord(message)), _stop.Token));
+        var coordinator = new BackfillCoordinator(_launch.Options(_progress, message => Verbose.Add(new VerboseRecord(message)), _stop.Token));
         JobState final;
         try
         {
