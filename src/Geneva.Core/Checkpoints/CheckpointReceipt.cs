@@ -25,4 +25,6 @@ public sealed record CheckpointReceipt(
     /// <summary>Rows per device batch the UDF instance works with after this checkpoint (models; lowered on out-of-memory).</summary>
     int? BatchSize = null,
     /// <summary>Computed rows whose new value is not null: none means the checkpoint filled no null row (null when not known).</summary>
-    int? RowsWithValues = null);
+    int? RowsWithValues = null,
+    /// <summary>A probe's computed values (Arrow IPC stream, one column), in place of a file; null for a checkpoint.</summary>
+    byte[]? Values = null);

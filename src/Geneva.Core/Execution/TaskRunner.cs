@@ -16,7 +16,7 @@ namespace Geneva.Core.Execution;
 /// the rows computed and the other rows are copied from the column's current values.
 /// It yields receipts and writes no database: a receipt counts once the coordinator records it.
 /// </summary>
-public sealed class TaskRunner : IDisposable
+public sealed partial class TaskRunner : IDisposable
 {
     private readonly GenevaTable _table;
     private readonly UdfApplier _applier;
@@ -55,6 +55,15 @@ public sealed class TaskRunner : IDisposable
     public AdaptiveCheckpointSizer Sizer { get; }
 
     public IEnumerable<CheckpointReceipt> Run(TaskSpec task, CancellationToken cancel)
+    {
+        if (task.ProbeRows is not null)
+        {
+            return Probe(task, cancel);
+        }
+        return RunTask(task, cancel);
+    }
+
+    private IEnumerable<CheckpointReceipt> RunTask(TaskSpec task, CancellationToken cancel)
     {
         if (task.Udf.BatchSize is int learned)
         {

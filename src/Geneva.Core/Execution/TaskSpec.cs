@@ -18,4 +18,12 @@ public sealed record TaskSpec(
     FragmentMode Mode,
     string FragmentKey,
     int Offset,
-    int RowCount);
+    int RowCount)
+{
+    /// <summary>
+    /// A probe (verification, plan sampling): compute only these fragment offsets (ascending; those in
+    /// [Offset, Offset + RowCount) count) and send their values back in the receipts
+    /// (<see cref="Checkpoints.CheckpointReceipt.Values"/>). A probe writes no file and its receipts are never recorded.
+    /// </summary>
+    public IReadOnlyList<int>? ProbeRows { get; init; }
+}

@@ -22,6 +22,9 @@ public sealed record BackfillPlan
     public int DeferredFragments { get; internal init; }
     public int SkippedFragments { get; internal init; }
 
+    /// <summary>What running the UDF on sampled rows measured and predicts; null unless a sample was asked for.</summary>
+    public BackfillPlanSample? Sample { get; internal init; }
+
     public IReadOnlyList<BackfillTask> Tasks => Fragments.SelectMany(f => f.Tasks).ToList();
     public int TaskCount => Fragments.Sum(f => f.Tasks.Count);
     public int FragmentCount => Fragments.Count;

@@ -170,7 +170,9 @@ public sealed class WorkerHost
     /// </summary>
     private TaskRunner Runner(TaskSpec spec, CheckpointSizing sizing, WorkerInstanceState state)
     {
-        var key = $"{spec.TablePath}|{spec.TableVersion}|{spec.Column}|{spec.Udf.EffectiveVersion}|{spec.Where}";
+        // A probe runs under its own error policy and sizer: it never shares a backfill's runner.
+        var key = $"{spec.TablePath}|{spec.TableVersion}|{spec.Column}|{spec.Udf.EffectiveVersion}|{spec.Where}" +
+                  (spec.ProbeRows is null ? "" : $"|probe:{spec.JobId}");
         if (state.RunnerKey == key)
         {
             return state.Runner!;
