@@ -57,4 +57,7 @@ public enum GenevaErrorCode
 
     /// <summary>The table uses a Lance feature Geneva does not maintain on write (stable row ids, a newer writer flag).</summary>
     TableFeatureUnsupported,
+
+    /// <summary>Model UDFs' worker (or the private C/C++ runtime it needs on this system) is not installed.</summary>
+    TorchRuntimeMissing,
 }
