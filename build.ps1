@@ -1,31 +1,44 @@
 #Requires -Version 7.4
 <#
 .SYNOPSIS
-    Builds the Geneva module, runs the sample, or runs every test.
+    Builds the Geneva module, packages it, runs the sample, or runs every test.
 .DESCRIPTION
     Build:  publishes src/Geneva.PowerShell (no runtime identifier, so one folder serves every
-            platform) into module/bin, and src/Geneva.Torch.Worker (model UDFs: TorchSharp with the
-            CPU libtorch) into module/bin/torch; then tries TorchRuntime.
+            platform; native SQLite for linux-x64/arm64, osx-x64/arm64 and win-x64/arm64) into
+            module/bin, and src/Geneva.Torch.Worker (model UDFs: TorchSharp with the CPU libtorch, for
+            this platform) into module/bin/torch. Downloads nothing for model UDFs.
+    Package: Build, then writes two packages with PSResourceGet's Publish-PSResource into artifacts/
+            (a folder repository): Geneva.<version>.nupkg, the module without model UDFs' worker (about
+            7 MB), and Geneva.Torch.<version>.nupkg, the model worker with this platform's libtorch, which
+            Install-GenevaTorchRuntime installs. The version is ModuleVersion in module/Geneva.psd1, the
+            one place it is kept (Directory.Build.props gives it to every assembly). Install:
+                Register-PSResourceRepository -Name local -Uri ./artifacts -Trusted
+                Install-PSResource Geneva -Repository local; Import-Module Geneva
+                Install-GenevaTorchRuntime -Repository local      # only for model UDFs
     Sample: Build, then runs samples/sample.ps1 in a fresh pwsh.
     Help:   Build, then tools/Build-Help.ps1 (in a fresh pwsh): checks help/*.md against the cmdlets
             and regenerates module/en-US/Geneva.PowerShell.dll-Help.xml. The MAML is committed, so
             Build does not need this; run it after changing help/*.md or a cmdlet's parameters.
             (-UpdateMarkdown: run tools/Build-Help.ps1 -UpdateMarkdown directly to refresh the
             generated SYNTAX and parameter yaml blocks.)
-    TorchRuntime: installs module/bin/torch/torch-runtime (Build tries it too), the private glibc/libstdc++ (Debian 13's) that model-UDF
-            workers run on where the system libstdc++ lacks GLIBCXX_3.4.32 (tools/Install-TorchRuntime.ps1;
-            nothing to do on newer systems). Test does this first.
+    TorchRuntime: Build, then installs module/bin/torch/torch-runtime: the private glibc/libstdc++
+            (Debian 13's, downloaded with apt-get) that model-UDF workers run on where the system
+            libstdc++ lacks GLIBCXX_3.4.32 (tools/Install-TorchRuntime.ps1; nothing to do on newer
+            systems). Install-GenevaTorchRuntime does the same for an installed or built module.
     Test:   Installs LanceDB for the interop tests (npm ci in tests/interop; node 20 and npm are
-            required, and their absence fails the task), Build, then the xunit tests
+            required, and their absence fails the task), Build, TorchRuntime, Package (the package
+            tests install both packages in a temporary home), then the xunit tests
             (tests/Geneva.Core.Tests) and the Pester tests (tests/Geneva.PowerShell.Tests, in a fresh
             pwsh). Ends with one line "Total: <N> passed, <M> failed" and exits 1 if anything failed
             or a runner did not run.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 -Task Test
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 -Task Package
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Sample', 'Help', 'TorchRuntime', 'Test')]
+    [ValidateSet('Build', 'Package', 'Sample', 'Help', 'TorchRuntime', 'Test')]
     [string] $Task = 'Build',
 
     [string] $Configuration = 'Release'
@@ -92,7 +105,6 @@ function Invoke-Build {
         '-o', (Join-Path $PSScriptRoot 'module/bin/torch'),
         '--nologo', '-v', 'minimal'
     )
-    Invoke-TorchRuntime -Optional
 }
 
 function Invoke-Help {
@@ -105,15 +117,100 @@ function Invoke-Help {
 
 $TorchRuntimeDirectory = Join-Path $PSScriptRoot 'module/bin/torch/torch-runtime'
 
-# -Optional (Build): a machine that cannot install it still builds; model UDFs then say what is missing.
+# Not part of Build: only model UDFs need it, and Install-GenevaTorchRuntime installs it when they do.
 function Invoke-TorchRuntime {
-    param([switch] $Optional)
-    try {
-        & (Join-Path $PSScriptRoot 'tools/Install-TorchRuntime.ps1') -Destination $TorchRuntimeDirectory
+    & (Join-Path $PSScriptRoot 'tools/Install-TorchRuntime.ps1') -Destination $TorchRuntimeDirectory
+}
+
+$ArtifactsDirectory = Join-Path $PSScriptRoot 'artifacts'
+$PackageStagingDirectory = Join-Path $PSScriptRoot 'out/package'
+
+# The one place the version is kept: module/Geneva.psd1 (Directory.Build.props reads it for the assemblies).
+function Get-ModuleVersion {
+    return (Import-PowerShellDataFile -LiteralPath (Join-Path $PSScriptRoot 'module/Geneva.psd1')).ModuleVersion
+}
+
+# Runs a command in a fresh pwsh whose home (HOME, XDG folders, PSModulePath) is a throwaway folder, so
+# registering a repository to publish to changes nothing of the user's PSResourceGet settings.
+function Invoke-IsolatedPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $Command,
+        [Parameter(Mandatory)] [string] $HomeDirectory
+    )
+    $commandLine = Get-PwshCommandLine
+    $info = [System.Diagnostics.ProcessStartInfo]::new($commandLine[0])
+    foreach ($argument in @($commandLine | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $Command)) {
+        $info.ArgumentList.Add($argument)
     }
-    catch {
-        if (-not $Optional) { throw }
-        Write-Warning "Model UDFs will not run on this machine until the torch runtime is installed: $_"
+    $info.UseShellExecute = $false
+    $info.Environment['HOME'] = $HomeDirectory
+    foreach ($name in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME') {
+        $info.Environment[$name] = Join-Path $HomeDirectory ".$($name.Split('_')[1].ToLowerInvariant())"
+    }
+    $info.Environment['LOCALAPPDATA'] = Join-Path $HomeDirectory 'AppData/Local'
+    $info.Environment['APPDATA'] = Join-Path $HomeDirectory 'AppData/Roaming'
+    $info.Environment['USERPROFILE'] = $HomeDirectory
+    $info.Environment.Remove('PSModulePath') | Out-Null
+    # A local dotnet tool finds its own SDK by DOTNET_ROOT or PATH; both are kept.
+    $process = [System.Diagnostics.Process]::Start($info)
+    $process.WaitForExit()
+    return $process.ExitCode
+}
+
+# Geneva.<version>.nupkg (the module, no model worker) and Geneva.Torch.<version>.nupkg (the model worker and
+# this platform's libtorch, as a module holding nothing but bin/) into artifacts/, a folder repository.
+function Invoke-Package {
+    $version = Get-ModuleVersion
+    $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    Write-Host "==> Package $version -> artifacts/Geneva.$version.nupkg, artifacts/Geneva.Torch.$version.nupkg ($rid)"
+    if (Test-Path -LiteralPath $PackageStagingDirectory) { Remove-Item -LiteralPath $PackageStagingDirectory -Recurse -Force }
+    $genevaStage = Join-Path $PackageStagingDirectory 'Geneva'
+    $torchStage = Join-Path $PackageStagingDirectory 'Geneva.Torch'
+    $null = New-Item -ItemType Directory -Force -Path $genevaStage, (Join-Path $torchStage 'bin'), $ArtifactsDirectory
+
+    $module = Join-Path $PSScriptRoot 'module'
+    foreach ($item in Get-ChildItem -LiteralPath $module | Where-Object Name -ne 'bin') {
+        Copy-Item -LiteralPath $item.FullName -Destination $genevaStage -Recurse
+    }
+    $null = New-Item -ItemType Directory -Path (Join-Path $genevaStage 'bin')
+    foreach ($item in Get-ChildItem -LiteralPath (Join-Path $module 'bin') | Where-Object Name -ne 'torch') {
+        Copy-Item -LiteralPath $item.FullName -Destination (Join-Path $genevaStage 'bin') -Recurse
+    }
+    # The worker without the machine's private runtime (torch-runtime links into this machine's dotnet).
+    foreach ($item in Get-ChildItem -LiteralPath (Join-Path $module 'bin/torch') | Where-Object Name -ne 'torch-runtime') {
+        Copy-Item -LiteralPath $item.FullName -Destination (Join-Path $torchStage 'bin') -Recurse
+    }
+    Set-Content -LiteralPath (Join-Path $torchStage 'Geneva.Torch.psd1') -Value @"
+@{
+    ModuleVersion        = '$version'
+    GUID                 = '6d0f5f0e-3b7a-4c56-9a57-5b1f0c9b6e21'
+    Author               = 'Geneva contributors'
+    Description          = 'The model-UDF worker of the Geneva module (Geneva.Torch.Worker, TorchSharp and the CPU libtorch for $rid). Install it with Install-GenevaTorchRuntime.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FunctionsToExport    = @()
+    CmdletsToExport      = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{ RuntimeIdentifier = '$rid' }
+}
+"@
+
+    foreach ($name in 'Geneva', 'Geneva.Torch') {
+        Remove-Item -LiteralPath (Join-Path $ArtifactsDirectory "$name.$version.nupkg") -ErrorAction Ignore
+    }
+    $quote = { param($text) "'" + $text.Replace("'", "''") + "'" }
+    $command = @(
+        '$ErrorActionPreference = ''Stop'''
+        "Register-PSResourceRepository -Name GenevaBuild -Uri $(& $quote $ArtifactsDirectory) -Trusted"
+        "Publish-PSResource -Path $(& $quote $genevaStage) -Repository GenevaBuild"
+        "Publish-PSResource -Path $(& $quote $torchStage) -Repository GenevaBuild"
+    ) -join "`n"
+    $exitCode = Invoke-IsolatedPwsh -Command $command -HomeDirectory (Join-Path $PackageStagingDirectory 'home')
+    if ($exitCode -ne 0) { throw "Publish-PSResource failed (exit code $exitCode)." }
+    foreach ($name in 'Geneva', 'Geneva.Torch') {
+        $package = Get-Item -LiteralPath (Join-Path $ArtifactsDirectory "$name.$version.nupkg")
+        Write-Host ("    {0} {1:N1} MB" -f $package.Name, ($package.Length / 1MB))
     }
 }
 
@@ -307,12 +404,15 @@ try {
     if ($Task -eq 'Test') { Install-InteropPackages }
     Invoke-Build
     switch ($Task) {
+        'Package' { Invoke-Package }
         'Sample' { Invoke-Sample }
         'Help' { Invoke-Help }
         'TorchRuntime' { Invoke-TorchRuntime }
         'Test' {
             # Tests of model UDFs need it: installing it is part of the test command, not optional.
             Invoke-TorchRuntime
+            # tests/Geneva.PowerShell.Tests/Package.Tests.ps1 installs these; without them it fails.
+            Invoke-Package
             if (-not (Invoke-Test)) { $exitCode = 1 }
         }
     }

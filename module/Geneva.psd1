@@ -11,7 +11,7 @@
         'New-GenevaTable', 'Get-GenevaTable', 'Add-GenevaRow', 'Read-GenevaTable', 'Get-GenevaTableVersion',
         'New-GenevaUdf', 'Add-GenevaColumn', 'Set-GenevaColumn', 'Remove-GenevaColumn',
         'Get-GenevaBackfillPlan', 'Start-GenevaBackfill', 'Resume-GenevaBackfill',
-        'Get-GenevaJob', 'Get-GenevaBackfillError', 'Test-GenevaBackfill'
+        'Get-GenevaJob', 'Get-GenevaBackfillError', 'Test-GenevaBackfill', 'Install-GenevaTorchRuntime'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

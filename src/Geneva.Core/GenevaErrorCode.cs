@@ -60,4 +60,7 @@ public enum GenevaErrorCode
 
     /// <summary>A column to remove is read by another computed column (its UDF's input) or by an index.</summary>
     ColumnInUse,
+
+    /// <summary>Model UDFs' worker (or the private C/C++ runtime it needs on this system) is not installed.</summary>
+    TorchRuntimeMissing,
 }

@@ -8,7 +8,7 @@ namespace Geneva.Torch.Launch;
 /// <summary>
 /// libtorch as TorchSharp-cpu 0.107.0 ships it needs GCC 13's libstdc++ (symbol <see cref="RequiredSymbol"/>).
 /// Where the system's libstdc++ lacks it (Debian 12, Ubuntu 22.04) the worker runs on a private runtime
-/// the build installs from Debian 13's packages: their loader, glibc and libstdc++, and a copy of the
+/// installed from Debian 13's packages (Install-TorchRuntime.ps1, beside the worker): their loader, glibc and libstdc++, and a copy of the
 /// dotnet muxer whose ELF interpreter is that loader (tools/Install-TorchRuntime.ps1).
 /// </summary>
 public static class LinuxTorchRuntime
@@ -29,20 +29,22 @@ public static class LinuxTorchRuntime
 
     public static string PrivateLibraries(string runtime) => Path.Combine(runtime, "root", "usr", "lib", MultiarchTriplet);
 
-    /// <summary>The private runtime's dotnet muxer; a clear error naming the missing symbol and the fix when it is not installed.</summary>
+    /// <summary>Whether the private runtime in <paramref name="runtime"/> is complete (its muxer and libstdc++ are there).</summary>
+    public static bool IsInstalled(string runtime) =>
+        File.Exists(Path.Combine(runtime, "host", "dotnet")) && File.Exists(Path.Combine(PrivateLibraries(runtime), "libstdc++.so.6"));
+
+    /// <summary>The private runtime's dotnet muxer; a clear error naming the missing symbol when it is not installed.</summary>
     public static string PrivateMuxer(string runtime)
     {
-        var muxer = Path.Combine(runtime, "host", "dotnet");
-        if (File.Exists(muxer) && File.Exists(Path.Combine(PrivateLibraries(runtime), "libstdc++.so.6")))
+        if (IsInstalled(runtime))
         {
-            return muxer;
+            return Path.Combine(runtime, "host", "dotnet");
         }
-        throw new GenevaException(GenevaErrorCode.UdfLoadFailed,
+        throw new GenevaException(GenevaErrorCode.TorchRuntimeMissing,
             $"Model UDFs run on libtorch, which needs {RequiredSymbol} (GCC 13's libstdc++). This system's libstdc++ " +
             $"({SystemLibStdCxx() ?? "not found"}) has at most {HighestGlibcxx() ?? "none"}, and the private runtime " +
-            $"'{runtime}' is not installed. Fix: run 'dotnet pwsh ./build.ps1 -Task TorchRuntime' in the module's " +
-            "source (it downloads Debian 13's libc6, libgcc-s1 and libstdc++6 for the model worker alone), or use a " +
-            "system with GCC 13's libstdc++ (Debian 13, Ubuntu 24.04).", runtime);
+            $"'{runtime}' (Debian 13's libc6, libgcc-s1 and libstdc++6, for the model worker alone) is not installed. " +
+            "A system with GCC 13's libstdc++ (Debian 13, Ubuntu 24.04) needs none.", runtime);
     }
 
     public static string? SystemLibStdCxx() => new[]

@@ -38,8 +38,8 @@ public sealed class TorchWorkerLauncher : IWorkerLauncher
     {
         if (!File.Exists(_workerDll))
         {
-            throw new GenevaException(GenevaErrorCode.UdfLoadFailed,
-                $"The model worker host '{_workerDll}' is missing; rebuild the module.", _workerDll);
+            throw new GenevaException(GenevaErrorCode.TorchRuntimeMissing,
+                $"The model worker '{_workerDll}' is not installed.", _workerDll);
         }
         var info = HostStartInfo(_runtime);
         if (Environment.GetEnvironmentVariable(OpenMpWaitPolicyVariable) is null)

@@ -279,9 +279,10 @@ public class ModelUdfTests
             return;
         }
         var e = Assert.Throws<GenevaException>(() => new TorchWorkerLauncher(s_workerDll, "/nonexistent/runtime").StartInfo(1));
-        Assert.Equal(GenevaErrorCode.UdfLoadFailed, e.Code);
+        // The cmdlet layer maps this code to its fix (Install-GenevaTorchRuntime).
+        Assert.Equal(GenevaErrorCode.TorchRuntimeMissing, e.Code);
         Assert.Contains(LinuxTorchRuntime.RequiredSymbol, e.Message);
         Assert.Contains(LinuxTorchRuntime.HighestGlibcxx()!, e.Message);
-        Assert.Contains("-Task TorchRuntime", e.Message);
+        Assert.Contains("/nonexistent/runtime", e.Message);
     }
 }

@@ -26,6 +26,7 @@ internal static class GenevaErrors
         GenevaErrorCode.ComputedColumnValue => "Add-GenevaRow -Force keeps the values as if the column's UDF computed them.",
         GenevaErrorCode.JobBusy => "Use -Wait to wait for the running job, or Get-GenevaJob to see it.",
         GenevaErrorCode.UdfChanged => "Define the UDF again with New-GenevaUdf and rebind the column with Set-GenevaColumn.",
+        GenevaErrorCode.TorchRuntimeMissing => "Install it with Install-GenevaTorchRuntime (add -Repository to name the repository that holds Geneva.Torch).",
         _ => null,
     };
 
@@ -42,6 +43,7 @@ internal static class GenevaErrors
         GenevaErrorCode.TypeMismatch => ErrorCategory.InvalidType,
         GenevaErrorCode.ExpressionSyntax => ErrorCategory.ParserError,
         GenevaErrorCode.UdfLoadFailed or GenevaErrorCode.DiskFull or GenevaErrorCode.StorageUnavailable
+            or GenevaErrorCode.TorchRuntimeMissing
             => ErrorCategory.ResourceUnavailable,
         GenevaErrorCode.UdfOutputInvalid => ErrorCategory.InvalidResult,
         GenevaErrorCode.CommitConflict or GenevaErrorCode.JobBusy or GenevaErrorCode.DatabaseBusy => ErrorCategory.ResourceBusy,

@@ -28,7 +28,7 @@ internal static class WorkerExecutors
         {
             UdfKind.ScriptBlock => new PwshWorkerLauncher(),
             // Its own folder: TorchSharp and libtorch never sit beside the module's assemblies.
-            UdfKind.Model => new TorchWorkerLauncher(Path.Combine(bin, "torch", "Geneva.Torch.Worker.dll"),
+            UdfKind.Model => new TorchWorkerLauncher(TorchWorkerLocation.Require(),
                 gpus: GpuAssignment.Create(udf.NumGpus, udf.Device, WorkerCapacity.VisibleGpuIds())),
             _ => new DotNetWorkerLauncher(Path.Combine(bin, "Geneva.Worker.dll")),
         };
