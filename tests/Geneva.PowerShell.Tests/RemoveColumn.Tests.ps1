@@ -134,3 +134,81 @@ Describe 'Remove-GenevaColumn' {
         @($completion.CompletionMatches.CompletionText) | Should -Be @('tlen')
     }
 }
+
+Describe 'Remove-GenevaColumn with LanceDB 0.31' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'LanceInteropHelpers.ps1')
+        # Not in $TestDrive: Pester removes files made in an It, and the Its build on one another.
+        $script:db = Join-Path ([IO.Path]::GetTempPath()) "geneva-drop-$([guid]::NewGuid().ToString('N'))"
+        New-Item -ItemType Directory -Path $db | Out-Null
+        $script:t = Join-Path $db 't.lance'
+        0..299 | ForEach-Object { [pscustomobject]@{ id = [long] $_; text = "row $_" + ('x' * ($_ % 7)) } } |
+            New-GenevaTable -Path $t -MaxRowsPerFragment 100 | Out-Null
+        Add-GenevaColumn -Table $t -Name tlen -Udf (New-GenevaUdf -Name tlen -Expression 'length(text)' -OutputType int32)
+        Add-GenevaColumn -Table $t -Name shout -Udf (New-GenevaUdf -Name shout -Expression "concat(upper(text), '!')" -OutputType utf8)
+        Start-GenevaBackfill -Table $t -Column tlen | Out-Null
+        Start-GenevaBackfill -Table $t -Column shout | Out-Null
+        # A column LanceDB wrote (its own data files).
+        Invoke-LanceDb @('add-columns', $db, 't', 'ld', 'id * 3') | Out-Null
+        $script:beforeDrop = (Get-GenevaTable $t).Version
+    }
+
+    AfterAll { if ($db -and (Test-Path $db)) { Remove-Item -LiteralPath $db -Recurse -Force } }
+
+    It 'drops our column and a LanceDB-made one; LanceDB reads the rest, the old version, and keeps writing' {
+        Remove-GenevaColumn -Table $t -Name tlen, ld -Confirm:$false
+        $ours = @(Read-GenevaTable $t)
+        @((Get-GenevaTable $t).Columns.Name) | Should -Be @('id', 'text', 'shout')
+        # Files that held only the removed columns left the fragments; the data files of the rest are the same.
+        $r = Invoke-LanceDb @(
+            , @('schema', $db, 't')                                                  # 0
+            , @('scan', $db, 't')                                                    # 1
+            , @('scan', $db, 't', '--version', "$beforeDrop", '--columns', 'id,tlen,ld') # 2
+            , @('versions', $db, 't')                                                # 3
+        )
+        @($r[0].fields | ForEach-Object { "$($_.name):$($_.type)" }) | Should -Be @('id:int64', 'text:utf8', 'shout:utf8')
+        @(ConvertTo-LanceCanonicalRows -Rows $ours -Columns $r[1].columns) | Should -Be @(ConvertTo-LanceRowLines $r[1].rows)
+        $r[1].rows.Count | Should -Be 300
+        foreach ($row in $r[2].rows) {
+            $row.tlen | Should -Be ("row $($row.id)" + ('x' * ([long] $row.id % 7))).Length
+            $row.ld | Should -Be ([string] (3 * [long] $row.id))
+        }
+        # Our older version reads the removed columns too.
+        $old = @(Read-GenevaTable $t -Version $beforeDrop)
+        ($old | Where-Object { $_.tlen -ne $_.text.Length -or $_.ld -ne 3 * $_.id }) | Should -BeNullOrEmpty
+
+        # LanceDB appends, adds a column and compacts (with cleanup) after the drop.
+        $w = Invoke-LanceDb @(
+            , @('append', $db, 't', '[{"id":"300","text":"row 300"}]')               # 0
+            , @('add-columns', $db, 't', 'ld2', 'id + 1')                            # 1
+            , @('optimize', $db, 't')                                                # 2
+            , @('schema', $db, 't')                                                  # 3
+            , @('scan', $db, 't')                                                    # 4
+        )
+        $w[2].compaction.fragmentsRemoved | Should -BeGreaterThan 0
+        @($w[3].fields.name) | Should -Be @('id', 'text', 'shout', 'ld2')
+        $w[4].rows.Count | Should -Be 301
+        @(ConvertTo-LanceCanonicalRows -Rows @(Read-GenevaTable $t) -Columns $w[4].columns) | Should -Be @(ConvertTo-LanceRowLines $w[4].rows)
+    }
+
+    It 'drops a column from files LanceDB compacted (files that keep other columns stay), and backfills after' {
+        # After compaction a data file holds every column: dropping one keeps the file, as Lance does.
+        Remove-GenevaColumn -Table $t -Name shout -Confirm:$false
+        Add-GenevaColumn -Table $t -Name tlen -Udf (New-GenevaUdf -Name tlen -Expression 'length(text) + ld2' -OutputType int64)
+        (Start-GenevaBackfill -Table $t -Column tlen).UdfValuesComputed | Should -Be 301
+        $ours = @(Read-GenevaTable $t)
+        $r = Invoke-LanceDb @(
+            , @('schema', $db, 't')
+            , @('scan', $db, 't')
+            , @('drop-columns', $db, 't', 'ld2')
+            , @('scan', $db, 't')
+        )
+        @($r[0].fields | ForEach-Object { "$($_.name):$($_.type)" }) | Should -Be @('id:int64', 'text:utf8', 'ld2:int64', 'tlen:int64')
+        @(ConvertTo-LanceCanonicalRows -Rows $ours -Columns $r[1].columns) | Should -Be @(ConvertTo-LanceRowLines $r[1].rows)
+        foreach ($row in $r[1].rows) { $row.tlen | Should -Be ([string] ($row.text.Length + [long] $row.ld2)) }
+        # And we read a table LanceDB dropped a column of.
+        $after = @(Read-GenevaTable $t)
+        $after[0].psobject.Properties.Name | Should -Be @('id', 'text', 'tlen')
+        @(ConvertTo-LanceCanonicalRows -Rows $after -Columns $r[3].columns) | Should -Be @(ConvertTo-LanceRowLines $r[3].rows)
+    }
+}

@@ -1,8 +1,8 @@
 namespace Geneva.Core.Storage;
 
 /// <summary>
-/// What a CSV column's values seen so far parse as; widened value by value (int and float make
-/// float, any other mix makes text) to choose the column's Arrow type.
+/// What a CSV column's values seen so far parse as; widened value by value (int and float make float, date and
+/// date-time make date-time, any other mix makes text) to choose the column's Arrow type.
 /// </summary>
 internal enum CsvColumnKind
 {
@@ -10,5 +10,7 @@ internal enum CsvColumnKind
     Bool,
     Int,
     Float,
+    Date,
+    Timestamp,
     Text,
 }

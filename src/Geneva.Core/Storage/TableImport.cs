@@ -1,6 +1,7 @@
 using System.Globalization;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
+using Apache.Arrow.Types;
 using CsvHelper;
 using Geneva.Core.Arrow;
 
@@ -8,7 +9,8 @@ namespace Geneva.Core.Storage;
 
 /// <summary>
 /// Reads rows to create a table from: CSV (through CsvHelper; a first pass checks every row and
-/// infers each column's type, a second streams batches, so memory stays bounded) or an Arrow IPC
+/// infers each column's type, or checks every value against the type given for it, a second streams
+/// batches, so memory stays bounded; see <see cref="CsvValues"/> for the rules) or an Arrow IPC
 /// file or stream. A CSV row with more or fewer fields than the header is an error naming its line,
 /// found by the first pass, before anything is written.
 /// </summary>
@@ -16,7 +18,13 @@ public static class TableImport
 {
     public const int BatchRows = 65_536;
 
-    public static (Schema Schema, IEnumerable<RecordBatch> Batches) Read(string path)
+    public static (Schema Schema, IEnumerable<RecordBatch> Batches) Read(string path) => Read(path, null);
+
+    /// <summary>
+    /// Reads <paramref name="path"/>; <paramref name="types"/> gives CSV columns (by name, any case) a type instead of
+    /// the inferred one. A value that does not convert is an error naming its line, row, column and value.
+    /// </summary>
+    public static (Schema Schema, IEnumerable<RecordBatch> Batches) Read(string path, IReadOnlyDictionary<string, string>? types)
     {
         if (!File.Exists(path))
         {
@@ -25,11 +33,16 @@ public static class TableImport
         var extension = Path.GetExtension(path).ToLowerInvariant();
         if (ArrowExtensions.Contains(extension))
         {
+            if (types is { Count: > 0 })
+            {
+                throw new GenevaException(GenevaErrorCode.InvalidArgument,
+                    $"'{path}' is an Arrow IPC file, whose columns already have types; column types can be given for CSV files only.", path);
+            }
             return ReadArrow(path);
         }
         if (CsvExtensions.Contains(extension))
         {
-            return ReadCsv(path);
+            return ReadCsv(path, types);
         }
         // Guessing CSV for anything else made a one-column junk table out of a JSON or Parquet file.
         throw new GenevaException(GenevaErrorCode.InvalidArgument,
@@ -111,10 +124,12 @@ public static class TableImport
         }
     }
 
-    private static (Schema, IEnumerable<RecordBatch>) ReadCsv(string path)
+    private static (Schema, IEnumerable<RecordBatch>) ReadCsv(string path, IReadOnlyDictionary<string, string>? types)
     {
         string[] header;
         var kinds = new List<CsvColumnKind>();
+        IArrowType?[] given;
+        CsvValues.TryConvert?[] converters;
         using (var csv = OpenCsv(path))
         {
             csv.ReadHeader();
@@ -123,48 +138,68 @@ public static class TableImport
                 throw new GenevaException(GenevaErrorCode.InvalidArgument, $"'{path}' has no header row.", path);
             }
             header = [.. csv.Headers];
+            (given, converters) = GivenTypes(header, types, path);
             kinds.AddRange(header.Select(_ => CsvColumnKind.Unknown));
+            var row = 0L;
             while (csv.Read())
             {
+                row++;
                 CheckFieldCount(csv, header.Length, path);
                 for (var c = 0; c < header.Length; c++)
                 {
-                    kinds[c] = Widen(kinds[c], csv.GetStringOrNull(c));
+                    var text = csv.GetStringOrNull(c);
+                    if (converters[c] is { } convert)
+                    {
+                        // Checked in this first pass, so a bad value stops the import before anything is written.
+                        if (!CsvValues.IsNull(text) && !convert(text!, out _) && given[c] is not (StringType or LargeStringType))
+                        {
+                            throw new GenevaException(GenevaErrorCode.TypeMismatch,
+                                $"'{path}', line {csv.LineNumber} (row {row}), column '{header[c]}': '{text}' is not {CsvValues.Expected(given[c]!)}, " +
+                                $"the column's given type being {ArrowTypeNames.Format(given[c]!)}. Empty fields and " +
+                                $"{string.Join(", ", CsvValues.NullMarkers.Where(m => m.Length > 0))} are read as null.", header[c]);
+                        }
+                    }
+                    else
+                    {
+                        kinds[c] = CsvValues.Widen(kinds[c], text);
+                    }
                 }
             }
         }
-        var schema = new Schema(header.Select((name, c) => new Field(name, ArrowTypeNames.Parse(TypeName(kinds[c])), true)), null);
-        return (schema, CsvBatches(path, schema, kinds));
+        var fields = header.Select((name, c) => new Field(name, given[c] ?? ArrowTypeNames.Parse(CsvValues.TypeName(kinds[c])), true));
+        var schema = new Schema(fields, null);
+        var parse = schema.FieldsList.Select(f => f.DataType is StringType or LargeStringType ? null : CsvValues.ConverterFor(f.DataType)).ToArray();
+        return (schema, CsvBatches(path, schema, parse));
     }
 
-    private static CsvColumnKind Widen(CsvColumnKind kind, string? value)
+    /// <summary>Each CSV column's given type (null: inferred) and its converter; names a given column the file lacks.</summary>
+    private static (IArrowType?[] Types, CsvValues.TryConvert?[] Converters) GivenTypes(string[] header,
+        IReadOnlyDictionary<string, string>? types, string path)
     {
-        if (string.IsNullOrEmpty(value) || kind == CsvColumnKind.Text)
+        var given = new IArrowType?[header.Length];
+        var converters = new CsvValues.TryConvert?[header.Length];
+        foreach (var (name, typeName) in types ?? new Dictionary<string, string>())
         {
-            return kind;
+            var c = System.Array.IndexOf(header, name);
+            if (c < 0)
+            {
+                var matches = header.Select((h, i) => (h, i)).Where(p => string.Equals(p.h, name, StringComparison.OrdinalIgnoreCase)).ToList();
+                c = matches.Count == 1 ? matches[0].i : throw new GenevaException(GenevaErrorCode.ColumnNotFound,
+                    $"'{path}' has no column '{name}' to give a type to. Its columns: {string.Join(", ", header)}.", name);
+            }
+            var type = ArrowTypeNames.Parse(typeName);
+            converters[c] = CsvValues.ConverterFor(type) ?? throw new GenevaException(GenevaErrorCode.InvalidArgument,
+                $"Column '{header[c]}' cannot be read from CSV as {ArrowTypeNames.Format(type)}: CSV fields hold scalar values only.", name);
+            given[c] = type;
         }
-        var seen = long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? CsvColumnKind.Int
-            : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? CsvColumnKind.Float
-            : bool.TryParse(value, out _) ? CsvColumnKind.Bool
-            : CsvColumnKind.Text;
-        return (kind, seen) switch
-        {
-            (CsvColumnKind.Unknown, _) => seen,
-            (CsvColumnKind.Int, CsvColumnKind.Float) or (CsvColumnKind.Float, CsvColumnKind.Int) => CsvColumnKind.Float,
-            _ when kind == seen => kind,
-            _ => CsvColumnKind.Text,
-        };
+        return (given, converters);
     }
 
-    private static string TypeName(CsvColumnKind kind) => kind switch
-    {
-        CsvColumnKind.Bool => "bool",
-        CsvColumnKind.Int => "int64",
-        CsvColumnKind.Float => "float64",
-        _ => "utf8",
-    };
-
-    private static IEnumerable<RecordBatch> CsvBatches(string path, Schema schema, IReadOnlyList<CsvColumnKind> kinds)
+    /// <summary>
+    /// The rows, in batches. <paramref name="parse"/> holds each column's converter; null for text columns, whose
+    /// fields are kept as they are (an empty field is an empty string).
+    /// </summary>
+    private static IEnumerable<RecordBatch> CsvBatches(string path, Schema schema, CsvValues.TryConvert?[] parse)
     {
         using var csv = OpenCsv(path);
         csv.ReadHeader();
@@ -177,7 +212,20 @@ public static class TableImport
             for (var c = 0; c < columns.Length; c++)
             {
                 var text = csv.GetStringOrNull(c);
-                columns[c].Add(string.IsNullOrEmpty(text) && kinds[c] != CsvColumnKind.Text ? null : text);
+                if (parse[c] is not { } convert)
+                {
+                    columns[c].Add(text);
+                }
+                else if (CsvValues.IsNull(text))
+                {
+                    columns[c].Add(null);
+                }
+                else
+                {
+                    columns[c].Add(convert(text!, out var value) ? value : throw new GenevaException(GenevaErrorCode.TypeMismatch,
+                        $"'{path}', line {csv.LineNumber}, column '{schema.FieldsList[c].Name}': '{text}' is not " +
+                        $"{CsvValues.Expected(schema.FieldsList[c].DataType)}; the file changed while it was read.", schema.FieldsList[c].Name));
+                }
             }
             if (++rows == BatchRows)
             {

@@ -26,8 +26,10 @@ public sealed class NewGenevaTableCommand : GenevaCmdlet
     /// <summary>
     /// Column types for piped rows, e.g. @{ id = 'int32'; emb = 'fixed_size_list&lt;float32&gt;[3]' }; with no rows
     /// piped, the columns of the new, empty table (in the dictionary's order: use [ordered]@{} to choose it).
+    /// With -From, types for the named CSV columns in place of the inferred ones.
     /// </summary>
     [Parameter(ParameterSetName = PipelineSet)]
+    [Parameter(ParameterSetName = FileSet)]
     public IDictionary? Schema { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = FileSet)]
@@ -64,7 +66,7 @@ public sealed class NewGenevaTableCommand : GenevaCmdlet
             IEnumerable<RecordBatch> batches;
             if (ParameterSetName == FileSet)
             {
-                (schema, batches) = TableImport.Read(ResolvePath(From));
+                (schema, batches) = TableImport.Read(ResolvePath(From), _rows.KnownTypes);
             }
             else
             {

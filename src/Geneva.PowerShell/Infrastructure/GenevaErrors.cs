@@ -25,6 +25,7 @@ internal static class GenevaErrors
         GenevaErrorCode.UdfFailed => "Get-GenevaBackfillError lists the failed rows.",
         GenevaErrorCode.ComputedColumnValue => "Add-GenevaRow -Force keeps the values as if the column's UDF computed them.",
         GenevaErrorCode.JobBusy => "Use -Wait to wait for the running job, or Get-GenevaJob to see it.",
+        GenevaErrorCode.ColumnInUse => "Remove-GenevaColumn -Force removes it and leaves the columns that read it unbound.",
         GenevaErrorCode.UdfChanged => "Define the UDF again with New-GenevaUdf and rebind the column with Set-GenevaColumn.",
         GenevaErrorCode.TorchRuntimeMissing => "Install it with Install-GenevaTorchRuntime (add -Repository to name the repository that holds Geneva.Torch).",
         _ => null,
