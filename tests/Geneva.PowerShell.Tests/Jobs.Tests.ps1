@@ -76,7 +76,8 @@ Describe 'Start-GenevaBackfill -AsJob' {
         $result = $resumed | Receive-Job
         $result.JobId | Should -Be $stopped.JobId
         $result.Status | Should -Be 'Done'
-        $result.UdfValuesComputed | Should -Be (3000 - $saved)
+        $result.RunRowsDone | Should -Be (3000 - $saved)
+        $result.UdfValuesComputed | Should -Be 3000 -Because "the job's counts go on, and no row was computed twice"
         Assert-Doubled $t d 3000
     }
 
@@ -221,10 +222,11 @@ Describe 'Worker processes' {
     }
 
     It 'shows live metrics of a running job to another pwsh session' {
-        $t = New-TestTable -Rows 3000 -PerFragment 500
+        $t = New-TestTable -Rows 6000 -PerFragment 500
         Add-SleepyColumn $t d
         $job = Start-GenevaBackfill -Table $t -Column d -AsJob -Concurrency 1 -CheckpointSize 50 -MinCheckpointSize 50 -MaxCheckpointSize 50
-        Wait-Until { (Get-GenevaJob $t).Checkpoints -ge 3 }
+        # The ETA is withheld for the run's first seconds (BackfillProgress.EtaWarmUp).
+        Wait-Until { (Get-GenevaJob $t).Checkpoints -ge 3 -and $null -ne (Get-GenevaJob $t).Eta }
         $child = Start-ChildPwsh -Script "Import-Module '$module'; Get-GenevaJob '$t' | Select-Object Status, RowsCheckpointed, RowsPerSecond, Eta, Checkpoints, ErrorCount, Workers | ConvertTo-Json -Depth 4 -EnumsAsStrings"
         $json = $child.StandardOutput.ReadToEnd()
         $child.WaitForExit()
