@@ -144,11 +144,15 @@ function Invoke-IsolatedPwsh {
     }
     $info.UseShellExecute = $false
     $info.Environment['HOME'] = $HomeDirectory
-    foreach ($name in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME') {
-        $info.Environment[$name] = Join-Path $HomeDirectory ".$($name.Split('_')[1].ToLowerInvariant())"
+    $folders = [ordered]@{
+        XDG_DATA_HOME = '.local/share'; XDG_CONFIG_HOME = '.config'; XDG_CACHE_HOME = '.cache'
+        LOCALAPPDATA = 'AppData/Local'; APPDATA = 'AppData/Roaming'
     }
-    $info.Environment['LOCALAPPDATA'] = Join-Path $HomeDirectory 'AppData/Local'
-    $info.Environment['APPDATA'] = Join-Path $HomeDirectory 'AppData/Roaming'
+    foreach ($name in $folders.Keys) {
+        # They must exist: where LocalApplicationData does not, PSResourceGet keeps its repository store
+        # in the current directory instead.
+        $info.Environment[$name] = (New-Item -ItemType Directory -Force -Path (Join-Path $HomeDirectory $folders[$name])).FullName
+    }
     $info.Environment['USERPROFILE'] = $HomeDirectory
     $info.Environment.Remove('PSModulePath') | Out-Null
     # A local dotnet tool finds its own SDK by DOTNET_ROOT or PATH; both are kept.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Model-UDF benchmark (by hand): bench/run-torch.sh [ROWS] [REPEATS]. Needs ./build.ps1 first
+# Model-UDF benchmark (by hand): bench/run-torch.sh [ROWS] [REPEATS]. Needs ./build.ps1 -Task TorchRuntime first
 # (module/bin/torch and, on older systems, its private runtime). Runs on that runtime when the
 # system libstdc++ lacks GLIBCXX_3.4.32, as the model workers do.
 set -euo pipefail

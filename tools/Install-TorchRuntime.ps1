@@ -14,6 +14,10 @@
     Does nothing where the system libstdc++ already has the symbol, or where -Destination is already
     complete. Needs apt-get and dpkg (Debian, Ubuntu) and network access to deb.debian.org.
 
+    The build copies it beside the model worker (module/bin/torch, and so the Geneva.Torch package),
+    where Install-GenevaTorchRuntime runs it; build.ps1 -Task TorchRuntime runs it for the source tree.
+    Nothing runs it on import or on build.
+
 .PARAMETER Destination
     The runtime folder: host/dotnet (patched muxer, with host/ and shared/ linked to the real dotnet
     root) and root/usr/lib/x86_64-linux-gnu (the libraries).

@@ -97,7 +97,10 @@ public sealed class InstallGenevaTorchRuntimeCommand : PSCmdlet
             .AddParameter("Name", TorchWorkerLocation.PackageName)
             .AddParameter("Version", version)
             .AddParameter("Scope", Scope)
-            .AddParameter("Confirm", false);
+            .AddParameter("Confirm", false)
+            // Its errors come back to this cmdlet, which says what to do about them; -ErrorAction Stop on this
+            // cmdlet would otherwise turn the first into an exception naming Install-PSResource alone.
+            .AddParameter("ErrorAction", ActionPreference.Continue);
         if (Repository is { Length: > 0 })
         {
             ps.AddParameter("Repository", Repository);
@@ -136,15 +139,7 @@ public sealed class InstallGenevaTorchRuntimeCommand : PSCmdlet
         {
             ps.AddParameter("Force");
         }
-        Collection<ErrorRecord> errors;
-        try
-        {
-            errors = Run(ps);
-        }
-        catch (RuntimeException e)
-        {
-            errors = [e.ErrorRecord];
-        }
+        var errors = Run(ps);
         if (errors.Count > 0 || !LinuxTorchRuntime.IsInstalled(runtime))
         {
             var why = errors.Count > 0 ? string.Join(" ", errors.Select(e => e.Exception.Message)) : "the runtime is incomplete.";
@@ -172,7 +167,17 @@ public sealed class InstallGenevaTorchRuntimeCommand : PSCmdlet
             }
             WriteProgress(record);
         };
-        ps.Invoke();
+        try
+        {
+            ps.Invoke();
+        }
+        catch (RuntimeException e)
+        {
+            // A terminating error (the script's throw, an unknown -Repository name) ends the command.
+            var errors = ps.Streams.Error.ReadAll();
+            errors.Add(e.ErrorRecord);
+            return errors;
+        }
         return ps.Streams.Error.ReadAll();
     }
 
