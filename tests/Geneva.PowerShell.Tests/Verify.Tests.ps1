@@ -213,3 +213,40 @@ Describe 'Get-GenevaBackfillPlan -Sample' {
         { Get-GenevaBackfillPlan -Table $p -Column sq -Sample 0 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
     }
 }
+
+Describe 'The help''s examples run' {
+    BeforeAll {
+        # The examples' table: ./docs with a computed tlen column.
+        $script:where = Join-Path $TestDrive 'examples'
+        New-Item -ItemType Directory -Path $where | Out-Null
+        1..60 | ForEach-Object { [pscustomobject]@{ id = $_; text = "row $_" } } |
+            New-GenevaTable -Path (Join-Path $where 'docs') -MaxRowsPerFragment 20 | Out-Null
+        Add-GenevaColumn -Table (Join-Path $where 'docs') -Name tlen -Udf (New-GenevaUdf -Name tlen -Expression 'length(text)' -OutputType int32)
+
+        function Get-Example([string] $File, [int] $Number) {
+            $text = Get-Content -Raw (Join-Path $PSScriptRoot "../../help/$File")
+            $m = [regex]::Match($text, "### Example ${Number}:[^\n]*\n``````powershell\n(?<code>.*?)\n``````", 'Singleline')
+            if (-not $m.Success) { throw "No example $Number in $File." }
+            $m.Groups['code'].Value
+        }
+    }
+
+    It 'Get-GenevaBackfillPlan example 4 (-Sample) measures, estimates and runs' {
+        Push-Location $where
+        try {
+            $out = & ([scriptblock]::Create((Get-Example 'Get-GenevaBackfillPlan.md' 4))) -ErrorAction Stop
+        } finally { Pop-Location }
+        $result = @($out)[-1]
+        $result.Status | Should -Be 'Done'
+        @($out | Where-Object { $_ -is [Geneva.Core.Planning.BackfillPlanSample] }).Count | Should -Be 1
+    }
+
+    It 'Test-GenevaBackfill example <Number> runs without errors' -ForEach @(@{ Number = 1 }, @{ Number = 2 }, @{ Number = 3 }, @{ Number = 4 }) {
+        Push-Location $where
+        try {
+            $out = & ([scriptblock]::Create((Get-Example 'Test-GenevaBackfill.md' $Number))) -ErrorAction Stop 2>&1
+        } finally { Pop-Location }
+        @($out | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Should -BeNullOrEmpty
+        @($out).Count | Should -BeGreaterThan 0
+    }
+}
