@@ -250,3 +250,25 @@ Describe 'The help''s examples run' {
         @($out).Count | Should -BeGreaterThan 0
     }
 }
+
+Describe 'Model UDFs: both cmdlets run the model in its worker, on its device' {
+    It 'checks a model column and measures the model, reporting the device' {
+        $models = Join-Path $PSScriptRoot '../models'
+        $m = Join-Path $TestDrive 'model-ids.lance'
+        0..39 | ForEach-Object { [pscustomobject]@{ id = [long] $_ } } | New-GenevaTable -Path $m -MaxRowsPerFragment 16 | Out-Null
+        Add-GenevaColumn -Table $m -Name half -Udf (New-GenevaUdf -Model (Join-Path $models 'halve.pt') -InputColumn id -OutputType float32 -BatchSize 8)
+
+        $plan = Get-GenevaBackfillPlan -Table $m -Column half -Sample 20
+        $plan.Sample.Device | Should -Be 'cpu'
+        $plan.Sample.SampledRows | Should -Be 20
+        ($plan | Out-String -Width 120) | Should -Match 'Sample\s+: 20 rows, 10 UDF calls on cpu'
+
+        $plan | Start-GenevaBackfill | Out-Null
+        $r = Test-GenevaBackfill -Table $m -Column half -Sample 40
+        $r.Device | Should -Be 'cpu'
+        $r.Sampled | Should -Be 40
+        $r.Mismatched | Should -Be 0
+        # A tolerance of 0 still matches: the same model on the same device gives the same floats.
+        (Test-GenevaBackfill -Table $m -Column half -Sample 40 -Tolerance 0).Mismatched | Should -Be 0
+    }
+}
