@@ -287,3 +287,38 @@ public class BackfillVerifierTests
         Assert.Contains(result.Mismatches, m => m.FragmentId == 1 && m.RowOffset == 4);
     }
 }
+
+/// <summary>Verification and plan sampling through a real Geneva.Worker process, as the cmdlets run them.</summary>
+[Collection(WorkerProcessCollection.Name)]
+public class BackfillVerifierWorkerTests
+{
+    private static readonly Func<UdfSpec, BackfillSettings, ITaskExecutor> s_worker =
+        (_, _) => new ProcessTaskExecutor(TestData.WorkerLauncher, workers: 1, instancesPerWorker: 1);
+
+    [Fact]
+    public void Verify_InWorker_FindsMismatchesAndWritesNothing()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), 2500, rowsPerFragment: 1000).AddColumn("len", "int32", TestData.Udf("StringLength"));
+        new BackfillCoordinator().Start(table, new BackfillRequest { Column = "len" });
+        var rebound = GenevaTable.Open(table.Path).SetBinding("len", TestData.Expression("length(text) + id % 1000 / 999", "int32"));
+        var before = Directory.GetFiles(table.Path, "*", SearchOption.AllDirectories).Order().Select(f => (f, new FileInfo(f).Length)).ToList();
+
+        var result = BackfillVerifier.Verify(rebound, new VerificationRequest { Column = "len", Sample = 3000, CallRows = 700 }, s_worker);
+
+        Assert.Equal(2500, result.Sampled);
+        Assert.Equal([(0, 999), (1, 999)], result.Mismatches.Select(m => (m.FragmentId, m.RowOffset)));
+        Assert.Equal(before, Directory.GetFiles(table.Path, "*", SearchOption.AllDirectories).Order().Select(f => (f, new FileInfo(f).Length)).ToList());
+    }
+
+    [Fact]
+    public void Measure_InWorker_ReportsRates()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), 2500, rowsPerFragment: 1000).AddColumn("len", "int32", TestData.Udf("StringLength"));
+        var plan = BackfillCoordinator.Plan(table, new BackfillRequest { Column = "len", Concurrency = 1 });
+        var s = BackfillPlanSampler.Measure(table, plan, 500, seed: 1, s_worker).Sample!;
+        Assert.Equal(500, s.SampledRows);
+        Assert.True(s.RowsPerSecond > 0 && s.FirstResultSeconds > 0 && s.EstimatedSeconds > s.FirstResultSeconds);
+    }
+}
