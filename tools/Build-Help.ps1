@@ -1,7 +1,7 @@
 #Requires -Version 7.4
 <#
 .SYNOPSIS
-    Builds the module's MAML help (module/en-US/Geneva.PowerShell.dll-Help.xml) from help/*.md.
+    Builds the module's MAML help (module/en-US/Geneva.PowerShell.dll-Help.xml) and about topics from help/*.md.
 .DESCRIPTION
     A small stand-in for platyPS, which NuGet does not serve (neither Microsoft.PowerShell.PlatyPS
     nor platyPS) and the PowerShell Gallery is unreachable from our build machines.
@@ -12,8 +12,12 @@
     People write the text; the SYNTAX blocks and parameter yaml blocks are generated from the
     built cmdlets (Get-Command), except "Default value", which only a person knows.
 
+    About topics: help/about_*.md (sections '## SHORT DESCRIPTION', '## LONG DESCRIPTION', '### ...')
+    become module/en-US/about_*.help.txt, in the plain-text layout of PowerShell's own about topics,
+    rendered from the syntax tree of PowerShell's ConvertFrom-Markdown (Markdig).
+
     Default: checks that every exported cmdlet has a markdown file whose generated parts match the
-    cmdlets, then writes the MAML. Metadata in the MAML (syntax, types, positions, pipeline input)
+    cmdlets, then writes the MAML and the about topics. Metadata in the MAML (syntax, types, positions, pipeline input)
     always comes from Get-Command, the markdown gives the words.
     -UpdateMarkdown: rewrites the generated parts of help/*.md (and creates a skeleton for a cmdlet
     that has no file yet) instead of failing the check.

@@ -41,17 +41,17 @@ BeforeAll {
 
     # Copies ./db/docs.lance (id, text; 2,500 rows in fragments of 1,000) as a fixture left it:
     # plain; tlen (bound to length(text)); tlen-done (backfilled); price (tlen-done, plus price backfilled with
-    # 250 skipped rows); failed (tlen, plus score, whose first backfill failed).
+    # 25 skipped rows); failed (tlen, plus score, whose first backfill failed).
     function Copy-ExampleDocs([string] $Fixture = 'tlen', [string] $Name = 'docs') {
         New-Item -ItemType Directory -Path ./db -Force | Out-Null
         Copy-Item -Recurse (Join-Path $fixtures "$Fixture/docs.lance") "./db/$Name.lance"
     }
 
-    # price: a scriptblock UDF that fails on the rows whose id ends in 7; they are skipped and recorded.
+    # price: a scriptblock UDF that fails on the rows whose id ends in 77 (25 rows); they are skipped and recorded.
     function Add-ExamplePrice([string] $Table) {
         $price = New-GenevaUdf -Name price -OutputType float64 -OnError Skip -ScriptBlock {
             param($text)
-            if ($text -match '7 of') { throw [FormatException]::new("no price in '$text'") }
+            if ($text -match '77 of') { throw [FormatException]::new("no price in '$text'") }
             [double] $text.Length
         }
         Add-GenevaColumn -Table $Table -Name price -Udf $price
@@ -105,7 +105,8 @@ BeforeAll {
         Copy-Item $fixtures/mymodels/* .
     }
 
-    # Per cmdlet: what its examples expect in the current folder. A cmdlet not listed gets ./db/docs.lance with tlen bound.
+    # Per cmdlet: what its examples expect in the current folder. A cmdlet not listed gets ./db/docs.lance with tlen
+    # bound (not computed). A new cmdlet whose examples need more adds its entry here.
     $script:DefaultExampleSetup = { Copy-ExampleDocs }
     $script:ExampleSetup = @{
         'Add-GenevaColumn'        = { Copy-ExampleDocs plain }
@@ -128,8 +129,10 @@ BeforeAll {
             Copy-ExampleTorchModule
         }
         'Read-GenevaTable'        = { Copy-ExampleDocs price }
+        'Remove-GenevaColumn'     = { Copy-ExampleDocs price }
         'Resume-GenevaBackfill'   = { Copy-ExampleDocs failed }
         'Start-GenevaBackfill'    = { Copy-ExampleDocs; Add-ExamplePrice -Table ./db/docs.lance }
+        'Test-GenevaBackfill'     = { Copy-ExampleDocs price }
     }
 }
 

@@ -40,9 +40,9 @@ Describe 'The .NET UDF sample (samples/SampleUdfs)' {
         }
 
         $read = @(Read-GenevaTable $t | Sort-Object id)
-        $read[0].WordCount | Should -Be 5
+        $read[0].WordCount | Should -Be 6
         $read[0].text_length | Should -Be 'a Geneva backfill of row 1'.Length
-        $read[0].keyword_score | Should -Be 0.4
+        $read[0].keyword_score | Should -Be (2 / 6)
         $read[-1].WordCount | Should -Be 0
         $read[-1].text_length | Should -Be 3
         # KeywordScore throws for a text without words; its OnError = "Skip" leaves the row null and records it.
