@@ -417,7 +417,7 @@ function Format-AboutBlock($Block, [int] $Indent) {
         }
         'ParagraphBlock' { Format-Wrapped (Get-InlineText $Block.Inline) $Indent }
         { $_ -in 'FencedCodeBlock', 'CodeBlock' } {
-            (@($Block.Lines.Lines | Select-Object -First $Block.Lines.Count | ForEach-Object { (' ' * ($Indent + 4)) + $_.Slice.ToString() }) -join "`n").TrimEnd()
+            (@($Block.Lines.Lines | Select-Object -First $Block.Lines.Count | ForEach-Object { ((' ' * ($Indent + 4)) + $_.Slice.ToString()).TrimEnd() }) -join "`n").TrimEnd()
         }
         'ListBlock' {
             $number = 0
