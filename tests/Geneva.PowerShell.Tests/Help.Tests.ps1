@@ -111,7 +111,7 @@ BeforeAll {
     $script:ExampleSetup = @{
         'Add-GenevaColumn'        = { Copy-ExampleDocs plain }
         'Add-GenevaRow'           = {
-            Copy-ExampleDocs
+            Copy-ExampleDocs tlen-done
             Copy-ExampleDocs tlen-done -Name docs-archive
             3001..3100 | ForEach-Object { [pscustomobject]@{ id = $_; text = "row $_ from a file" } } | Export-Csv ./more-docs.csv
         }
@@ -191,6 +191,22 @@ Describe 'Cmdlet help' {
             Pop-Location
         }
         $states | Where-Object { $_ -notmatch ': (Completed|Stopped)$' } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Generated help' {
+    It 'module/en-US is what tools/Build-Help.ps1 makes of help/*.md (else run ./build.ps1 -Task Help)' {
+        $fresh = Join-Path $TestDrive 'en-US'
+        $pwsh = (Get-Process -Id $PID).Path
+        $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+        $output = & $pwsh @prefix -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot '../../tools/Build-Help.ps1') `
+            -OutputPath (Join-Path $fresh 'Geneva.PowerShell.dll-Help.xml') 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $shipped = Join-Path $PSScriptRoot '../../module/en-US'
+        @(Get-ChildItem $shipped -File).Name | Sort-Object | Should -Be (@(Get-ChildItem $fresh -File).Name | Sort-Object)
+        foreach ($file in Get-ChildItem $fresh -File) {
+            Get-Content -Raw (Join-Path $shipped $file.Name) | Should -BeExactly (Get-Content -Raw $file.FullName) -Because "module/en-US/$($file.Name) must be regenerated"
+        }
     }
 }
 
