@@ -1,7 +1,7 @@
 #Requires -Version 7.4
 <#
 .SYNOPSIS
-    Builds the module's MAML help (module/en-US/Geneva.PowerShell.dll-Help.xml) from help/*.md.
+    Builds the module's MAML help (module/en-US/Geneva.PowerShell.dll-Help.xml) and about topics from help/*.md.
 .DESCRIPTION
     A small stand-in for platyPS, which NuGet does not serve (neither Microsoft.PowerShell.PlatyPS
     nor platyPS) and the PowerShell Gallery is unreachable from our build machines.
@@ -12,8 +12,12 @@
     People write the text; the SYNTAX blocks and parameter yaml blocks are generated from the
     built cmdlets (Get-Command), except "Default value", which only a person knows.
 
+    About topics: help/about_*.md (sections '## SHORT DESCRIPTION', '## LONG DESCRIPTION', '### ...')
+    become module/en-US/about_*.help.txt, in the plain-text layout of PowerShell's own about topics,
+    rendered from the syntax tree of PowerShell's ConvertFrom-Markdown (Markdig).
+
     Default: checks that every exported cmdlet has a markdown file whose generated parts match the
-    cmdlets, then writes the MAML. Metadata in the MAML (syntax, types, positions, pipeline input)
+    cmdlets, then writes the MAML and the about topics. Metadata in the MAML (syntax, types, positions, pipeline input)
     always comes from Get-Command, the markdown gives the words.
     -UpdateMarkdown: rewrites the generated parts of help/*.md (and creates a skeleton for a cmdlet
     that has no file yet) instead of failing the check.
@@ -337,6 +341,126 @@ function Write-MamlCommand {
 }
 
 
+# about_*.md -> about_*.help.txt, in the layout of PowerShell's own about topics (TOPIC, SHORT DESCRIPTION,
+# LONG DESCRIPTION, ... with indented text wrapped at 80 columns). The markdown is parsed by PowerShell's own
+# ConvertFrom-Markdown (Markdig), so lists, tables, code blocks and inline markup come out as text, not as
+# markdown; cmdlet help keeps the line-based reader above, since its files must round-trip to the character.
+function ConvertTo-AboutText {
+    param([string] $Path)
+    $name = [IO.Path]::GetFileNameWithoutExtension($Path)
+    $document = (ConvertFrom-Markdown -LiteralPath $Path).Tokens
+    $headings = @($document | Where-Object { $_.GetType().Name -eq 'HeadingBlock' } | ForEach-Object { "$($_.Level) $(Get-InlineText $_.Inline)" })
+    if ($headings[0] -ne "1 $name") { throw "${Path}: must start with '# $name'." }
+    foreach ($required in 'SHORT DESCRIPTION', 'LONG DESCRIPTION') {
+        if ("2 $required" -notin $headings) { throw "${Path}: has no '## $required' section." }
+    }
+    $chunks = [System.Collections.Generic.List[string]]::new()
+    $afterHeading = $false
+    foreach ($block in $document) {
+        $text = Format-AboutBlock $block 4
+        if (-not $text) { continue }
+        # A heading's text follows it on the next line; other blocks are separated by a blank line.
+        $isHeading = $block.GetType().Name -eq 'HeadingBlock'
+        if ($afterHeading -and -not $isHeading) { $chunks[$chunks.Count - 1] += "`n$text" } else { $chunks.Add($text) }
+        $afterHeading = $isHeading
+    }
+    ($chunks -join "`n`n") + "`n"
+}
+
+function Get-InlineText($Container) {
+    if ($null -eq $Container) { return '' }
+    $parts = for ($inline = $Container.FirstChild; $null -ne $inline; $inline = $inline.NextSibling) {
+        switch ($inline.GetType().Name) {
+            'LiteralInline' { $inline.Content.ToString() }
+            'CodeInline' { $inline.Content }
+            'LineBreakInline' { ' ' }
+            'HtmlEntityInline' { $inline.Transcoded.ToString() }
+            'AutolinkInline' { $inline.Url }
+            'LinkInline' {
+                # Links to sibling markdown files are for GitHub; in a console only their text means something.
+                $text = Get-InlineText $inline
+                if ($inline.Url -match '^https?://' -and $text -ne $inline.Url) { "$text ($($inline.Url))" } else { $text }
+            }
+            default { if ($null -ne $inline.PSObject.Properties['FirstChild']) { Get-InlineText $inline } else { "$inline" } }
+        }
+    }
+    (@($parts) -join '')
+}
+
+# Greedy word wrap: the first line at $Indent, the others at $Hanging.
+function Format-Wrapped([string] $Text, [int] $Indent, [int] $Hanging = $Indent, [int] $Width = 80) {
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $line = ' ' * $Indent
+    $empty = $true
+    foreach ($word in $Text -split '\s+' | Where-Object { $_ }) {
+        if (-not $empty -and $line.Length + 1 + $word.Length -gt $Width) {
+            $lines.Add($line)
+            $line = ' ' * $Hanging
+            $empty = $true
+        }
+        $line += $(if ($empty) { $word } else { " $word" })
+        $empty = $false
+    }
+    if (-not $empty) { $lines.Add($line) }
+    $lines -join "`n"
+}
+
+function Format-AboutBlock($Block, [int] $Indent) {
+    switch ($Block.GetType().Name) {
+        'HeadingBlock' {
+            $title = Get-InlineText $Block.Inline
+            switch ($Block.Level) {
+                1 { "TOPIC`n    $title" }
+                2 { $title.ToUpperInvariant() }
+                default { '  ' + $title.ToUpperInvariant() }
+            }
+        }
+        'ParagraphBlock' { Format-Wrapped (Get-InlineText $Block.Inline) $Indent }
+        { $_ -in 'FencedCodeBlock', 'CodeBlock' } {
+            (@($Block.Lines.Lines | Select-Object -First $Block.Lines.Count | ForEach-Object { ((' ' * ($Indent + 4)) + $_.Slice.ToString()).TrimEnd() }) -join "`n").TrimEnd()
+        }
+        'ListBlock' {
+            $number = 0
+            (@(foreach ($item in $Block) {
+                        $number++
+                        $bullet = if ($Block.IsOrdered) { "$number. " } else { '- ' }
+                        $parts = @(foreach ($child in $item) {
+                                if ($child.GetType().Name -eq 'ParagraphBlock') {
+                                    $hanging = $Indent + $bullet.Length
+                                    $wrapped = Format-Wrapped (Get-InlineText $child.Inline) $hanging
+                                    $wrapped
+                                }
+                                else { Format-AboutBlock $child ($Indent + $bullet.Length) }
+                            })
+                        $first = $parts[0]
+                        $parts[0] = (' ' * $Indent) + $bullet + $first.Substring($Indent + $bullet.Length)
+                        $parts -join "`n"
+                    }) -join "`n")
+        }
+        'Table' {
+            $rows = @(foreach ($row in $Block) { , @(foreach ($cell in $row) { (@(foreach ($p in $cell) { Get-InlineText $p.Inline }) -join ' ').Trim() }) })
+            $widths = @(for ($c = 0; $c -lt $rows[0].Count; $c++) { ($rows | ForEach-Object { $_[$c].Length } | Measure-Object -Maximum).Maximum })
+            # The last column wraps to keep lines within 80 columns, its continuation lines under it.
+            $lastStart = $Indent + ($widths | Select-Object -SkipLast 1 | ForEach-Object { $_ + 2 } | Measure-Object -Sum).Sum
+            $widths[-1] = [Math]::Min($widths[-1], [Math]::Max(20, 80 - $lastStart))
+            $format = {
+                param($cells)
+                $head = (' ' * $Indent) + (@(for ($c = 0; $c -lt $cells.Count - 1; $c++) { $cells[$c].PadRight($widths[$c]) + '  ' }) -join '')
+                $last = (Format-Wrapped $cells[-1] $lastStart $lastStart ($lastStart + $widths[-1])).Substring($lastStart)
+                ($head + $last).TrimEnd()
+            }
+            $lines = [System.Collections.Generic.List[string]]::new()
+            $lines.Add((& $format $rows[0]))
+            $lines.Add((& $format @($widths | ForEach-Object { '-' * $_ })))
+            foreach ($row in $rows | Select-Object -Skip 1) { $lines.Add((& $format $row)) }
+            $lines -join "`n"
+        }
+        'QuoteBlock' { (@(foreach ($child in $Block) { Format-AboutBlock $child ($Indent + 4) }) -join "`n`n") }
+        default { $null }  # thematic breaks, HTML and link definitions have no text of their own.
+    }
+}
+
+
 $module = Import-Module $ModulePath -Force -PassThru
 $commands = @(Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name)
 $problems = [System.Collections.Generic.List[string]]::new()
@@ -368,7 +492,13 @@ foreach ($command in $commands) {
     if (-not $doc.Examples) { $problems.Add("${path}: has no examples.") }
     $docs[$command.Name] = $doc
 }
-foreach ($stray in Get-ChildItem -LiteralPath $HelpPath -Filter '*.md' | Where-Object { $_.BaseName -notin $commands.Name }) {
+$aboutTopics = @(Get-ChildItem -LiteralPath $HelpPath -Filter 'about_*.md' | Sort-Object Name)
+$aboutTexts = [ordered]@{}
+foreach ($topic in $aboutTopics) {
+    try { $aboutTexts[$topic.BaseName] = ConvertTo-AboutText $topic.FullName }
+    catch { $problems.Add($_.Exception.Message) }
+}
+foreach ($stray in Get-ChildItem -LiteralPath $HelpPath -Filter '*.md' | Where-Object { $_.BaseName -notin $commands.Name -and $_.Name -notlike 'about_*' }) {
     $problems.Add("$($stray.FullName): no exported cmdlet is called $($stray.BaseName).")
 }
 if ($problems.Count) {
@@ -395,3 +525,12 @@ finally {
     $writer.Dispose()
 }
 Write-Host "Wrote $OutputPath ($($commands.Count) cmdlets)"
+
+$outputFolder = Split-Path $OutputPath
+foreach ($name in $aboutTexts.Keys) {
+    [IO.File]::WriteAllText((Join-Path $outputFolder "$name.help.txt"), $aboutTexts[$name])
+}
+foreach ($old in Get-ChildItem -LiteralPath $outputFolder -Filter 'about_*.help.txt' | Where-Object { $_.Name -replace '\.help\.txt$' -notin $aboutTexts.Keys }) {
+    Remove-Item -LiteralPath $old.FullName
+}
+Write-Host "Wrote $($aboutTexts.Count) about topic(s) to $outputFolder"

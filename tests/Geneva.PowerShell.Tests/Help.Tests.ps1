@@ -21,12 +21,133 @@ BeforeAll {
     $script:plan = Get-GenevaBackfillPlan -Table $table -Column tlen -CheckpointSize 4 -MinCheckpointSize 2
     $script:result = $plan | Start-GenevaBackfill
     Start-GenevaBackfill -Table $table -Column seven | Out-Null
+
+    # What the cmdlet examples need, made once and copied into each example's scratch folder.
+    $script:fixtures = Join-Path $TestDrive 'fixtures'
+    $repo = Join-Path $PSScriptRoot '../..'
+    1..2500 | ForEach-Object { [pscustomobject]@{ id = $_; text = "row $_ of the docs table" } } |
+        New-GenevaTable -Path $fixtures/plain/docs.lance -MaxRowsPerFragment 1000 | Out-Null
+    Copy-Item -Recurse $fixtures/plain $fixtures/tlen
+    Add-GenevaColumn -Table $fixtures/tlen/docs.lance -Name tlen -Udf (New-GenevaUdf -Name tlen -Expression 'length(text)' -OutputType int32)
+    # The .NET UDF sample, built as its README says (samples/SampleUdfs).
+    & dotnet build (Join-Path $repo 'samples/SampleUdfs') -c Release -o $fixtures/sample --nologo -v quiet | Out-Null
+    $LASTEXITCODE | Should -Be 0 -Because 'samples/SampleUdfs builds against module/bin'
+
+    # Runs an example's code as a user would paste it: errors stop it.
+    function Invoke-Example([string] $Code) {
+        $ErrorActionPreference = 'Stop'
+        & ([scriptblock]::Create($Code)) | Out-String -Width 250
+    }
+
+    # Copies ./db/docs.lance (id, text; 2,500 rows in fragments of 1,000) as a fixture left it:
+    # plain; tlen (bound to length(text)); tlen-done (backfilled); price (tlen-done, plus price backfilled with
+    # 25 skipped rows); failed (tlen, plus score, whose first backfill failed).
+    function Copy-ExampleDocs([string] $Fixture = 'tlen', [string] $Name = 'docs') {
+        New-Item -ItemType Directory -Path ./db -Force | Out-Null
+        Copy-Item -Recurse (Join-Path $fixtures "$Fixture/docs.lance") "./db/$Name.lance"
+    }
+
+    # price: a scriptblock UDF that fails on the rows whose id ends in 77 (25 rows); they are skipped and recorded.
+    function Add-ExamplePrice([string] $Table) {
+        $price = New-GenevaUdf -Name price -OutputType float64 -OnError Skip -ScriptBlock {
+            param($text)
+            if ($text -match '77 of') { throw [FormatException]::new("no price in '$text'") }
+            [double] $text.Length
+        }
+        Add-GenevaColumn -Table $Table -Name price -Udf $price
+    }
+
+    $fixtureDocs = { param($name) Join-Path $fixtures "$name/docs.lance" }
+    Copy-Item -Recurse $fixtures/tlen $fixtures/tlen-done
+    Start-GenevaBackfill -Table (& $fixtureDocs tlen-done) -Column tlen | Out-Null
+    Copy-Item -Recurse $fixtures/tlen-done $fixtures/price
+    Add-ExamplePrice -Table (& $fixtureDocs price)
+    Start-GenevaBackfill -Table (& $fixtureDocs price) -Column price | Out-Null
+    # score fails while the file 'broken' exists, which it does during its first backfill only.
+    Copy-Item -Recurse $fixtures/tlen $fixtures/failed
+    $flag = Join-Path $fixtures 'broken'
+    New-Item -ItemType File -Path $flag | Out-Null
+    $score = New-GenevaUdf -Name score -OutputType int32 -Batch -ScriptBlock ([scriptblock]::Create(
+            "param(`$text) if (Test-Path -LiteralPath '$flag') { throw 'not ready' }; foreach (`$t in `$text) { `$t.Length }"))
+    Add-GenevaColumn -Table (& $fixtureDocs failed) -Name score -Udf $score
+    { Start-GenevaBackfill -Table (& $fixtureDocs failed) -Column score -Concurrency 1 -ErrorAction Stop } | Should -Throw
+    Remove-Item -LiteralPath $flag
+
+    # A table of token-id lists and 4-value feature vectors, the inputs of the model examples.
+    function Copy-ExampleItems {
+        New-Item -ItemType Directory -Path ./db -Force | Out-Null
+        $rows = foreach ($i in 0..39) {
+            [pscustomobject]@{ id = [long] $i; tokens = [long[]] @(foreach ($k in 0..($i % 5)) { ($i + $k) % 15 + 1 }); features = [float[]] @((0.1 * $i), 1, -1, 0.5) }
+        }
+        $rows | New-GenevaTable -Path ./db/items.lance -Schema @{ features = 'fixed_size_list<float32>[4]' } | Out-Null
+    }
+
+    # TorchSharp module class (tests/Geneva.TestModels, built by the Test task) and weights it made, saved as safetensors.
+    function Copy-ExampleTorchModule {
+        if (-not (Test-Path $fixtures/mymodels)) {
+            $dll = Get-ChildItem (Join-Path $repo 'tests/Geneva.TestModels/bin') -Recurse -Filter 'Geneva.TestModels.dll' -ErrorAction Ignore |
+                Sort-Object LastWriteTime -Descending | Select-Object -First 1 -ExpandProperty FullName
+            $dll | Should -Not -BeNullOrEmpty -Because 'tests/Geneva.TestModels must be built (dotnet build tests/Geneva.TestModels -c Release)'
+            $runtime = $env:GENEVA_TORCH_RUNTIME ?? (Join-Path $repo 'module/bin/torch/torch-runtime')
+            Add-Type -Path (Join-Path $repo 'module/bin/Geneva.Torch.Launch.dll')
+            $info = [Geneva.Torch.Launch.TorchWorkerLauncher]::HostStartInfo($runtime)
+            $info.ArgumentList.Add($dll)
+            $info.ArgumentList.Add("$fixtures/weights")
+            $info.RedirectStandardOutput = $true
+            $process = [Diagnostics.Process]::Start($info)
+            $null = $process.StandardOutput.ReadToEnd()
+            $process.WaitForExit()
+            $process.ExitCode | Should -Be 0
+            New-Item -ItemType Directory -Path $fixtures/mymodels | Out-Null
+            Copy-Item $dll $fixtures/mymodels/MyModels.dll
+            Copy-Item $fixtures/weights/tinymlp.safetensors $fixtures/mymodels/mlp.safetensors
+        }
+        Copy-Item $fixtures/mymodels/* .
+    }
+
+    # Per cmdlet: what its examples expect in the current folder. A cmdlet not listed gets ./db/docs.lance with tlen
+    # bound (not computed). A new cmdlet whose examples need more adds its entry here.
+    $script:DefaultExampleSetup = { Copy-ExampleDocs }
+    $script:ExampleSetup = @{
+        'Add-GenevaColumn'        = { Copy-ExampleDocs plain }
+        'Add-GenevaRow'           = {
+            Copy-ExampleDocs tlen-done
+            Copy-ExampleDocs tlen-done -Name docs-archive
+            3001..3100 | ForEach-Object { [pscustomobject]@{ id = $_; text = "row $_ from a file" } } | Export-Csv ./more-docs.csv
+        }
+        'Get-GenevaBackfillError' = { Copy-ExampleDocs price }
+        'Get-GenevaJob'           = { Copy-ExampleDocs failed }
+        'Get-GenevaTableVersion'  = { Copy-ExampleDocs tlen-done }
+        'New-GenevaTable'         = {
+            1..100 | ForEach-Object { [pscustomobject]@{ id = $_; stars = $_ % 5 + 1; text = "review $_" } } | Export-Csv ./reviews.csv
+        }
+        'New-GenevaUdf'           = {
+            Copy-ExampleDocs plain
+            Copy-ExampleItems
+            Copy-Item $fixtures/sample/SampleUdfs.dll .
+            Copy-Item (Join-Path $repo 'tests/models/mean_embedding.pt') ./encoder.pt
+            Copy-ExampleTorchModule
+        }
+        'Read-GenevaTable'        = { Copy-ExampleDocs price }
+        'Remove-GenevaColumn'     = { Copy-ExampleDocs price }
+        'Resume-GenevaBackfill'   = { Copy-ExampleDocs failed }
+        'Start-GenevaBackfill'    = { Copy-ExampleDocs; Add-ExamplePrice -Table ./db/docs.lance }
+        'Test-GenevaBackfill'     = { Copy-ExampleDocs price }
+    }
 }
 
 Describe 'Cmdlet help' {
     BeforeDiscovery {
-        $script:cmdlets = @(Get-Command -Module (Import-Module (Join-Path $PSScriptRoot '../../module/Geneva.psd1') -PassThru -Force).Name -CommandType Cmdlet |
-            ForEach-Object { @{ Name = $_.Name } })
+        $module = Import-Module (Join-Path $PSScriptRoot '../../module/Geneva.psd1') -PassThru -Force
+        $script:cmdlets = @(Get-Command -Module $module.Name -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } })
+        # One test case per example of every exported cmdlet, as Get-Help shows it.
+        $script:examples = @(foreach ($cmdlet in $cmdlets) {
+                $i = 0
+                foreach ($example in @((Get-Help -Name $cmdlet.Name -Full).Examples.Example)) {
+                    $i++
+                    @{ Name = $cmdlet.Name; Index = $i; Title = ($example.Title -replace '^-+\s*|\s*-+$', ''); Code = $example.Code }
+                }
+            })
     }
 
     It '<Name> has a synopsis, a description and examples' -ForEach $cmdlets {
@@ -48,6 +169,68 @@ Describe 'Cmdlet help' {
 
     It 'shows examples with Get-Help -Examples' {
         Get-Help Start-GenevaBackfill -Examples | Out-String | Should -Match 'Example 1: Backfill a column'
+    }
+
+    # Each example runs as written, in a scratch folder of its own that its cmdlet's setup (ExampleSetup,
+    # in BeforeAll) prepared, with $ErrorActionPreference = 'Stop': an error record fails it. Background
+    # jobs an example leaves are waited for and must not have failed.
+    It '<Name> example <Index> runs: <Title>' -ForEach $examples {
+        $folder = Join-Path $TestDrive "examples/$Name-$Index"
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        $jobsBefore = @(Get-Job | ForEach-Object Id)
+        Push-Location -LiteralPath $folder
+        try {
+            & $(if ($ExampleSetup.ContainsKey($Name)) { $ExampleSetup[$Name] } else { $DefaultExampleSetup })
+            Invoke-Example -Code $Code | Out-Null
+        }
+        finally {
+            $jobs = @(Get-Job | Where-Object Id -NotIn $jobsBefore)
+            $jobs | Wait-Job -Timeout 120 | Out-Null
+            $states = @($jobs | ForEach-Object { "$($_.Name): $($_.State)" })
+            $jobs | Remove-Job -Force
+            Pop-Location
+        }
+        $states | Where-Object { $_ -notmatch ': (Completed|Stopped)$' } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Generated help' {
+    It 'module/en-US is what tools/Build-Help.ps1 makes of help/*.md (else run ./build.ps1 -Task Help)' {
+        $fresh = Join-Path $TestDrive 'en-US'
+        $pwsh = (Get-Process -Id $PID).Path
+        $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+        $output = & $pwsh @prefix -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot '../../tools/Build-Help.ps1') `
+            -OutputPath (Join-Path $fresh 'Geneva.PowerShell.dll-Help.xml') 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $shipped = Join-Path $PSScriptRoot '../../module/en-US'
+        @(Get-ChildItem $shipped -File).Name | Sort-Object | Should -Be (@(Get-ChildItem $fresh -File).Name | Sort-Object)
+        foreach ($file in Get-ChildItem $fresh -File) {
+            Get-Content -Raw (Join-Path $shipped $file.Name) | Should -BeExactly (Get-Content -Raw $file.FullName) -Because "module/en-US/$($file.Name) must be regenerated"
+        }
+    }
+}
+
+Describe 'About topics' {
+    It '<_> is shown by Get-Help after Import-Module' -ForEach 'about_Geneva', 'about_Geneva_Backfill', 'about_Geneva_Udfs' {
+        $text = Get-Help -Name $_ | Out-String
+        $text | Should -Match "(?m)^\s*$_\s*$"
+        $text | Should -Match 'SHORT DESCRIPTION'
+        $text | Should -Match 'LONG DESCRIPTION'
+    }
+
+    It 'about_Geneva_Udfs names the assembly, namespace and interfaces of a .NET UDF' {
+        $text = Get-Help -Name about_Geneva_Udfs | Out-String
+        foreach ($word in 'Geneva.Core.dll', 'Geneva.Core.Udfs', 'GenevaUdf', 'IBatchUdf', 'IScalarUdf', 'IStatefulUdf', 'samples/SampleUdfs') {
+            $text | Should -Match ([regex]::Escape($word))
+        }
+    }
+
+    It 'about_Geneva_Backfill explains the backfill knobs' {
+        $text = Get-Help -Name about_Geneva_Backfill | Out-String
+        foreach ($word in '-CheckpointSize', '-MinCheckpointSize', '-Concurrency', '-IntraApplierConcurrency', '-NumFrags',
+            '-CommitGranularity', '-Where', '-OnError', '-RetryErrors', '-AsJob', 'Resume-GenevaBackfill') {
+            $text | Should -Match ([regex]::Escape($word))
+        }
     }
 }
 
