@@ -284,7 +284,8 @@ Describe 'Backfilling a table LanceDB made (storage version 2.1, its default)' {
         $failedJob.Status | Should -Be 'Failed'
         $resumed.Status | Should -Be 'Done'
         $resumed.JobId | Should -Be $failedJob.JobId
-        $resumed.UdfValuesComputed | Should -BeLessOrEqual 600 -Because 'fragment 0 (400 rows) was committed before row 650 failed'
+        $resumed.RunRowsDone | Should -BeLessOrEqual 600 -Because 'fragment 0 (400 rows) was committed before row 650 failed'
+        $resumed.RowsCheckpointed | Should -Be 1000 -Because "the job's counts go on from the failed run's"
     }
 
     It 'leaves a table LanceDB scans as the module reads it, with every value right by LanceDB''s own SQL' {
@@ -463,6 +464,7 @@ Describe 'LanceDB writing from a second process during our backfill' {
         It 'does not count the values of rows LanceDB deleted meanwhile' {
             Assert-Done $first.Run
             $first.Run.UdfValuesComputed | Should -Be 540
+            @($first.Run.RowsPlanned, $first.Run.RowsCheckpointed, $first.Run.RowsCommitted) | Should -Be @(540, 540, 540) -Because 'a done job has checkpointed what it planned'
         }
 
         It 'fills the rows LanceDB appended in the next run, and only those' {

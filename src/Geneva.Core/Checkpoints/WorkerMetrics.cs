@@ -2,7 +2,8 @@ namespace Geneva.Core.Checkpoints;
 
 /// <summary>
 /// One worker's share of a job's current run, from its checkpoints: how much it did, and the
-/// size and duration of its latest checkpoint (where its adaptive sizing stands now). Read-only.
+/// size and duration of its latest checkpoint (where its adaptive sizing stands now). Rows and sizes
+/// count computed rows, as the job's counters and the adaptive sizer do. Read-only.
 /// </summary>
 public sealed record WorkerMetrics(
     string Worker,

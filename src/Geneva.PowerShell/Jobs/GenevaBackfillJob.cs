@@ -75,7 +75,8 @@ public sealed class GenevaBackfillJob : Job2
                 Warning.Add(new WarningRecord(warning));
             }
             Output.Add(PSObject.AsPSObject(result));
-            _status = $"{result.Status}: {result.RowsCheckpointed:N0} rows in {result.Elapsed.TotalSeconds:N1} s";
+            _status = $"{result.Status}: {result.RowsCheckpointed:N0} of {result.RowsPlanned:N0} rows, " +
+                      $"{result.RunRowsDone:N0} of them in this run's {result.Elapsed.TotalSeconds:N1} s";
             final = result.Status == Core.Checkpoints.JobStatus.Stopped ? JobState.Stopped : JobState.Completed;
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
