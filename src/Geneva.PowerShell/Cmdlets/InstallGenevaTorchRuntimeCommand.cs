@@ -80,10 +80,11 @@ public sealed class InstallGenevaTorchRuntimeCommand : PSCmdlet
             }
             else
             {
+                CompleteProgress();
                 return;
             }
         }
-        WriteProgress(new ProgressRecord(ProgressId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+        CompleteProgress();
         if (PassThru)
         {
             WriteObject(new GenevaTorchRuntimeInfo(version, worker, runtime));
@@ -180,6 +181,9 @@ public sealed class InstallGenevaTorchRuntimeCommand : PSCmdlet
         }
         return ps.Streams.Error.ReadAll();
     }
+
+    private void CompleteProgress() =>
+        WriteProgress(new ProgressRecord(ProgressId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
 
     private Exception Terminate(string errorId, ErrorCategory category, string message, Exception? inner = null)
     {
