@@ -174,10 +174,13 @@ public sealed class InstallGenevaTorchRuntimeCommand : PSCmdlet
         }
         catch (RuntimeException e)
         {
-            // A terminating error (the script's throw, an unknown -Repository name) ends the command.
-            var errors = ps.Streams.Error.ReadAll();
-            errors.Add(e.ErrorRecord);
-            return errors;
+            // A terminating error (the script's throw, an unknown -Repository name) says what failed; the
+            // messages before it (apt-get's, say) are details.
+            foreach (var detail in ps.Streams.Error.ReadAll())
+            {
+                WriteVerbose(detail.ToString());
+            }
+            return [e.ErrorRecord];
         }
         return ps.Streams.Error.ReadAll();
     }
