@@ -178,8 +178,21 @@ Remove-Item Env:http_proxy
 Add-GenevaColumn -Table ./ids.lance -Name half2 -Udf (New-GenevaUdf -Model ./halve.pt -InputColumn id -OutputType float32 -BatchSize 8)
 `$r.Status = "`$((Start-GenevaBackfill -Table ./ids.lance -Column half2).Status)"
 `$r.Half = @(Read-GenevaTable ./ids.lance -Column id, half2 | Sort-Object id | ForEach-Object half2)
+
+# A Geneva.Torch built for another platform, first on PSModulePath.
+`$other = New-Item -ItemType Directory -Force -Path (Join-Path '$root' 'other-modules/Geneva.Torch/$version/bin')
+Set-Content -LiteralPath (Join-Path `$other 'Geneva.Torch.Worker.dll') -Value ''
+Set-Content -LiteralPath (Join-Path `$other.Parent 'Geneva.Torch.psd1') -Value "@{ ModuleVersion = '$version'; PrivateData = @{ RuntimeIdentifier = 'other-arm64' } }"
+`$env:PSModulePath = (Join-Path '$root' 'other-modules') + [IO.Path]::PathSeparator + `$env:PSModulePath
+try { Install-GenevaTorchRuntime -ErrorAction Stop; `$r.OtherPlatformError = 'none' }
+catch { `$r.OtherPlatformError = `$_.FullyQualifiedErrorId; `$r.OtherPlatformMessage = "`$_" }
 `$r | Save-Result
 "@
+        }
+
+        It 'fails with TorchPackagePlatformMismatch when the Geneva.Torch found is for another platform' {
+            $torch.OtherPlatformError | Should -Be 'TorchPackagePlatformMismatch,Geneva.PowerShell.Cmdlets.InstallGenevaTorchRuntimeCommand'
+            $torch.OtherPlatformMessage | Should -BeLike "*other-arm64*$([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)*"
         }
 
         It 'fails with TorchPackageNotFound, naming the package to register, when no repository has it' {

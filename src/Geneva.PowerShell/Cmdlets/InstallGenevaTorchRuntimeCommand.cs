@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
+using System.Runtime.InteropServices;
 using Geneva.PowerShell.Infrastructure;
 using Geneva.PowerShell.Output;
 using Geneva.PowerShell.Workers;
@@ -62,6 +63,15 @@ public sealed class InstallGenevaTorchRuntimeCommand : PSCmdlet
         {
             // A build from source has it beside the module; -Force leaves that alone.
             WriteVerbose($"The model worker is installed: {worker}");
+        }
+
+        if (TorchWorkerLocation.PackagePlatform(worker) is { } platform
+            && !string.Equals(platform, RuntimeInformation.RuntimeIdentifier, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Terminate("TorchPackagePlatformMismatch", ErrorCategory.InvalidData,
+                $"The {TorchWorkerLocation.PackageName} module at '{Path.GetDirectoryName(Path.GetDirectoryName(worker))}' holds libtorch for " +
+                $"{platform}, and this system is {RuntimeInformation.RuntimeIdentifier}. Build the packages on this platform " +
+                $"('build.ps1 -Task Package'), then Uninstall-PSResource {TorchWorkerLocation.PackageName} and run Install-GenevaTorchRuntime again.");
         }
 
         string? runtime = null;
