@@ -72,6 +72,10 @@ $aptOptions = @(
 )
 & apt-get @aptOptions update | Out-Host
 if ($LASTEXITCODE) { throw "apt-get update for Debian trixie failed (exit code $LASTEXITCODE); is $Mirror reachable?" }
+# apt-get update exits 0 when it reaches no mirror at all (it warns and keeps the lists it has: none here).
+if (-not (Get-ChildItem -LiteralPath (Join-Path $apt 'lists') -File -Filter '*Packages*')) {
+    throw "apt-get could not download Debian trixie's package lists from $Mirror (offline, or a proxy in the way?)."
+}
 Push-Location $debs
 try {
     & apt-get @aptOptions download libc6 libgcc-s1 libstdc++6 patchelf | Out-Host

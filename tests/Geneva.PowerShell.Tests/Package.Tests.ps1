@@ -164,12 +164,35 @@ Install-GenevaTorchRuntime -Repository local -WhatIf
 `$r.Installed = @(Get-InstalledPSResource Geneva.Torch | ForEach-Object { "`$(`$_.Version)" })
 `$r.SecondVerbose = @(Install-GenevaTorchRuntime -Repository local -Verbose 4>&1 | ForEach-Object Message)
 `$r.InstalledAfterSecond = @(Get-InstalledPSResource Geneva.Torch).Count
+`$r.PrivateRuntime = `$first.PrivateRuntime
+
+# Offline (apt-get's proxy refuses every connection), into a runtime folder not installed yet.
+`$saved = `$env:GENEVA_TORCH_RUNTIME
+`$env:GENEVA_TORCH_RUNTIME = Join-Path '$root' 'offline-runtime'
+`$env:http_proxy = 'http://127.0.0.1:9'
+try { `$r.Offline = (Install-GenevaTorchRuntime -Repository local -PassThru -ErrorAction Stop).RuntimePath }
+catch { `$r.OfflineError = `$_.FullyQualifiedErrorId; `$r.OfflineMessage = "`$_" }
+`$env:GENEVA_TORCH_RUNTIME = `$saved
+Remove-Item Env:http_proxy
 
 Add-GenevaColumn -Table ./ids.lance -Name half2 -Udf (New-GenevaUdf -Model ./halve.pt -InputColumn id -OutputType float32 -BatchSize 8)
 `$r.Status = "`$((Start-GenevaBackfill -Table ./ids.lance -Column half2).Status)"
 `$r.Half = @(Read-GenevaTable ./ids.lance -Column id, half2 | Sort-Object id | ForEach-Object half2)
+
+# A Geneva.Torch built for another platform, first on PSModulePath.
+`$other = New-Item -ItemType Directory -Force -Path (Join-Path '$root' 'other-modules/Geneva.Torch/$version/bin')
+Set-Content -LiteralPath (Join-Path `$other 'Geneva.Torch.Worker.dll') -Value ''
+Set-Content -LiteralPath (Join-Path `$other.Parent 'Geneva.Torch.psd1') -Value "@{ ModuleVersion = '$version'; PrivateData = @{ RuntimeIdentifier = 'other-arm64' } }"
+`$env:PSModulePath = (Join-Path '$root' 'other-modules') + [IO.Path]::PathSeparator + `$env:PSModulePath
+try { Install-GenevaTorchRuntime -ErrorAction Stop; `$r.OtherPlatformError = 'none' }
+catch { `$r.OtherPlatformError = `$_.FullyQualifiedErrorId; `$r.OtherPlatformMessage = "`$_" }
 `$r | Save-Result
 "@
+        }
+
+        It 'fails with TorchPackagePlatformMismatch when the Geneva.Torch found is for another platform' {
+            $torch.OtherPlatformError | Should -Be 'TorchPackagePlatformMismatch,Geneva.PowerShell.Cmdlets.InstallGenevaTorchRuntimeCommand'
+            $torch.OtherPlatformMessage | Should -BeLike "*other-arm64*$([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)*"
         }
 
         It 'fails with TorchPackageNotFound, naming the package to register, when no repository has it' {
@@ -186,6 +209,18 @@ Add-GenevaColumn -Table ./ids.lance -Name half2 -Udf (New-GenevaUdf -Model ./hal
             $torch.WorkerPath | Should -BeLike "$tempHome*Geneva.Torch*Geneva.Torch.Worker.dll"
             $torch.InstalledAfterSecond | Should -Be 1
             $torch.SecondVerbose | Should -Contain "The model worker is installed: $($torch.WorkerPath)"
+        }
+
+        It 'fails with TorchRuntimeInstallFailed, saying what to do offline, where the private runtime cannot be downloaded' {
+            if ($torch.PrivateRuntime) {
+                $torch.OfflineError | Should -Be 'TorchRuntimeInstallFailed,Geneva.PowerShell.Cmdlets.InstallGenevaTorchRuntimeCommand'
+                $torch.OfflineMessage | Should -BeLike '*could not download*offline*GENEVA_TORCH_RUNTIME*'
+            }
+            else {
+                # This system's libstdc++ serves libtorch: there is nothing to download, offline or not.
+                $torch.OfflineError | Should -BeNullOrEmpty
+                $torch.Offline | Should -BeNullOrEmpty
+            }
         }
 
         It 'runs a model UDF backfill from the installed copies' {

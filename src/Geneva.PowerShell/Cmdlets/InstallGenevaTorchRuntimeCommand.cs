@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
+using System.Runtime.InteropServices;
 using Geneva.PowerShell.Infrastructure;
 using Geneva.PowerShell.Output;
 using Geneva.PowerShell.Workers;
@@ -64,6 +65,15 @@ public sealed class InstallGenevaTorchRuntimeCommand : PSCmdlet
             WriteVerbose($"The model worker is installed: {worker}");
         }
 
+        if (TorchWorkerLocation.PackagePlatform(worker) is { } platform
+            && !string.Equals(platform, RuntimeInformation.RuntimeIdentifier, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Terminate("TorchPackagePlatformMismatch", ErrorCategory.InvalidData,
+                $"The {TorchWorkerLocation.PackageName} module at '{Path.GetDirectoryName(Path.GetDirectoryName(worker))}' holds libtorch for " +
+                $"{platform}, and this system is {RuntimeInformation.RuntimeIdentifier}. Build the packages on this platform " +
+                $"('build.ps1 -Task Package'), then Uninstall-PSResource {TorchWorkerLocation.PackageName} and run Install-GenevaTorchRuntime again.");
+        }
+
         string? runtime = null;
         if (LinuxTorchRuntime.NeedsPrivateRuntime())
         {
@@ -80,10 +90,11 @@ public sealed class InstallGenevaTorchRuntimeCommand : PSCmdlet
             }
             else
             {
+                CompleteProgress();
                 return;
             }
         }
-        WriteProgress(new ProgressRecord(ProgressId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+        CompleteProgress();
         if (PassThru)
         {
             WriteObject(new GenevaTorchRuntimeInfo(version, worker, runtime));
@@ -173,13 +184,19 @@ public sealed class InstallGenevaTorchRuntimeCommand : PSCmdlet
         }
         catch (RuntimeException e)
         {
-            // A terminating error (the script's throw, an unknown -Repository name) ends the command.
-            var errors = ps.Streams.Error.ReadAll();
-            errors.Add(e.ErrorRecord);
-            return errors;
+            // A terminating error (the script's throw, an unknown -Repository name) says what failed; the
+            // messages before it (apt-get's, say) are details.
+            foreach (var detail in ps.Streams.Error.ReadAll())
+            {
+                WriteVerbose(detail.ToString());
+            }
+            return [e.ErrorRecord];
         }
         return ps.Streams.Error.ReadAll();
     }
+
+    private void CompleteProgress() =>
+        WriteProgress(new ProgressRecord(ProgressId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
 
     private Exception Terminate(string errorId, ErrorCategory category, string message, Exception? inner = null)
     {

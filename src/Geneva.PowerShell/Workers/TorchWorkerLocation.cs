@@ -48,6 +48,21 @@ internal static class TorchWorkerLocation
         return null;
     }
 
+    /// <summary>
+    /// The platform a Geneva.Torch module's libtorch is for (its manifest's PrivateData.RuntimeIdentifier, which
+    /// build.ps1 -Task Package writes); null for a worker beside the module or a manifest without it.
+    /// </summary>
+    public static string? PackagePlatform(string worker)
+    {
+        var manifest = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(worker)!)!, PackageName + ".psd1");
+        if (worker == BesideModule || !File.Exists(manifest))
+        {
+            return null;
+        }
+        var match = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(manifest), @"RuntimeIdentifier\s*=\s*'([^']+)'");
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
     /// <summary>The worker, or the error that says it is not installed and where it was looked for.</summary>
     public static string Require() => Find() ?? throw new GenevaException(GenevaErrorCode.TorchRuntimeMissing,
         $"Model UDFs run in the model worker (the {PackageName} {ModuleVersion} module: TorchSharp and libtorch), which is " +
