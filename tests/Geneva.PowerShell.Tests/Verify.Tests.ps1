@@ -209,6 +209,18 @@ Describe 'Get-GenevaBackfillPlan -Sample' {
         (Test-GenevaBackfill $p sq -Sample 40).Mismatched | Should -Be 0
     }
 
+    It 'saves a sampled plan with its figures, and the saved plan still runs' {
+        $q = New-TestTable -Rows 100 -PerFragment 50
+        Add-GenevaColumn -Table $q -Name c -Udf (New-GenevaUdf -Name c -Expression 'id * 2' -OutputType int64)
+        $file = Join-Path $TestDrive 'sampled-plan.xml'
+        Get-GenevaBackfillPlan -Table $q -Column c -Sample 30 | Export-Clixml $file
+        $saved = Import-Clixml $file
+        $saved.Sample.SampledRows | Should -Be 30
+        $saved.Sample.RowsPerSecond | Should -BeGreaterThan 0
+        ($saved | Start-GenevaBackfill).Status | Should -Be 'Done'
+        (Test-GenevaBackfill $q c -Sample 100).Matched | Should -Be 100
+    }
+
     It 'refuses -Sample 0' {
         { Get-GenevaBackfillPlan -Table $p -Column sq -Sample 0 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
     }
