@@ -35,6 +35,9 @@ Describe 'Test-GenevaBackfill' {
         $r.Matched | Should -Be 50
         $r.Mismatched | Should -Be 0
         $r.Passed | Should -BeTrue
+        # The worker's notices are verbose lines, as in a backfill.
+        $verbose = Test-GenevaBackfill -Table $t -Column tlen -Sample 5 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match 'Worker .+ started|Reusing idle worker process'
     }
 
     It 'finds the rows whose stored values the UDF no longer computes, by address, with both values' {
