@@ -35,6 +35,9 @@ Describe 'Test-GenevaBackfill' {
         $r.Matched | Should -Be 50
         $r.Mismatched | Should -Be 0
         $r.Passed | Should -BeTrue
+        # The worker's notices are verbose lines, as in a backfill.
+        $verbose = Test-GenevaBackfill -Table $t -Column tlen -Sample 5 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match 'Worker .+ started|Reusing idle worker process'
     }
 
     It 'finds the rows whose stored values the UDF no longer computes, by address, with both values' {
@@ -207,6 +210,18 @@ Describe 'Get-GenevaBackfillPlan -Sample' {
         $result.Status | Should -Be 'Done'
         (Read-GenevaTable $p -Column id, sq | Where-Object { $_.sq -ne $_.id * $_.id }) | Should -BeNullOrEmpty
         (Test-GenevaBackfill $p sq -Sample 40).Mismatched | Should -Be 0
+    }
+
+    It 'saves a sampled plan with its figures, and the saved plan still runs' {
+        $q = New-TestTable -Rows 100 -PerFragment 50
+        Add-GenevaColumn -Table $q -Name c -Udf (New-GenevaUdf -Name c -Expression 'id * 2' -OutputType int64)
+        $file = Join-Path $TestDrive 'sampled-plan.xml'
+        Get-GenevaBackfillPlan -Table $q -Column c -Sample 30 | Export-Clixml $file
+        $saved = Import-Clixml $file
+        $saved.Sample.SampledRows | Should -Be 30
+        $saved.Sample.RowsPerSecond | Should -BeGreaterThan 0
+        ($saved | Start-GenevaBackfill).Status | Should -Be 'Done'
+        (Test-GenevaBackfill $q c -Sample 100).Matched | Should -Be 100
     }
 
     It 'refuses -Sample 0' {

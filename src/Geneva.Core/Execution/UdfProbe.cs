@@ -29,8 +29,9 @@ internal static class UdfProbe
 
     /// <param name="rows">Per fragment, the offsets to compute.</param>
     /// <param name="callRows">Rows per UDF call (the probe's fixed checkpoint size).</param>
+    /// <param name="log">Gets the executor's notices (a worker started, was reused, printed a line), on the calling thread.</param>
     public static Outcome Run(GenevaTable table, string column, UdfSpec udf, IReadOnlyDictionary<int, int[]> rows, int callRows,
-        ITaskExecutor executor, CancellationToken cancel)
+        ITaskExecutor executor, CancellationToken cancel, Action<string>? log = null)
     {
         var probeUdf = udf with { OnError = ErrorPolicy.Skip };
         var jobId = $"probe-{Guid.NewGuid():N}";
@@ -68,6 +69,7 @@ internal static class UdfProbe
                     break;
                 case ExecutorNotice notice:
                     notices.Add(notice.Message);
+                    log?.Invoke(notice.Message);
                     break;
             }
         }

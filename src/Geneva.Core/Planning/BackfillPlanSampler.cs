@@ -15,9 +15,10 @@ public static class BackfillPlanSampler
     /// <summary>Most UDF calls a sample is cut into: enough for a spread, each as large as the sample allows.</summary>
     public const int MaxCalls = 10;
 
+    /// <param name="log">Gets the executor's notices (verbose lines), on the calling thread.</param>
     /// <returns><paramref name="plan"/> with its <see cref="BackfillPlan.Sample"/>.</returns>
     public static BackfillPlan Measure(GenevaTable table, BackfillPlan plan, int rows, int? seed,
-        Func<UdfSpec, BackfillSettings, ITaskExecutor> executorFactory, CancellationToken cancel = default)
+        Func<UdfSpec, BackfillSettings, ITaskExecutor> executorFactory, CancellationToken cancel = default, Action<string>? log = null)
     {
         if (rows < 1)
         {
@@ -38,7 +39,7 @@ public static class BackfillPlanSampler
         var picked = Windows(ranges, total, calls, callRows, new Random(seed ?? Random.Shared.Next()));
 
         var settings = plan.Settings with { Concurrency = 1, IntraApplierConcurrency = 1 };
-        var outcome = UdfProbe.Run(table, plan.Column, udf, picked, callRows, executorFactory(udf, settings), cancel);
+        var outcome = UdfProbe.Run(table, plan.Column, udf, picked, callRows, executorFactory(udf, settings), cancel, log);
         return plan with { Sample = Summarize(plan, udf, outcome) };
     }
 

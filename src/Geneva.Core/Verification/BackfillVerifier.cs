@@ -20,8 +20,9 @@ namespace Geneva.Core.Verification;
 public static class BackfillVerifier
 {
     /// <param name="executorFactory">Where the UDF runs, as for a backfill; asked for one worker with one instance.</param>
+    /// <param name="log">Gets the executor's notices (verbose lines), on the calling thread.</param>
     public static BackfillVerification Verify(GenevaTable table, VerificationRequest request,
-        Func<UdfSpec, BackfillSettings, ITaskExecutor> executorFactory, CancellationToken cancel = default)
+        Func<UdfSpec, BackfillSettings, ITaskExecutor> executorFactory, CancellationToken cancel = default, Action<string>? log = null)
     {
         request.Validate();
         var manifest = table.Manifest;
@@ -42,7 +43,7 @@ public static class BackfillVerifier
             var settings = BackfillSettings.Resolve(new BackfillRequest { Column = field.Name, Concurrency = 1, IntraApplierConcurrency = 1 },
                 udf, warnings);
             var rows = sample.GroupBy(s => s.Fragment).ToDictionary(g => g.Key, g => g.Select(s => s.Row).ToArray());
-            var outcome = UdfProbe.Run(table, field.Name, udf, rows, request.CallRows, executorFactory(udf, settings), cancel);
+            var outcome = UdfProbe.Run(table, field.Name, udf, rows, request.CallRows, executorFactory(udf, settings), cancel, log);
             device = outcome.Device;
             foreach (var s in sample)
             {

@@ -29,7 +29,7 @@ public sealed class GetGenevaBackfillPlanCommand : BackfillCmdlet
         var plan = BackfillCoordinator.Plan(table, BuildRequest(), _stop.Token);
         if (Sample is int rows)
         {
-            plan = BackfillPlanSampler.Measure(table, plan, rows, null, WorkerExecutors.Factory(WriteVerbose), _stop.Token);
+            plan = BackfillPlanSampler.Measure(table, plan, rows, null, WorkerExecutors.Factory(WriteVerbose), _stop.Token, WriteVerbose);
         }
         foreach (var warning in plan.Warnings)
         {

@@ -57,7 +57,7 @@ public sealed class TestGenevaBackfillCommand : GenevaCmdlet
         {
             var table = GenevaTable.Open(Table, Version);
             var request = new VerificationRequest { Column = Column, Where = Where, Sample = Sample, Seed = Seed, Tolerance = Tolerance };
-            WriteObject(BackfillVerifier.Verify(table, request, WorkerExecutors.Factory(WriteVerbose), _stop.Token));
+            WriteObject(BackfillVerifier.Verify(table, request, WorkerExecutors.Factory(WriteVerbose), _stop.Token, WriteVerbose));
         }
         catch (GenevaException e)
         {
