@@ -132,6 +132,28 @@ public class ColumnRemovalTests
         Assert.Equal(["text"], ColumnRemoval.Remove(GenevaTable.Open(table.Path), ["id"], force: false).Table.Manifest.Fields.Select(f => f.Name));
     }
 
+    [Fact]
+    public void Remove_ColumnAJobComputes_ThrowsJobBusyAndChangesNothing()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), 10);
+        table = table.AddColumn("c", "int64", TestData.Expression("id * 10"));
+        using (JobLease.ForColumn(table, "c", "running-job", LeaseOptions.Default, wait: false, CancellationToken.None))
+        {
+            var e = Assert.Throws<GenevaException>(() => ColumnRemoval.Remove(table, ["c"], force: false));
+            Assert.Equal(GenevaErrorCode.JobBusy, e.Code);
+            Assert.Contains("Cannot remove column 'c'", e.Message, StringComparison.Ordinal);
+            Assert.Contains("running-job", e.Message, StringComparison.Ordinal);
+
+            // Forced, removing an input of 'c' would unbind it under the running job: refused the same way.
+            var forced = Assert.Throws<GenevaException>(() => ColumnRemoval.Remove(table, ["id"], force: true));
+            Assert.Equal(GenevaErrorCode.JobBusy, forced.Code);
+            Assert.Contains("computed column 'c'", forced.Message, StringComparison.Ordinal);
+            Assert.Equal(table.Version, GenevaTable.Open(table.Path).Version);
+        }
+        Assert.Equal(["id", "text"], ColumnRemoval.Remove(table, ["c"], force: false).Table.Manifest.Fields.Select(f => f.Name));
+    }
+
     /// <summary>The table's recorded jobs, read as a reader would.</summary>
     private sealed class CheckpointStoreReader(string tablePath)
     {

@@ -108,7 +108,7 @@ Describe 'Remove-GenevaColumn' {
             $v = (Get-GenevaTable $t).Version
             $e = { Remove-GenevaColumn -Table $t -Name d -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
             $e.FullyQualifiedErrorId | Should -Be 'JobBusy,Geneva.PowerShell.Cmdlets.RemoveGenevaColumnCommand'
-            $e.Exception.Message | Should -Match "Cannot remove column 'd'.*while a job computes it"
+            $e.Exception.Message | Should -Match "Cannot remove column 'd'.*while a job computes 'd'"
             (Get-GenevaTable $t).Version | Should -Be $v
         }
         finally {

@@ -80,11 +80,17 @@ internal static class TypeRules
         {
             kind = kind is null ? null : Common(kind.Value, KindOf(type));
         }
-        if (kind is null or ValueKind.Other)
+        if (kind is null)
         {
             throw Invalid(mismatch());
         }
         var first = Describe(present[0]);
+        if (kind == ValueKind.Other)
+        {
+            throw Invalid(present.All(t => Describe(t) == first)
+                ? $"A choice between values (CASE, coalesce) supports numbers, bool, utf8 and binary, not {first}."
+                : mismatch());
+        }
         return present.All(t => Describe(t) == first) ? present[0] : TypeOf(kind.Value);
     }
 

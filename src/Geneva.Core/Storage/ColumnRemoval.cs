@@ -21,7 +21,8 @@ public static class ColumnRemoval
     /// <summary>
     /// Removes <paramref name="names"/> (any case) in one commit. Refuses (ColumnInUse) when another computed
     /// column's UDF reads one of them, unless <paramref name="force"/>, which unbinds those columns (they keep
-    /// their values as plain columns); refuses an indexed column, and (JobBusy) a column a job is computing now.
+    /// their values as plain columns); refuses an indexed column, and (JobBusy) a column a job is computing now (or,
+    /// forced, a column it would unbind).
     /// </summary>
     public static ColumnRemovalResult Remove(GenevaTable table, IReadOnlyList<string> names, bool force)
     {
@@ -39,9 +40,14 @@ public static class ColumnRemoval
         {
             // Holding the columns' leases keeps a backfill from starting on them while they go; one running
             // now makes the removal fail, before anything changed.
+            // The columns left unbound too: a job computing one reads a removed column.
             foreach (var name in removed)
             {
-                leases.Add(TakeLease(latest, name));
+                leases.Add(TakeLease(latest, name, $"Cannot remove column '{name}' of table '{table.Path}'"));
+            }
+            foreach (var name in unbound)
+            {
+                leases.Add(TakeLease(latest, name, $"Cannot remove a column that computed column '{name}' of table '{table.Path}' reads"));
             }
             var committed = latest.Commit(Operation, string.Join(", ", removed), manifest =>
             {
@@ -132,7 +138,7 @@ public static class ColumnRemoval
         return removed.Where(name => covered.Contains(manifest.GetField(name).Id)).ToList();
     }
 
-    private static JobLease TakeLease(GenevaTable table, string column)
+    private static JobLease TakeLease(GenevaTable table, string column, string refusal)
     {
         try
         {
@@ -141,7 +147,7 @@ public static class ColumnRemoval
         catch (GenevaException e) when (e.Code == GenevaErrorCode.JobBusy)
         {
             throw new GenevaException(GenevaErrorCode.JobBusy,
-                $"Cannot remove column '{column}' of table '{table.Path}' while a job computes it: {e.Message} " +
+                $"{refusal} while a job computes '{column}': {e.Message} " +
                 "Stop that job (or let it finish), then remove the column.", e.Target, e);
         }
     }

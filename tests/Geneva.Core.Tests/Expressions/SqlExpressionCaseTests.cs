@@ -123,6 +123,15 @@ public sealed class SqlExpressionCaseTests
     }
 
     [Fact]
+    public void GetResultType_DateBranches_ThrowsExpressionInvalidNamingTheType()
+    {
+        var schema = TestBatches.Build(("d", Date32Type.Default, [new DateTime(2024, 5, 31)]), ("b", BooleanType.Default, [true])).Schema;
+        var e = Assert.Throws<GenevaException>(() => SqlExpression.Parse("case when b then d end").GetResultType(schema));
+        Assert.Equal(GenevaErrorCode.ExpressionInvalid, e.Code);
+        Assert.Contains("not date32", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GetResultType_SimpleCaseIncomparableWhen_ThrowsExpressionInvalid()
     {
         var e = Assert.Throws<GenevaException>(() => SqlExpression.Parse("case i when 'a' then 1 end").GetResultType(TestBatches.Mixed().Schema));
