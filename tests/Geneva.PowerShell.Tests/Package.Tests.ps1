@@ -223,6 +223,29 @@ catch { `$r.OtherPlatformError = `$_.FullyQualifiedErrorId; `$r.OtherPlatformMes
             }
         }
 
+        It 'runs Install-GenevaTorchRuntime''s help examples as written' {
+            # Their repository 'local' is ./artifacts beside the work folder; this home has 'local' already.
+            $artifacts = New-Item -ItemType Directory -Force -Path (Join-Path $work 'artifacts')
+            Copy-Item -Path (Join-Path $repository '*.nupkg') -Destination $artifacts
+            Import-Module (Join-Path $repoRoot 'module/Geneva.psd1') -Force
+            $code = (Get-Help Install-GenevaTorchRuntime -Examples).Examples.Example | ForEach-Object { $_.Code }
+            $code.Count | Should -BeGreaterOrEqual 2
+            $runtime = Join-Path $repoRoot 'module/bin/torch/torch-runtime'
+            $ran = Invoke-InTempHome -Environment @{ GENEVA_TORCH_RUNTIME = $runtime } -Script @"
+Set-Location '$work'
+Unregister-PSResourceRepository -Name local
+# What example 3 reads: a table of token-id lists and a TorchScript encoder.
+Import-Module Geneva
+0..39 | ForEach-Object { [pscustomobject]@{ id = [long] `$_; tokens = [long[]] @(0..(`$_ % 5) | ForEach-Object { `$_ + 1 }) } } |
+    New-GenevaTable -Path ./db/items.lance | Out-Null
+Copy-Item -LiteralPath '$(Join-Path $repoRoot 'tests/models/mean_embedding.pt')' -Destination ./encoder.pt
+$(($code | ForEach-Object { "& { $_ } | Out-String | Out-Null" }) -join "`n")
+@{ Emb = @(Read-GenevaTable ./db/items.lance | Where-Object { `$null -eq `$_.emb }).Count; Rows = @(Read-GenevaTable ./db/items.lance).Count } | Save-Result
+"@
+            $ran.Rows | Should -Be 40
+            $ran.Emb | Should -Be 0 -Because 'example 3 fills emb on every row'
+        }
+
         It 'runs a model UDF backfill from the installed copies' {
             $torch.Status | Should -Be 'Done'
             $torch.Half.Count | Should -Be 40
