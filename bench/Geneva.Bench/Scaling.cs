@@ -56,7 +56,8 @@ internal static class Scaling
         {
             foreach (var c in cases)
             {
-                var s = c.Udf is null ? TimeBareLoop(c) : Time(c, Path.Combine(o.Work, $"scaling-{c.Name}-{c.Workers}x{c.Instances}-{r}"));
+                var s = c.Udf is null ? TimeBareLoop(c) : Time(c, Path.Combine(o.Work, $"scaling-{c.Name}-{c.Workers}x{c.Instances}-{r}"),
+                    o.WorkerDll ?? DotNetWorkerLauncher.DefaultWorkerDll);
                 (seconds.TryGetValue(c, out var list) ? list : seconds[c] = []).Add(s);
                 Console.WriteLine($"  {c.Name} {c.Workers} worker(s) x {c.Instances} instance(s): {s:F2} s{(c.Udf is null ? "" : $" ({LastDetail})")}");
             }
@@ -79,7 +80,7 @@ internal static class Scaling
     /// <summary>Where the last run's time went, from its checkpoint receipts.</summary>
     private static string LastDetail = "";
 
-    private static double Time(Case c, string dir)
+    private static double Time(Case c, string dir, string workerDll)
     {
         if (Directory.Exists(dir))
         {
@@ -94,7 +95,8 @@ internal static class Scaling
         var table = GenevaTable.Create(dir, schema, batches, new TableWriteOptions { MaxRowsPerFragment = 25_000 })
             .AddColumn("out", "int64", spec);
 
-        var executor = new ProcessTaskExecutor(new DotNetWorkerLauncher(DotNetWorkerLauncher.DefaultWorkerDll), c.Workers, c.Instances);
+        var executor = new ProcessTaskExecutor(new DotNetWorkerLauncher(workerDll), c.Workers, c.Instances);
+        var sessionCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var result = new BackfillCoordinator(new BackfillRunOptions { Executor = executor }).Start(table, new BackfillRequest
         {
@@ -104,10 +106,12 @@ internal static class Scaling
             MaxCheckpointSize = c.CheckpointSize,
         });
         clock.Stop();
+        sessionCpu = Process.GetCurrentProcess().TotalProcessorTime - sessionCpu;
         using (var store = Core.Checkpoints.CheckpointStore.Open(dir))
         {
             var receipts = store.ForJob(result.JobId);
-            LastDetail = $"UDF {receipts.Sum(r => r.UdfSeconds):F2} s, write {receipts.Sum(r => r.WriteSeconds):F2} s in {receipts.Count} checkpoints";
+            LastDetail = $"UDF {receipts.Sum(r => r.UdfSeconds):F2} s, write {receipts.Sum(r => r.WriteSeconds):F2} s in {receipts.Count} checkpoints; " +
+                         $"session CPU {sessionCpu.TotalSeconds:F2} s ({sessionCpu.TotalMilliseconds / Math.Max(1, receipts.Count):F1} ms a checkpoint)";
         }
 
         var latest = GenevaTable.Open(dir);
