@@ -6,7 +6,7 @@ namespace Geneva.PowerShell.Workers;
 /// The module's ReadyToRun build for this platform, <c>bin/&lt;os&gt;-&lt;arch&gt;/</c>, made by build.ps1 beside the
 /// portable assemblies in <c>bin/</c>. Its images start without JIT; an image for another platform does not load
 /// at all (BadImageFormatException), which is why it is a folder of its own, taken only where it matches.
-/// Geneva.ReadyToRun.psm1 loads the session's assemblies from the same folder.
+/// <see cref="ReadyToRunLoader"/> loads the session's libraries from the same folder.
 /// </summary>
 internal static class ReadyToRunFolder
 {
