@@ -19,13 +19,18 @@ param(
     # Also the 10M-row expression backfill against the floor loop (needs bench/Geneva.Bench built in Release).
     [switch] $Large,
     [string] $Work = (Join-Path ([IO.Path]::GetTempPath()) "geneva-startup-$([Environment]::UserName)"),
-    [string] $Module = (Join-Path $PSScriptRoot '../module/Geneva.psd1'),
+    # One module, or several to compare in the same run (their backfills alternate within each repetition).
+    [string[]] $Module = @(Join-Path $PSScriptRoot '../module/Geneva.psd1'),
     # NAME=VALUE set in the child sessions (so in their workers), for experiments.
     [string[]] $SessionEnv = @(),
     [string] $Output
 )
 $ErrorActionPreference = 'Stop'
-$Module = (Resolve-Path -LiteralPath $Module).Path
+$Module = @($Module | ForEach-Object { $_ -split "," } | ForEach-Object { (Resolve-Path -LiteralPath $_).Path })
+# A label per module: its folder's name, when more than one is compared.
+$label = @{}
+foreach ($m in $Module) { $label[$m] = if ($Module.Count -gt 1) { ' ' + (Split-Path (Split-Path $m) -Leaf) } else { '' } }
+$first = $Module[0]
 $frequency = [double][Diagnostics.Stopwatch]::Frequency
 New-Item -ItemType Directory -Force -Path $Work | Out-Null
 
@@ -56,7 +61,7 @@ $template = @{ Expression = Join-Path $Work 'template-expr'; ScriptBlock = Join-
 if (-not (Test-Path (Join-Path $template.ScriptBlock '_versions'))) {
     Remove-Item $template.Expression, $template.ScriptBlock -Recurse -Force -ErrorAction Ignore
     Invoke-Child -Command @"
-Import-Module '$Module'
+Import-Module '$first'
 `$rows = 1..1000 | ForEach-Object { [pscustomobject]@{ id = [long]`$_; text = "row `$_ of the start-up table" } }
 `$rows | New-GenevaTable -Path '$($template.Expression)' | Out-Null
 `$rows | New-GenevaTable -Path '$($template.ScriptBlock)' | Out-Null
@@ -79,7 +84,7 @@ if ($Large) {
         # The column is added once (new manifest files only), so each run copies a table ready to backfill.
         Remove-Item -LiteralPath $largeTemplate -Recurse -Force -ErrorAction Ignore
         & cp -al $largeInput $largeTemplate
-        Invoke-Child -Command "Import-Module '$Module'; Add-GenevaColumn -Table '$largeTemplate' -Name tlen -Udf (New-GenevaUdf -Name tlen -Expression 'length(text)' -OutputType int32) | Out-Null" | Out-Null
+        Invoke-Child -Command "Import-Module '$first'; Add-GenevaColumn -Table '$largeTemplate' -Name tlen -Udf (New-GenevaUdf -Name tlen -Expression 'length(text)' -OutputType int32) | Out-Null" | Out-Null
     }
 }
 
@@ -91,8 +96,8 @@ function Copy-Table([string] $From, [string] $To) {
 }
 
 # One backfill in a fresh pwsh: its own timestamps and the trace marks of it and its workers.
-function Measure-Backfill([string] $Kind, [string] $Table) {
-    $trace = Join-Path $Work "trace-$Kind.txt"
+function Measure-Backfill([string] $Kind, [string] $Table, [string] $Module) {
+    $trace = Join-Path $Work "trace-$($Kind -replace ' ', '-').txt"
     Remove-Item -LiteralPath $trace -ErrorAction Ignore
     $r = Invoke-Child -Environment @{ GENEVA_TRACE = $trace } -Command @"
 `$t1 = [Diagnostics.Stopwatch]::GetTimestamp()
@@ -151,17 +156,24 @@ function Measure-Floor([string] $Table) {
 
 $runs = [Collections.Generic.List[object]]::new()
 for ($rep = 1; $rep -le $Repeat; $rep++) {
-    $steps = [Collections.Generic.List[scriptblock]]::new()
-    $steps.Add({ $b = Invoke-Child -Command '1'; [pscustomobject]@{ Kind = 'Bare'; Total = $b.Seconds } })
-    $steps.Add({ Copy-Table $template.Expression (Join-Path $Work 'run-expr'); Measure-Backfill 'Expression' (Join-Path $Work 'run-expr') })
-    $steps.Add({ Copy-Table $template.ScriptBlock (Join-Path $Work 'run-sb'); Measure-Backfill 'ScriptBlock' (Join-Path $Work 'run-sb') })
-    if ($Large) {
-        $steps.Add({ Copy-Table $largeTemplate (Join-Path $Work 'run-10m'); Measure-Backfill 'Expression10M' (Join-Path $Work 'run-10m') })
-        $steps.Add({ Copy-Table $largeInput (Join-Path $Work 'run-floor'); Measure-Floor (Join-Path $Work 'run-floor') })
+    # Steps as data (kind, module, template), run by one switch: alternated order per repetition.
+    $steps = [Collections.Generic.List[object]]::new()
+    $steps.Add(@{ Kind = 'Bare' })
+    foreach ($m in $Module) {
+        $steps.Add(@{ Kind = "Expression$($label[$m])"; Module = $m; From = $template.Expression })
+        $steps.Add(@{ Kind = "ScriptBlock$($label[$m])"; Module = $m; From = $template.ScriptBlock })
+        if ($Large) { $steps.Add(@{ Kind = "Expression10M$($label[$m])"; Module = $m; From = $largeTemplate }) }
     }
+    if ($Large) { $steps.Add(@{ Kind = 'Floor'; From = $largeInput }) }
     $order = if ($rep % 2) { $steps } else { @($steps)[($steps.Count - 1)..0] }
     foreach ($step in $order) {
-        $m = & $step
+        $table = Join-Path $Work 'run-table'
+        if ($step.From) { Copy-Table $step.From $table }
+        $m = switch ($step.Kind) {
+            'Bare' { [pscustomobject]@{ Kind = 'Bare'; Total = (Invoke-Child -Command '1').Seconds } }
+            'Floor' { Measure-Floor $table }
+            default { Measure-Backfill $step.Kind $table $step.Module }
+        }
         $m | Add-Member -NotePropertyName Rep -NotePropertyValue $rep
         $runs.Add($m)
         '{0} run {1}: {2}' -f $m.Kind, $rep, (($m.PSObject.Properties | Where-Object { $_.Value -is [double] } |
@@ -186,14 +198,14 @@ foreach ($group in $runs | Group-Object Kind) {
 }
 
 $bare = $median['Bare'].Total
+$kinds = @($median.Keys | Where-Object { $_ -notin 'Bare', 'Floor' } | Sort-Object)
 $lines = [Collections.Generic.List[string]]::new()
 $lines.Add("Start-up, medians of $Repeat (bench/startup.ps1$(if ($Large) { ' -Large' })); $([Environment]::ProcessorCount) cores, load average $((Get-Content /proc/loadavg -ErrorAction Ignore) -split ' ' | Select-Object -First 3)")
-$lines.Add("SessionEnv: $($SessionEnv -join ' ')")
+$lines.Add("Modules: $(@($Module | ForEach-Object { "$($label[$_].Trim()) $_".Trim() }) -join '; ')$(if ($SessionEnv) { "; SessionEnv: $SessionEnv" })")
 $lines.Add('')
 $lines.Add('| first backfill in a fresh pwsh | bare pwsh -c 1 | pwsh start | Import-Module | Start-GenevaBackfill call | import + call | call / bare | (import + call) / bare |')
 $lines.Add('|---|---:|---:|---:|---:|---:|---:|---:|')
-foreach ($k in 'Expression', 'ScriptBlock', 'Expression10M') {
-    if (-not $median[$k]) { continue }
+foreach ($k in $kinds) {
     $m = $median[$k]
     $lines.Add(('| {0} | {1:N3} | {2:N3} | {3:N3} | {4:N3} | {5:N3} | **{6:N2}x** | {7:N2}x |' -f $k, $bare, $m.PwshStart, $m.Import, $m.Call,
         ($m.Import + $m.Call), ($m.Call / $bare), (($m.Import + $m.Call) / $bare)))
@@ -203,8 +215,7 @@ $lines.Add('Inside the call (seconds; session marks, then its first worker''s):'
 $lines.Add('')
 $lines.Add('| backfill | table open | workers start + SQLite open | lease + plan | to first checkpoint | rest + commit | worker: process start | worker: instance ready | worker: first task | session JIT ms (in call) | worker JIT ms |')
 $lines.Add('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
-foreach ($k in 'Expression', 'ScriptBlock', 'Expression10M') {
-    if (-not $median[$k]) { continue }
+foreach ($k in $kinds) {
     $m = $median[$k]
     $lines.Add(('| {0} | {1:N3} | {2:N3} | {3:N3} | {4:N3} | {5:N3} | {6:N3} | {7:N3} | {8:N3} | {9:N0} ({10:N0}) | {11:N0} |' -f $k, $m.TableOpen, $m.SqliteOpen,
         $m.Plan, $m.FirstCheckpoint, $m.Rest, $m.WorkerSpawnToMain, $m.WorkerMainToReady, $m.WorkerReadyToReceipt, $m.SessionJitMs,
@@ -212,10 +223,13 @@ foreach ($k in 'Expression', 'ScriptBlock', 'Expression10M') {
 }
 if ($median['Floor']) {
     $f = $median['Floor']
-    $l = $median['Expression10M']
     $lines.Add('')
-    $lines.Add(('10M rows: floor loop {0:N3} s from its process start ({1:N3} loop, {2:N3} warm); the backfill call {3:N3} s = **{4:N2}x** the floor from start ({5:N2}x its loop); import + call {6:N3} s = {7:N2}x' -f
-        $f.Total, $f.Loop, $f.Warm, $l.Call, ($l.Call / $f.Total), ($l.Call / $f.Loop), ($l.Import + $l.Call), (($l.Import + $l.Call) / $f.Total)))
+    $lines.Add(('10M rows: floor loop {0:N3} s from its process start ({1:N3} loop, {2:N3} warm)' -f $f.Total, $f.Loop, $f.Warm))
+    foreach ($k in $kinds | Where-Object { $_ -like 'Expression10M*' }) {
+        $l = $median[$k]
+        $lines.Add(('{0}: the backfill call {1:N3} s = **{2:N2}x** the floor from start ({3:N2}x its loop); import + call {4:N3} s = {5:N2}x' -f
+            $k, $l.Call, ($l.Call / $f.Total), ($l.Call / $f.Loop), ($l.Import + $l.Call), (($l.Import + $l.Call) / $f.Total)))
+    }
 }
 $lines | Write-Host
 if ($Output) { $lines | Set-Content -LiteralPath $Output }
