@@ -95,6 +95,19 @@ function Invoke-Build {
         '-o', (Join-Path $PSScriptRoot 'module/bin'),
         '--nologo', '-v', 'minimal'
     )
+    # ReadyToRun images for this platform in module/bin/<os>-<arch>/ (bench/README.md, start-up): the session's
+    # libraries (module/Geneva.ReadyToRun.psm1) and the workers load them from there and start without JIT. An image
+    # for another platform does not load at all, so module/bin itself stays portable.
+    $platform = '{0}-{1}' -f ($IsWindows ? 'win' : $IsMacOS ? 'osx' : 'linux'),
+        [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
+    Write-Host "==> Build ($Configuration): src/Geneva.PowerShell, ReadyToRun -> module/bin/$platform"
+    Invoke-Native dotnet @(
+        'publish', (Join-Path $PSScriptRoot 'src/Geneva.PowerShell'),
+        '-c', $Configuration,
+        '-r', $platform, '--self-contained', 'false', '-p:PublishReadyToRun=true',
+        '-o', (Join-Path $PSScriptRoot "module/bin/$platform"),
+        '--nologo', '-v', 'minimal'
+    )
     # Model UDFs: the worker with TorchSharp and the CPU libtorch in a folder of its own.
     Write-Host "==> Build ($Configuration): src/Geneva.Torch.Worker -> module/bin/torch"
     # For this platform only: TorchSharp-cpu brings libtorch for every platform (1.1 GB in all).

@@ -1,5 +1,7 @@
 @{
     RootModule           = 'bin/Geneva.PowerShell.dll'
+    # This platform's ReadyToRun libraries, if the build made them; loaded before the root module binds them.
+    NestedModules        = @('Geneva.ReadyToRun.psm1')
     ModuleVersion        = '0.1.0'
     GUID                 = 'f39af1df-fe1b-4c18-a58c-7ee46ed03476'
     Author               = 'Geneva contributors'

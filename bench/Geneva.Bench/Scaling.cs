@@ -28,7 +28,11 @@ internal static class Scaling
     private const int SleepMs = 10;
 
     /// <param name="Udf">Null: the bare loop on <paramref name="Instances"/> threads, no Geneva.</param>
-    private sealed record Case(string Name, Type? Udf, int Rows, int CheckpointSize, int Workers, int Instances, Func<long, long> Expected);
+    private sealed record Case(string Name, Type? Udf, int Rows, int CheckpointSize, int Workers, int Instances, Func<long, long> Expected)
+    {
+        /// <summary>The worker this case runs on; null: the default one beside the bench.</summary>
+        public string? WorkerDll { get; init; }
+    }
 
     public static int Run(BenchOptions o)
     {
@@ -46,6 +50,16 @@ internal static class Scaling
             new("io", typeof(SleepyDouble), IoRows, 20, 1, 8, id => id * 2),
         };
         cases.RemoveAll(c => o.Only is not null && !o.Only.Split(',').Contains(c.Name));
+        // --worker-dll a,b: every worker case once per worker build, interleaved in the same run (an A/B on a shared machine).
+        var dlls = o.WorkerDll?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        if (dlls.Length > 1)
+        {
+            cases = cases.SelectMany(c => c.Udf is null ? [c] : dlls.Select((d, i) => c with { Name = $"{c.Name}/{i + 1}", WorkerDll = d })).ToList();
+            for (var i = 0; i < dlls.Length; i++)
+            {
+                Console.WriteLine($"Worker build {i + 1}: {dlls[i]}");
+            }
+        }
         Console.WriteLine($"Worker scaling, {Environment.ProcessorCount} cores, median of {o.Repeats}; " +
                           $"cpu: SpinHash ({SpinRounds:N0} xorshift rounds a row) over {CpuRows:N0} rows; " +
                           $"io: SleepyDouble ({SleepMs} ms a row) over {IoRows:N0} rows.");
@@ -56,7 +70,8 @@ internal static class Scaling
         {
             foreach (var c in cases)
             {
-                var s = c.Udf is null ? TimeBareLoop(c) : Time(c, Path.Combine(o.Work, $"scaling-{c.Name}-{c.Workers}x{c.Instances}-{r}"));
+                var s = c.Udf is null ? TimeBareLoop(c) : Time(c, Path.Combine(o.Work, $"scaling-{c.Name.Replace('/', '-')}-{c.Workers}x{c.Instances}-{r}"),
+                    c.WorkerDll ?? o.WorkerDll ?? DotNetWorkerLauncher.DefaultWorkerDll);
                 (seconds.TryGetValue(c, out var list) ? list : seconds[c] = []).Add(s);
                 Console.WriteLine($"  {c.Name} {c.Workers} worker(s) x {c.Instances} instance(s): {s:F2} s{(c.Udf is null ? "" : $" ({LastDetail})")}");
             }
@@ -79,7 +94,7 @@ internal static class Scaling
     /// <summary>Where the last run's time went, from its checkpoint receipts.</summary>
     private static string LastDetail = "";
 
-    private static double Time(Case c, string dir)
+    private static double Time(Case c, string dir, string workerDll)
     {
         if (Directory.Exists(dir))
         {
@@ -94,7 +109,8 @@ internal static class Scaling
         var table = GenevaTable.Create(dir, schema, batches, new TableWriteOptions { MaxRowsPerFragment = 25_000 })
             .AddColumn("out", "int64", spec);
 
-        var executor = new ProcessTaskExecutor(new DotNetWorkerLauncher(DotNetWorkerLauncher.DefaultWorkerDll), c.Workers, c.Instances);
+        var executor = new ProcessTaskExecutor(new DotNetWorkerLauncher(workerDll), c.Workers, c.Instances);
+        var sessionCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var result = new BackfillCoordinator(new BackfillRunOptions { Executor = executor }).Start(table, new BackfillRequest
         {
@@ -104,10 +120,12 @@ internal static class Scaling
             MaxCheckpointSize = c.CheckpointSize,
         });
         clock.Stop();
+        sessionCpu = Process.GetCurrentProcess().TotalProcessorTime - sessionCpu;
         using (var store = Core.Checkpoints.CheckpointStore.Open(dir))
         {
             var receipts = store.ForJob(result.JobId);
-            LastDetail = $"UDF {receipts.Sum(r => r.UdfSeconds):F2} s, write {receipts.Sum(r => r.WriteSeconds):F2} s in {receipts.Count} checkpoints";
+            LastDetail = $"UDF {receipts.Sum(r => r.UdfSeconds):F2} s, write {receipts.Sum(r => r.WriteSeconds):F2} s in {receipts.Count} checkpoints; " +
+                         $"session CPU {sessionCpu.TotalSeconds:F2} s ({sessionCpu.TotalMilliseconds / Math.Max(1, receipts.Count):F1} ms a checkpoint)";
         }
 
         var latest = GenevaTable.Open(dir);

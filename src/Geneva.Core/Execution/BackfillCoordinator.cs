@@ -1,6 +1,8 @@
 using Geneva.Core.Checkpoints;
+using Geneva.Core.Execution.Workers;
 using Geneva.Core.Planning;
 using Geneva.Core.Storage;
+using Geneva.Core.Udfs;
 
 namespace Geneva.Core.Execution;
 
@@ -41,24 +43,39 @@ public sealed class BackfillCoordinator
     /// <param name="waitForLease">Wait while another job computes the column, instead of refusing (JobBusy).</param>
     public BackfillResult Start(GenevaTable table, BackfillRequest request, bool waitForLease = false)
     {
-        using var store = CheckpointStore.Open(table.Path);
-        var jobId = NewJobId();
-        using var lease = JobLease.ForColumn(table, request.Column, jobId, _options.Lease, waitForLease, _options.Cancel, _options.Log);
-        table = lease.Waited ? GenevaTable.Open(table.Path) : table;
-        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, jobId);
-        store.CreateJob(new JobRecord
+        StartupTrace.Mark("session:start");
+        // Waiting for a lease may take long: start workers once it is held, not before.
+        var executor = waitForLease ? null : Prestart(table, request);
+        try
         {
-            JobId = jobId,
-            Column = plan.Column,
-            UdfName = plan.UdfName,
-            UdfVersion = plan.UdfVersion,
-            Where = plan.Where,
-            Status = JobStatus.Pending,
-            Request = request,
-            TableVersion = table.Version,
-            CreatedAt = DateTimeOffset.UtcNow,
-        });
-        return Run(store, table, plan, jobId);
+            using var store = CheckpointStore.Open(table.Path);
+            StartupTrace.Mark("session:sqlite-open");
+            var jobId = NewJobId();
+            using var lease = JobLease.ForColumn(table, request.Column, jobId, _options.Lease, waitForLease, _options.Cancel, _options.Log);
+            table = lease.Waited ? GenevaTable.Open(table.Path) : table;
+            executor ??= Prestart(table, request);
+            var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, jobId);
+            StartupTrace.Mark("session:planned");
+            store.CreateJob(new JobRecord
+            {
+                JobId = jobId,
+                Column = plan.Column,
+                UdfName = plan.UdfName,
+                UdfVersion = plan.UdfVersion,
+                Where = plan.Where,
+                Status = JobStatus.Pending,
+                Request = request,
+                TableVersion = table.Version,
+                CreatedAt = DateTimeOffset.UtcNow,
+            });
+            var run = new BackfillRun(_options, store, table, plan, jobId, executor);
+            return run.Execute();
+        }
+        finally
+        {
+            // No-op once its run ended (that ends or pools the workers); else an empty or failed plan: they go.
+            executor?.Discard();
+        }
     }
 
     /// <summary>
@@ -78,8 +95,61 @@ public sealed class BackfillCoordinator
         table = lease.Waited ? GenevaTable.Open(table.Path) : table;
         var request = job.Request;
         request = adjust?.Invoke(request) ?? request;
-        var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, job.JobId);
-        return Run(store, table, plan, job.JobId);
+        var executor = Prestart(table, request);
+        try
+        {
+            var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, job.JobId);
+            var run = new BackfillRun(_options, store, table, plan, job.JobId, executor);
+            return run.Execute();
+        }
+        finally
+        {
+            // No-op once its run ended (that ends or pools the workers); else an empty or failed plan: they go.
+            executor?.Discard();
+        }
+    }
+
+    /// <summary>
+    /// The executor the run will use, with its workers already starting, so their start-up (a process, the runtime,
+    /// JIT; a pwsh for scriptblocks) overlaps opening SQLite and the plan. Null without a factory, or when the
+    /// request does not name a bound column (planning then says why). The caller discards it if no run follows.
+    /// </summary>
+    private ITaskExecutor? Prestart(GenevaTable table, BackfillRequest request)
+    {
+        if (_options.Executor is not null || _options.ExecutorFactory is not { } factory)
+        {
+            return null;
+        }
+        UdfSpec udf;
+        BackfillSettings settings;
+        try
+        {
+            var field = table.Manifest.GetField(request.Column);
+            if (table.Manifest.FindBinding(field.Name) is not { } bound)
+            {
+                return null;
+            }
+            udf = bound;
+            settings = BackfillSettings.Resolve(request, udf, new List<string>());
+        }
+        catch (GenevaException)
+        {
+            return null;
+        }
+        var executor = factory(udf, settings);
+        // At most one task per checkpoint-size cell of each fragment: enough to size the worker count.
+        var fragments = table.Manifest.Fragments.Take(settings.NumFrags ?? int.MaxValue);
+        var expected = fragments.Sum(f => (f.RowCount + settings.CheckpointSize - 1) / settings.CheckpointSize);
+        try
+        {
+            executor.Prepare((int)Math.Min(int.MaxValue, expected));
+            StartupTrace.Mark("session:workers-starting");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The run starts them again and reports the failure where it always has, on the job.
+        }
+        return executor;
     }
 
     private static JobRecord FindResumable(CheckpointStore store, string? jobId, string tablePath, string? column)
@@ -108,7 +178,4 @@ public sealed class BackfillCoordinator
     }
 
     private static string NewJobId() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
-
-    private BackfillResult Run(CheckpointStore store, GenevaTable table, BackfillPlan plan, string jobId) =>
-        new BackfillRun(_options, store, table, plan, jobId).Execute();
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Geneva.Core.Checkpoints;
+using Geneva.Core.Execution.Workers;
 using Geneva.Core.Planning;
 using Geneva.Core.Storage;
 using Geneva.Core.Udfs;
@@ -52,8 +53,13 @@ internal sealed class BackfillRun
     private long _skipped;
     private int _lastSize;
 
-    public BackfillRun(BackfillRunOptions options, CheckpointStore store, GenevaTable table, BackfillPlan plan, string jobId)
+    /// <summary>The executor made while planning (its workers starting), or null; the coordinator discards it after the run.</summary>
+    private readonly Workers.ITaskExecutor? _prepared;
+
+    public BackfillRun(BackfillRunOptions options, CheckpointStore store, GenevaTable table, BackfillPlan plan, string jobId,
+        Workers.ITaskExecutor? prepared = null)
     {
+        _prepared = prepared;
         _options = options;
         _store = store;
         _table = table;
@@ -89,6 +95,7 @@ internal sealed class BackfillRun
             RunTasks();
             CommitPending();
             _store.FinishJob(_jobId, JobStatus.Done, null);
+            StartupTrace.Mark("session:done");
             return Result(JobStatus.Done);
         }
         catch (OperationCanceledException)
@@ -116,7 +123,7 @@ internal sealed class BackfillRun
         var sizing = new Workers.CheckpointSizing(_plan.Settings.MinCheckpointSize, _plan.Settings.MaxCheckpointSize,
             (_options.CheckpointTarget ?? AdaptiveCheckpointSizer.DefaultTarget).TotalSeconds);
         var executor = _options.Executor
-            ?? (tasks.Count > 0 ? _options.ExecutorFactory?.Invoke(_udf, _plan.Settings) : null)
+            ?? (tasks.Count > 0 ? _prepared ?? _options.ExecutorFactory?.Invoke(_udf, _plan.Settings) : null)
             ?? new Workers.InProcessTaskExecutor(_options.Sleep);
         Report(null, "started");
 
@@ -145,6 +152,10 @@ internal sealed class BackfillRun
     /// <summary>Records a receipt: from here on its computed rows count as checkpointed.</summary>
     private void OnCheckpoint(CheckpointReceipt receipt)
     {
+        if (_checkpoints == 0)
+        {
+            StartupTrace.Mark("session:first-checkpoint");
+        }
         _store.Record(_jobId, receipt);
         _rowsCheckpointed += receipt.RowsComputed;
         var skipped = receipt.Errors.Count(x => x.Action == "Skip");

@@ -14,6 +14,7 @@ internal sealed class ForegroundBackfill(PSCmdlet cmdlet)
 
     public void Run(BackfillLaunch launch)
     {
+        Core.Execution.Workers.StartupTrace.Mark("session:call");
         var progress = new BackfillProgressReporter(cmdlet.WriteProgress, launch.Table);
         var coordinator = new Core.Execution.BackfillCoordinator(
             launch.Options(progress, cmdlet.WriteVerbose, _stop.Token));

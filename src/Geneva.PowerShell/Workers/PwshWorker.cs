@@ -12,11 +12,14 @@ namespace Geneva.PowerShell.Workers;
 /// </summary>
 public static class PwshWorker
 {
-    public static int Run(int instances) =>
-        WorkerHost.ForConsole(instances, () =>
+    public static int Run(int instances)
+    {
+        StartupTrace.Mark("worker:main");
+        return WorkerHost.ForConsole(instances, () =>
         {
             var runspace = RunspaceFactory.CreateRunspace(new WorkerPSHost(), InitialSessionState.CreateDefault2());
             runspace.Open();
             Runspace.DefaultRunspace = runspace;
         }).Run();
+    }
 }

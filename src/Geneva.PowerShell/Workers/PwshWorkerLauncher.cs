@@ -21,7 +21,12 @@ internal sealed class PwshWorkerLauncher : IWorkerLauncher
         {
             info.FileName = Path.Combine(psHome, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh"); // a host embedding PowerShell
         }
-        var module = typeof(PwshWorker).Assembly.Location.Replace("'", "''");
+        // This platform's ReadyToRun build when there is one: the worker loads nothing else, so all of it starts without JIT.
+        var location = typeof(PwshWorker).Assembly.Location;
+        var module = ReadyToRunFolder.Pick(Path.GetDirectoryName(location)!, Path.GetFileName(location)).Replace("'", "''");
+        // A worker is no user session: no start-up telemetry or update check to spend its start on.
+        info.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["POWERSHELL_UPDATECHECK"] = "Off";
         foreach (var arg in new[] { "-NoLogo", "-NoProfile", "-NonInteractive", "-Command",
                      $"Import-Module '{module}'; exit [Geneva.PowerShell.Workers.PwshWorker]::Run({instances})" })
         {

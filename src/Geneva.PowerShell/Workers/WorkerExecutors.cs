@@ -30,7 +30,7 @@ internal static class WorkerExecutors
             // Its own folder: TorchSharp and libtorch never sit beside the module's assemblies.
             UdfKind.Model => new TorchWorkerLauncher(TorchWorkerLocation.Require(),
                 gpus: GpuAssignment.Create(udf.NumGpus, udf.Device, WorkerCapacity.VisibleGpuIds())),
-            _ => new DotNetWorkerLauncher(Path.Combine(bin, "Geneva.Worker.dll")),
+            _ => new DotNetWorkerLauncher(ReadyToRunFolder.Pick(bin, "Geneva.Worker.dll")),
         };
         return new ProcessTaskExecutor(launcher, workers, settings.IntraApplierConcurrency,
             TimeSpan.FromSeconds(settings.CheckpointTimeout), s_pool);

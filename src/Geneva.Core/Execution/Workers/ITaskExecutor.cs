@@ -10,5 +10,19 @@ public interface ITaskExecutor
     /// <summary>How many UDF instances run at once, for progress and metrics.</summary>
     int Instances { get; }
 
+    /// <summary>
+    /// Starts what <see cref="Run"/> will need for about <paramref name="expectedTasks"/> tasks (worker processes)
+    /// before the plan exists, so they start while it is made. <see cref="Run"/> uses them; <see cref="Discard"/>
+    /// releases them when no run follows.
+    /// </summary>
+    void Prepare(int expectedTasks)
+    {
+    }
+
+    /// <summary>Releases what <see cref="Prepare"/> started and no <see cref="Run"/> used (an empty or failed plan); idempotent.</summary>
+    void Discard()
+    {
+    }
+
     IEnumerable<TaskEvent> Run(IReadOnlyList<TaskSpec> tasks, CheckpointSizing sizing, CancellationToken cancel);
 }

@@ -38,12 +38,66 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
 
     private readonly List<WorkerProcess> _live = [];
 
+    /// <summary>Where workers post their messages; made by <see cref="Prepare"/> or the first <see cref="Run"/>.</summary>
+    private Channel<(WorkerProcess Worker, WorkerMessage? Message)>? _events;
+
+    /// <summary>Workers of <see cref="_live"/> that came from the pool, so a discard gives them back rather than killing them.</summary>
+    private readonly HashSet<WorkerProcess> _rented = [];
+
+    /// <summary>What <see cref="Prepare"/> has to say (a reused worker), said at the start of <see cref="Run"/>.</summary>
+    private readonly List<ExecutorNotice> _notices = [];
+
+    /// <summary>Starts (or rents) the workers that about <paramref name="expectedTasks"/> tasks would get, before <see cref="Run"/>.</summary>
+    public void Prepare(int expectedTasks)
+    {
+        _events ??= Channel.CreateUnbounded<(WorkerProcess, WorkerMessage?)>();
+        StartWorkers(WorkerCount(expectedTasks), _pool is null ? null : _launcher.PoolKey(_instancesPerWorker));
+    }
+
+    /// <summary>Gives back rented workers and kills started ones that no run used: they hold no work.</summary>
+    public void Discard()
+    {
+        foreach (var worker in _live)
+        {
+            if (_rented.Contains(worker) && worker.PoolKey is { } key && !worker.Exited)
+            {
+                worker.Attach(null);
+                _pool!.Return(key, worker);
+                continue;
+            }
+            worker.Stop(graceful: false);
+        }
+        _live.Clear();
+        _rented.Clear();
+        _notices.Clear();
+    }
+
+    private int WorkerCount(int tasks) => Math.Min(_workers, Math.Max(1, (tasks + _instancesPerWorker - 1) / _instancesPerWorker));
+
+    /// <summary>Brings <see cref="_live"/> up to <paramref name="count"/> workers, idle pooled ones first.</summary>
+    private void StartWorkers(int count, string? key)
+    {
+        while (_live.Count < count)
+        {
+            if (key is not null && _pool!.TryRent(key) is WorkerProcess warm)
+            {
+                AfterRent?.Invoke(warm);
+                warm.Attach(_events!.Writer);
+                _live.Add(warm);
+                _rented.Add(warm);
+                _notices.Add(new ExecutorNotice($"Reusing idle worker process {warm.ProcessId}."));
+                continue;
+            }
+            _live.Add(WorkerProcess.Start(_launcher.StartInfo(_instancesPerWorker), _events!.Writer, key));
+        }
+    }
+
     /// <summary>Test hook: runs on a pooled worker between its rental and its attachment to the job (tests kill it there).</summary>
     internal Action<WorkerProcess>? AfterRent { get; set; }
 
     public IEnumerable<TaskEvent> Run(IReadOnlyList<TaskSpec> tasks, CheckpointSizing sizing, CancellationToken cancel)
     {
-        var events = Channel.CreateUnbounded<(WorkerProcess Worker, WorkerMessage? Message)>();
+        var events = _events ??= Channel.CreateUnbounded<(WorkerProcess, WorkerMessage?)>();
         var pending = new Queue<(TaskSpec Original, TaskSpec Spec, int Attempt)>(tasks.Select(t => (t, t, 1)));
         var inFlight = new Dictionary<int, InFlightTask>();
         var number = 0;
@@ -51,21 +105,17 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
         int? learnedBatchSize = null;
         try
         {
-            var count = Math.Min(_workers, Math.Max(1, (tasks.Count + _instancesPerWorker - 1) / _instancesPerWorker));
-            var key = _pool is null ? null : _launcher.PoolKey(_instancesPerWorker);
-            for (var i = 0; i < count && pending.Count > 0; i++)
+            // Workers Prepare started while the plan was made count; more start only if the plan has more tasks.
+            if (tasks.Count > 0)
             {
-                if (key is not null && _pool!.TryRent(key) is WorkerProcess warm)
-                {
-                    AfterRent?.Invoke(warm);
-                    warm.Attach(events.Writer);
-                    _live.Add(warm);
-                    yield return new ExecutorNotice($"Reusing idle worker process {warm.ProcessId}.");
-                    continue;
-                }
-                _live.Add(WorkerProcess.Start(_launcher.StartInfo(_instancesPerWorker), events.Writer, key));
+                StartWorkers(WorkerCount(tasks.Count), _pool is null ? null : _launcher.PoolKey(_instancesPerWorker));
             }
-            foreach (var worker in _live)
+            foreach (var notice in _notices)
+            {
+                yield return notice;
+            }
+            _notices.Clear();
+            foreach (var worker in _live.ToList())
             {
                 Fill(worker);
             }
@@ -142,6 +192,7 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
                 worker.Stop(graceful: finished);
             }
             _live.Clear();
+            _rented.Clear();
         }
 
         void KillHung()

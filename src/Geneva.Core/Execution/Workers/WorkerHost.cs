@@ -76,6 +76,7 @@ public sealed class WorkerHost
     /// <summary>Runs until shutdown or end of input; returns the process exit code.</summary>
     public int Run()
     {
+        StartupTrace.Mark("worker:host-run");
         using var queue = new BlockingCollection<WorkerMessage>();
         var threads = Enumerable.Range(0, _instances).Select(i => new Thread(() => InstanceLoop(queue))
         {
@@ -113,12 +114,15 @@ public sealed class WorkerHost
     private void InstanceLoop(BlockingCollection<WorkerMessage> queue)
     {
         _instanceThreadInit?.Invoke();
+        StartupTrace.Mark("worker:instance-ready");
         using var state = new WorkerInstanceState();
         foreach (var message in queue.GetConsumingEnumerable())
         {
             RunTask(message, state);
         }
     }
+
+    private static int s_receiptTraced;
 
     private void RunTask(WorkerMessage message, WorkerInstanceState state)
     {
@@ -130,6 +134,10 @@ public sealed class WorkerHost
             var runner = Runner(spec, message.Sizing!, state);
             foreach (var receipt in runner.Run(spec, CancellationToken.None))
             {
+                if (StartupTrace.Enabled && Interlocked.Exchange(ref s_receiptTraced, 1) == 0)
+                {
+                    StartupTrace.Mark("worker:first-receipt");
+                }
                 Send(new WorkerMessage
                 {
                     Type = WorkerMessage.Receipt,

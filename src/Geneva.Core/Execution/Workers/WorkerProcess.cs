@@ -115,6 +115,7 @@ internal sealed class WorkerProcess : IPooledWorker
         info.UseShellExecute = false;
         var process = Process.Start(info) ?? throw new GenevaException(GenevaErrorCode.UdfLoadFailed,
             $"Could not start a worker process ({info.FileName}).", info.FileName);
+        StartupTrace.Mark($"session:worker-spawned:{process.Id}");
         var worker = new WorkerProcess(process) { PoolKey = poolKey };
         worker.Attach(events);
         process.ErrorDataReceived += (_, e) =>
