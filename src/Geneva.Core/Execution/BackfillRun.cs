@@ -17,6 +17,7 @@ internal sealed class BackfillRun
 {
     private readonly BackfillRunOptions _options;
     private readonly CheckpointStore _store;
+    private bool _sawCheckpoint;
     private readonly GenevaTable _table;
     private readonly BackfillPlan _plan;
     private readonly string _jobId;
@@ -152,8 +153,9 @@ internal sealed class BackfillRun
     /// <summary>Records a receipt: from here on its computed rows count as checkpointed.</summary>
     private void OnCheckpoint(CheckpointReceipt receipt)
     {
-        if (_checkpoints == 0)
+        if (!_sawCheckpoint)
         {
+            _sawCheckpoint = true;
             StartupTrace.Mark("session:first-checkpoint");
         }
         _store.Record(_jobId, receipt);
