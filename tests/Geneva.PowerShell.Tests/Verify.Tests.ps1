@@ -231,12 +231,12 @@ Describe 'Get-GenevaBackfillPlan -Sample' {
 
 Describe 'The help''s examples run' {
     BeforeAll {
-        # The examples' table: ./docs with a computed tlen column.
+        # The examples' table: ./db/docs.lance with a computed tlen column.
         $script:where = Join-Path $TestDrive 'examples'
         New-Item -ItemType Directory -Path $where | Out-Null
         1..60 | ForEach-Object { [pscustomobject]@{ id = $_; text = "row $_" } } |
-            New-GenevaTable -Path (Join-Path $where 'docs') -MaxRowsPerFragment 20 | Out-Null
-        Add-GenevaColumn -Table (Join-Path $where 'docs') -Name tlen -Udf (New-GenevaUdf -Name tlen -Expression 'length(text)' -OutputType int32)
+            New-GenevaTable -Path (Join-Path $where 'db/docs.lance') -MaxRowsPerFragment 20 | Out-Null
+        Add-GenevaColumn -Table (Join-Path $where 'db/docs.lance') -Name tlen -Udf (New-GenevaUdf -Name tlen -Expression 'length(text)' -OutputType int32)
 
         function Get-Example([string] $File, [int] $Number) {
             $text = Get-Content -Raw (Join-Path $PSScriptRoot "../../help/$File")
