@@ -52,6 +52,7 @@ internal sealed class BackfillRun
 
     private long _skipped;
     private int _lastSize;
+    private bool _checkpointSeen;
 
     /// <summary>The executor made while planning (its workers starting), or null; the coordinator discards it after the run.</summary>
     private readonly Workers.ITaskExecutor? _prepared;
@@ -152,8 +153,9 @@ internal sealed class BackfillRun
     /// <summary>Records a receipt: from here on its computed rows count as checkpointed.</summary>
     private void OnCheckpoint(CheckpointReceipt receipt)
     {
-        if (_checkpoints == 0)
+        if (!_checkpointSeen)
         {
+            _checkpointSeen = true;
             StartupTrace.Mark("session:first-checkpoint");
         }
         _store.Record(_jobId, receipt);
