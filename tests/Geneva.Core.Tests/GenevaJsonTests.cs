@@ -112,4 +112,37 @@ public class GenevaJsonTests
 
         Assert.Same(GenevaJsonContext.Default, info.OriginatingResolver);
     }
+    public static TheoryData<string> CanonicalValues => new() { "definition", "fragment-key", "request" };
+
+    private static object Canonical(string what) => what switch
+    {
+        // UdfSpec.DefinitionHash's and BackfillPlanner's fragment key's arrays, with the runtime types they see.
+        "definition" => new object?[] { UdfKind.Expression, "length(text)", null, new[] { "text" }, "int32", true },
+        "fragment-key" => new object?[] { "tid", 3, 7, "v1+0123abcd", FragmentMode.Filter.ToString(), "id > \"é\"",
+            new List<string> { "data/a.lance" }, Array.Empty<string>(), Udf().InputColumns, "job1" },
+        _ => new BackfillRequest { Column = "tlen", Where = "id > 3", NumFrags = 2, CheckpointSize = 100, RetryErrors = true },
+    };
+
+    [Theory]
+    [MemberData(nameof(CanonicalValues))]
+    public void Serialize_CanonicalValue_SameJsonAsDefaultSerializer(string what)
+    {
+        var value = Canonical(what);
+
+        var json = JsonSerializer.Serialize(value, value.GetType(), GenevaJsonCanonical.Options);
+
+        Assert.Equal(JsonSerializer.Serialize(value, value.GetType()), json);
+    }
+
+    [Fact]
+    public void DefinitionHash_Expression_SameAsBeforeGeneratedMetadata()
+    {
+        var udf = new UdfSpec { Name = "tlen", Kind = UdfKind.Expression, Source = "length(text)", InputColumns = ["text"], OutputType = "int32", Batched = true };
+
+        // The hash stored in existing tables' provenance: SHA-256 of the default serializer's array.
+        var json = JsonSerializer.Serialize(new object?[] { udf.Kind, udf.Source, udf.TypeName, udf.InputColumns, udf.OutputType, udf.Batched });
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json)))[..16];
+
+        Assert.Equal(expected, udf.DefinitionHash);
+    }
 }
