@@ -13,6 +13,6 @@ internal static class GenevaJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter() },
         // The generated metadata first (no reflection JIT at start-up); reflection for any other type.
-        TypeInfoResolver = JsonTypeInfoResolver.Combine(GenevaJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(GenevaJsonContext.Default, new GenevaJsonFallbackResolver()),
     };
 }

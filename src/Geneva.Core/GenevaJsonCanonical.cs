@@ -9,6 +9,6 @@ internal static class GenevaJsonCanonical
     // Default options; an element type the context lacks (an unusual IReadOnlyList) falls back to reflection.
     public static readonly JsonSerializerOptions Options = new()
     {
-        TypeInfoResolver = JsonTypeInfoResolver.Combine(GenevaJsonCanonicalContext.Default, new DefaultJsonTypeInfoResolver()),
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(GenevaJsonCanonicalContext.Default, new GenevaJsonFallbackResolver()),
     };
 }
