@@ -112,7 +112,8 @@ Import-Module '$Module'
     $line = ($r.Out -split "`n" | Where-Object { $_ -like 'T *' } | Select-Object -Last 1).Trim() -split ' '
     if ($line[5] -ne 'Done' -or $line[6] -ne '0') { throw "$Kind backfill: status $($line[5]), $($line[6]) wrong values" }
     $t1, $t2, $t3, $session = [long]$line[1], [long]$line[2], [long]$line[3], [int]$line[4]
-    $marks = @(Get-Content -LiteralPath $trace -ErrorAction Ignore | ForEach-Object {
+    # A line two processes appended at the same moment can be torn: such a mark is left out (NaN in that run).
+    $marks = @(Get-Content -LiteralPath $trace -ErrorAction Ignore | Where-Object { $_ -match '^\d+ \d+ \S+ [\d.]+ \d+$' } | ForEach-Object {
         $f = $_ -split ' '
         [pscustomobject]@{ T = [long]$f[0]; Pid = [int]$f[1]; Mark = $f[2]; Jit = [double]$f[3] }
     })

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Geneva.Core;
 
@@ -11,5 +12,7 @@ internal static class GenevaJson
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter() },
+        // The generated metadata first (no reflection JIT at start-up); reflection for any other type.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(GenevaJsonContext.Default, new GenevaJsonFallbackResolver()),
     };
 }

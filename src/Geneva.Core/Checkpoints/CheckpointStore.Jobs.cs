@@ -15,7 +15,7 @@ public sealed partial class CheckpointStore
             VALUES($id, $column, $udf, $version, $where, $status, $request, $tableVersion, $created, $pid, $host, $created)
             """,
             ("$id", job.JobId), ("$column", job.Column), ("$udf", job.UdfName), ("$version", job.UdfVersion),
-            ("$where", job.Where), ("$status", job.Status.ToString()), ("$request", JsonSerializer.Serialize(job.Request)),
+            ("$where", job.Where), ("$status", job.Status.ToString()), ("$request", JsonSerializer.Serialize(job.Request, GenevaJsonCanonical.Options)),
             ("$tableVersion", job.TableVersion), ("$created", Time(job.CreatedAt)),
             ("$pid", Environment.ProcessId), ("$host", Environment.MachineName));
         command.ExecuteNonQuery();
@@ -138,7 +138,7 @@ public sealed partial class CheckpointStore
     {
         try
         {
-            return JsonSerializer.Deserialize<BackfillRequest>(json) ?? new BackfillRequest { Column = column, Where = where };
+            return JsonSerializer.Deserialize<BackfillRequest>(json, GenevaJsonCanonical.Options) ?? new BackfillRequest { Column = column, Where = where };
         }
         catch (JsonException)
         {

@@ -279,7 +279,7 @@ public static class BackfillPlanner
         string? filter, IReadOnlyList<string> inputFiles, IReadOnlyList<string> otherFiles, string? retryJob)
     {
         object?[] parts = [tableId, fragmentId, fieldId, udfVersion, mode.ToString(), filter, inputFiles, otherFiles];
-        var json = JsonSerializer.Serialize(retryJob is null ? parts : [.. parts, retryJob]);
+        var json = JsonSerializer.Serialize(retryJob is null ? parts : [.. parts, retryJob], GenevaJsonCanonical.Options);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..32];
     }
 

@@ -76,7 +76,7 @@ public sealed record UdfSpec
             {
                 Kind, Kind is UdfKind.DotNet or UdfKind.Model ? SourceHash ?? Source : Source, TypeName,
                 InputColumns, OutputType, Batched,
-            });
+            }, GenevaJsonCanonical.Options);
             return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..16];
         }
     }
