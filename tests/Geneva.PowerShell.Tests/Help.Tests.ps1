@@ -89,7 +89,10 @@ BeforeAll {
                 Sort-Object LastWriteTime -Descending | Select-Object -First 1 -ExpandProperty FullName
             $dll | Should -Not -BeNullOrEmpty -Because 'tests/Geneva.TestModels must be built (dotnet build tests/Geneva.TestModels -c Release)'
             $runtime = $env:GENEVA_TORCH_RUNTIME ?? (Join-Path $repo 'module/bin/torch/torch-runtime')
-            Add-Type -Path (Join-Path $repo 'module/bin/Geneva.Torch.Launch.dll')
+            # The module may have loaded it already, from its ReadyToRun folder: a second copy cannot load.
+            if (-not ('Geneva.Torch.Launch.TorchWorkerLauncher' -as [type])) {
+                Add-Type -Path (Join-Path $repo 'module/bin/Geneva.Torch.Launch.dll')
+            }
             $info = [Geneva.Torch.Launch.TorchWorkerLauncher]::HostStartInfo($runtime)
             $info.ArgumentList.Add($dll)
             $info.ArgumentList.Add("$fixtures/weights")

@@ -52,7 +52,10 @@ Describe 'Model UDFs (a TorchSharp module class with a weights file)' {
         $script:weights = Join-Path $TestDrive 'weights'
         $runtime = $env:GENEVA_TORCH_RUNTIME ?? (Join-Path $PSScriptRoot '../../module/bin/torch/torch-runtime')
         # The module loads Geneva.Torch.Launch when a model backfill starts; this test needs it before that.
-        Add-Type -Path (Join-Path $PSScriptRoot '../../module/bin/Geneva.Torch.Launch.dll')
+        # The module may have loaded it already, from its ReadyToRun folder: a second copy cannot load.
+        if (-not ('Geneva.Torch.Launch.TorchWorkerLauncher' -as [type])) {
+            Add-Type -Path (Join-Path $PSScriptRoot '../../module/bin/Geneva.Torch.Launch.dll')
+        }
         $info = [Geneva.Torch.Launch.TorchWorkerLauncher]::HostStartInfo($runtime)
         $info.ArgumentList.Add($modelsDll)
         $info.ArgumentList.Add($weights)
