@@ -17,7 +17,7 @@ internal static class ValueComparison
         }
         if (IsFloat(stored) && IsFloat(recomputed))
         {
-            return Close(ToDouble(stored), ToDouble(recomputed), tolerance);
+            return Close(AsDouble(stored), AsDouble(recomputed), tolerance);
         }
         if (stored is Array a && recomputed is Array b)
         {
@@ -61,7 +61,7 @@ internal static class ValueComparison
 
     private static bool IsFloat(object value) => value is float or double or Half;
 
-    private static double ToDouble(object value) => value switch
+    private static double AsDouble(object value) => value switch
     {
         float f => f,
         Half h => (double)h,
