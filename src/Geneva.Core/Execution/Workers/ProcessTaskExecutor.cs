@@ -146,6 +146,9 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
                         yield return new ExecutorNotice(
                             $"Worker {worker.ProcessId} {(message.Stream == "stderr" ? "error output" : "output")}: {message.Message}");
                         break;
+                    case WorkerMessage.Notice:
+                        yield return new ExecutorNotice(message.Message ?? "");
+                        break;
                     case WorkerMessage.Hello:
                         yield return new ExecutorNotice($"Worker {message.Worker} started with {_instancesPerWorker} UDF instance(s).");
                         break;

@@ -7,7 +7,9 @@ namespace Geneva.Core.Execution.Workers;
 /// One line of the worker protocol, JSON. To a worker: <c>task</c> (a <see cref="TaskSpec"/> and
 /// sizing), <c>shutdown</c>. From a worker: <c>hello</c>, <c>receipt</c> (one durable checkpoint
 /// file), <c>done</c> (a task finished), <c>failed</c> (a task failed: code, message, row errors, the exception), <c>output</c> (a line
-/// UDF code wrote to the console: stream and text; never a protocol line).
+/// UDF code wrote to the console: stream and text; never a protocol line), <c>notice</c> (something the worker side wants
+/// the user told: a node lost, a task re-sent elsewhere), <c>heartbeat</c> (alive, though no task has news: a cluster's
+/// dispatcher, which keeps its own per-task deadlines, says so, so the coordinator never takes it for hung).
 /// Plain data only — no handles, pipes or process ids the other side must share — so the same
 /// messages can travel to workers on other machines.
 /// </summary>
@@ -20,6 +22,8 @@ public sealed record WorkerMessage
     public const string Done = "done";
     public const string Failed = "failed";
     public const string Output = "output";
+    public const string Notice = "notice";
+    public const string Heartbeat = "heartbeat";
 
     public required string Type { get; init; }
 
