@@ -52,29 +52,8 @@ public sealed class ClusterBackfillTests
         Assert.Equal(TestData.Column(GenevaTable.Open(alone.Path), "c"), TestData.Column(GenevaTable.Open(table.Path), "c"));
     }
 
-    [Fact]
-    public async Task Start_TwoSlotsOnThreeNodes_UsesTwoNodesAndNamesReceiptsByNode()
-    {
-        using var folder = new TestFolder();
-        await using var clusters = await TestClusters.Start(nodes: 3, slotsPerNode: 2, folder.Table("udf-cache"));
-        var table = TestData.Create(folder.Table(), 2000, rowsPerFragment: 250, batchRows: 128)
-            .AddColumn("c", "int32", TestData.Udf("StringLength"));
-        var executor = new ClusterTaskExecutor(clusters.Dispatcher, slots: 2, instancesPerSlot: 1, TimeSpan.FromSeconds(60));
-
-        var result = new BackfillCoordinator(new BackfillRunOptions { Executor = executor })
-            .Start(table, new BackfillRequest { Column = "c", CheckpointSize = 100, MinCheckpointSize = 100 });
-
-        Assert.Equal(JobStatus.Done, result.Status);
-        Assert.Equal(2, executor.Current!.Slots.Select(s => s.Node).Distinct().Count());
-        using var store = CheckpointStore.Open(table.Path);
-        var workers = store.ForJob(result.JobId).Select(r => r.Worker!).ToList();
-        Assert.All(workers, w => Assert.Matches("^n[123]/.+:[0-9]+$", w));
-        Assert.Equal(2, workers.Select(w => w.Split('/')[0]).Distinct().Count());
-        AssertEachRowRecordedOnce(table, result.JobId, rows: 2000, rowsPerFragment: 250);
-    }
-
     /// <summary>The receipts the coordinator recorded cover every row of every fragment exactly once.</summary>
-    private static void AssertEachRowRecordedOnce(GenevaTable table, string jobId, int rows, int rowsPerFragment)
+    internal static void AssertEachRowRecordedOnce(GenevaTable table, string jobId, int rows, int rowsPerFragment)
     {
         using var store = CheckpointStore.Open(table.Path);
         var receipts = store.ForJob(jobId);
