@@ -82,4 +82,36 @@ public sealed class SharedClusterTests(SharedCluster cluster) : IClassFixture<Sh
         Assert.All(copies, c => Assert.Equal(File.ReadAllBytes(udfPath), File.ReadAllBytes(c)));
         Assert.All(copies, c => Assert.Contains(udf.SourceHash!, c));
     }
+
+    [Fact]
+    public void Start_TaskSilentPastCheckpointTimeout_AbandonedAndResentThenFailsAfterThreeAttempts()
+    {
+        using var folder = new TestFolder();
+        Environment.SetEnvironmentVariable("GENEVA_TEST_SLEEP_MS", "5000");
+        try
+        {
+            var table = TestData.Create(folder.Table(), 20, rowsPerFragment: 20, batchRows: 20)
+                .AddColumn("c", "int64", TestData.Udf("SleepyDouble"));
+            var executor = new ClusterTaskExecutor(_cluster.Clusters.Dispatcher, slots: 1, instancesPerSlot: 1, TimeSpan.FromSeconds(1));
+            var notices = new List<string>();
+
+            var e = Assert.Throws<Geneva.Core.GenevaException>(() => new BackfillCoordinator(new BackfillRunOptions { Executor = executor, Log = notices.Add })
+                .Start(table, new BackfillRequest { Column = "c", CheckpointSize = 20 }));
+
+            Assert.Contains("3 attempts failed", e.Message);
+            Assert.Contains("no checkpoint for 1 s", e.Message);
+            Assert.Equal(2, notices.Count(n => n.StartsWith("Re-sending", StringComparison.Ordinal)));
+            // Each abandoned dispatch's worker process was killed: no node still runs the task.
+            var until = DateTime.UtcNow.AddSeconds(20);
+            while (_cluster.Clusters.Nodes.Any(n => TestClusters.Runtime(n).RunningTasks > 0) && DateTime.UtcNow < until)
+            {
+                Thread.Sleep(50);
+            }
+            Assert.All(_cluster.Clusters.Nodes, n => Assert.Equal(0, TestClusters.Runtime(n).RunningTasks));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GENEVA_TEST_SLEEP_MS", null);
+        }
+    }
 }
