@@ -33,6 +33,7 @@ public sealed class HostFailoverTests(ITestOutputHelper output)
         var executor = new ProcessTaskExecutor(new DispatchLauncher(address, slots: 3), workers: 1, instancesPerWorker: 3);
         var clock = Stopwatch.StartNew();
         TimeSpan? failedAt = null, lostAt = null;
+        var workers = new List<int>();
         var notices = new List<string>();
         var options = new BackfillRunOptions
         {
@@ -52,6 +53,7 @@ public sealed class HostFailoverTests(ITestOutputHelper output)
                     failedAt = clock.Elapsed;
                     if (fault == "KILL")
                     {
+                        workers.AddRange(OperatingSystem.IsLinux() ? Signals.Children(victim.Id) : []);
                         victim.Kill();
                     }
                     else
@@ -73,6 +75,34 @@ public sealed class HostFailoverTests(ITestOutputHelper output)
         Assert.Contains(notices, n => n.StartsWith("Re-sending", StringComparison.Ordinal) && n.Contains("node n2 was lost"));
         ClusterBackfillTests.AssertEachRowRecordedOnce(table, result.JobId, rows: 1500, rowsPerFragment: 500);
         Assert.Equal(Enumerable.Range(0, 1500).Select(i => (object?)(i * 2L)), TestData.Column(GenevaTable.Open(table.Path), "c"));
+        // A killed node's worker processes go with it (their stdin ends).
+        Assert.True(fault != "KILL" || !OperatingSystem.IsLinux() || workers.Count > 0);
+        foreach (var pid in workers)
+        {
+            Assert.True(Exits(pid, TimeSpan.FromSeconds(15)), $"worker process {pid} of the killed node still runs");
+        }
+    }
+
+    private static bool Exits(int pid, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                if (process.HasExited)
+                {
+                    return true;
+                }
+            }
+            catch (ArgumentException)
+            {
+                return true;
+            }
+            Thread.Sleep(100);
+        }
+        return false;
     }
 
     [Fact]
