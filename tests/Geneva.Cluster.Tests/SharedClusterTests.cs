@@ -41,11 +41,11 @@ public sealed class SharedClusterTests(SharedCluster cluster) : IClassFixture<Sh
     public async Task NodeGrain_KeyNamingASilo_ActivatesOnThatSilo()
     {
         var grains = _cluster.Clusters.Dispatcher.GetRequiredService<IGrainFactory>();
-        foreach (var (node, index) in _cluster.Clusters.Nodes.Select((n, i) => (n, i + 1)))
+        foreach (var node in _cluster.Clusters.Nodes)
         {
             var info = await grains.GetGrain<INodeGrain>(SiloKey.Node(node.SiloAddress)).Info().WaitAsync(TimeSpan.FromSeconds(30));
 
-            Assert.Equal($"n{index}", info.Name);
+            Assert.Equal($"n{TestClusters.IndexOf(node.Name)}", info.Name);
             Assert.Equal(node.SiloAddress.Endpoint.ToString(), info.Address);
         }
     }
@@ -54,7 +54,7 @@ public sealed class SharedClusterTests(SharedCluster cluster) : IClassFixture<Sh
     public async Task SlotGrain_KeyNamingTheDispatcherSilo_Fails()
     {
         var grains = _cluster.Clusters.Dispatcher.GetRequiredService<IGrainFactory>();
-        var dispatcherSilo = _cluster.Clusters.Cluster.Silos[0].SiloAddress;
+        var dispatcherSilo = _cluster.Clusters.DispatcherSilo.SiloAddress;
 
         await Assert.ThrowsAnyAsync<Exception>(() =>
             grains.GetGrain<ISlotGrain>(SiloKey.Slot(dispatcherSilo, 0)).Abandon("x", 1).WaitAsync(TimeSpan.FromSeconds(30)));
