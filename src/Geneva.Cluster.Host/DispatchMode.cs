@@ -78,7 +78,8 @@ internal static class DispatchMode
             }
         }
         await dispatcher.DisposeAsync();
-        await SiloHost.StopBounded(silo, TimeSpan.FromSeconds(5));
+        // Within the session's wait for a worker to exit after shutdown (3 s).
+        await SiloHost.StopBounded(silo, TimeSpan.FromSeconds(2.5));
         return 0;
     }
 }
