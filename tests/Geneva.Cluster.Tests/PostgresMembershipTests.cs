@@ -46,20 +46,19 @@ namespace Geneva.Cluster.Tests
         public async Task UsePostgresClustering_SiloKilled_OtherSiloDeclaresItDead()
         {
             var cs = await _server.CreateDatabaseAsync();
-            var clusterId = "geneva-test-" + Guid.NewGuid().ToString("N")[..8];
             await PostgresMembership.InstallSchemaAsync(cs);
 
-            using var first = await StartSiloAsync(cs, clusterId);
-            using var second = ChildSilo.Start(cs, clusterId, FreePort(), FreePort());
+            using var first = await StartSiloAsync(cs);
+            using var second = ChildSilo.Start(cs, FreePort(), FreePort());
             try
             {
                 await second.WaitReadyAsync(s_formTimeout);
-                var rows = await WaitForAsync(cs, clusterId, r => r.Count == 2 && r.All(m => m.Status == SiloStatus.Active), s_formTimeout);
+                var rows = await WaitForAsync(cs, r => r.Count == 2 && r.All(m => m.Status == SiloStatus.Active), s_formTimeout);
                 var victim = rows.Single(m => m.Port == second.SiloPort);
 
                 second.Kill();
 
-                rows = await WaitForAsync(cs, clusterId, r => r.Single(m => m.Port == second.SiloPort).Status == SiloStatus.Dead, s_deathTimeout);
+                rows = await WaitForAsync(cs, r => r.Single(m => m.Port == second.SiloPort).Status == SiloStatus.Dead, s_deathTimeout);
                 var dead = rows.Single(m => m.Port == second.SiloPort);
                 // Killed, it could not write its own death: the vote is the surviving silo's.
                 var firstAddress = first.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
@@ -78,16 +77,15 @@ namespace Geneva.Cluster.Tests
         public async Task UsePostgresClustering_Client_FindsTheSilosThroughTheDatabase()
         {
             var cs = await _server.CreateDatabaseAsync();
-            var clusterId = "geneva-test-" + Guid.NewGuid().ToString("N")[..8];
             await PostgresMembership.InstallSchemaAsync(cs);
-            using var silo = await StartSiloAsync(cs, clusterId);
+            using var silo = await StartSiloAsync(cs);
             try
             {
-                var builder = Host.CreateApplicationBuilder();
+                var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
                 builder.UseOrleansClient(client => client
                     .UsePostgresClustering(cs)
-                    .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId)));
+                    .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ClusterMembership.ClusterId, ClusterMembership.ServiceId)));
                 using var clientHost = builder.Build();
                 using var timeout = new CancellationTokenSource(s_formTimeout);
                 await clientHost.StartAsync(timeout.Token);
@@ -108,41 +106,32 @@ namespace Geneva.Cluster.Tests
         [Fact]
         public void UsePostgresClustering_BlankConnectionString_Throws()
         {
-            var builder = Host.CreateApplicationBuilder();
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
             Assert.Throws<ArgumentException>(() => builder.UseOrleans(silo => silo.UsePostgresClustering(" ")));
         }
 
-        private static async Task<IHost> StartSiloAsync(string connectionString, string clusterId)
+        private static async Task<IHost> StartSiloAsync(string connectionString)
         {
-            var builder = Host.CreateApplicationBuilder();
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.UseOrleans(silo => ConfigureSilo(silo, connectionString, clusterId, FreePort(), FreePort()));
+            builder.UseOrleans(silo => ConfigureSilo(silo, connectionString, FreePort(), FreePort()));
             var host = builder.Build();
             using var timeout = new CancellationTokenSource(s_formTimeout);
             await host.StartAsync(timeout.Token);
             return host;
         }
 
-        internal static void ConfigureSilo(ISiloBuilder silo, string connectionString, string clusterId, int siloPort, int gatewayPort) =>
-            silo.UsePostgresClustering(connectionString)
-                .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId))
-                // The cluster's fast failure detection (CLUSTER13.md), so a kill is seen in about a second.
-                .Configure<ClusterMembershipOptions>(o =>
-                {
-                    o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                    o.NumMissedProbesLimit = 2;
-                    o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
-                })
-                .ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
+        internal static void ConfigureSilo(ISiloBuilder silo, string connectionString, int siloPort, int gatewayPort) =>
+            silo.UsePostgres(connectionString, new IPEndPoint(IPAddress.Loopback, siloPort), gatewayPort);
 
-        private static async Task<List<MemberRow>> WaitForAsync(string cs, string clusterId, Func<List<MemberRow>, bool> done, TimeSpan timeout)
+        private static async Task<List<MemberRow>> WaitForAsync(string cs, Func<List<MemberRow>, bool> done, TimeSpan timeout)
         {
             var watch = Stopwatch.StartNew();
             List<MemberRow> rows = [];
             while (watch.Elapsed < timeout)
             {
                 rows = await QueryAsync(cs,
-                    $"SELECT Port, Status, coalesce(SuspectTimes, '') FROM OrleansMembershipTable WHERE DeploymentId = '{clusterId}'",
+                    $"SELECT Port, Status, coalesce(SuspectTimes, '') FROM OrleansMembershipTable WHERE DeploymentId = '{ClusterMembership.ClusterId}'",
                     r => new MemberRow(r.GetInt32(0), (SiloStatus)r.GetInt32(1), r.GetString(2)));
                 if (rows.Count > 0 && done(rows))
                 {
@@ -199,7 +188,7 @@ namespace Geneva.Cluster.Tests
 
             public int SiloPort { get; }
 
-            public static ChildSilo Start(string cs, string clusterId, int siloPort, int gatewayPort)
+            public static ChildSilo Start(string cs, int siloPort, int gatewayPort)
             {
                 var assembly = typeof(PostgresMembershipTests).Assembly.Location;
                 var start = new ProcessStartInfo("dotnet")
@@ -212,7 +201,7 @@ namespace Geneva.Cluster.Tests
                 start.ArgumentList.Add("exec");
                 start.ArgumentList.Add(assembly);
                 start.Environment["DOTNET_STARTUP_HOOKS"] = assembly;
-                start.Environment[ArgumentsVariable] = string.Join('\n', cs, clusterId, siloPort, gatewayPort);
+                start.Environment[ArgumentsVariable] = string.Join('\n', cs, siloPort, gatewayPort);
                 return new ChildSilo(Process.Start(start)!, siloPort);
             }
 
@@ -382,10 +371,10 @@ internal static class StartupHook
             return;
         }
         var parts = arguments.Split('\n');
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.UseOrleans(silo => Geneva.Cluster.Tests.PostgresMembershipTests.ConfigureSilo(
-            silo, parts[0], parts[1], int.Parse(parts[2]), int.Parse(parts[3])));
+            silo, parts[0], int.Parse(parts[1]), int.Parse(parts[2])));
         var host = builder.Build();
         host.StartAsync().GetAwaiter().GetResult();
         Console.Out.WriteLine("ready");

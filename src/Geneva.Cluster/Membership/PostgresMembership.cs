@@ -1,5 +1,6 @@
-using System.Reflection;
+using System.Net;
 using Npgsql;
+using Orleans.Configuration;
 using Orleans.Hosting;
 
 namespace Geneva.Cluster.Membership;
@@ -14,6 +15,24 @@ public static class PostgresMembership
     public const string Invariant = "Npgsql";
 
     private const string SchemaResource = "Geneva.Cluster.Membership.PostgresMembership.sql";
+
+    /// <summary>
+    /// Joins (or starts) the cluster whose membership table is in the PostgreSQL database at
+    /// <paramref name="connectionString"/>: what <see cref="ClusterMembership.UseSeed"/> does for a seed address,
+    /// with the same cluster id, endpoints and fast failure detection. Run <see cref="InstallSchemaAsync"/> first.
+    /// </summary>
+    public static ISiloBuilder UsePostgres(this ISiloBuilder silo, string connectionString, IPEndPoint self, int gatewayPort)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = ClusterMembership.ClusterId;
+            o.ServiceId = ClusterMembership.ServiceId;
+        });
+        silo.ConfigureEndpoints(self.Address, self.Port, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(self.Address));
+        silo.UsePostgresClustering(connectionString);
+        return silo.UseFastFailureDetection();
+    }
 
     /// <summary>Makes the silo find its cluster through the PostgreSQL database at <paramref name="connectionString"/>.</summary>
     public static ISiloBuilder UsePostgresClustering(this ISiloBuilder builder, string connectionString)
