@@ -1,0 +1,54 @@
+using System.Net;
+using Geneva.Cluster.Membership;
+using Geneva.Cluster.Node;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Geneva.Cluster.Host;
+
+/// <summary>A silo of the given role on this machine, joined to the cluster of the seed; logs to stderr only.</summary>
+internal static class SiloHost
+{
+    public static IHost Build(SiloRole role, IPEndPoint seed, IPEndPoint self, int gatewayPort, NodeOptions? node = null)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder([]);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("GENEVA_CLUSTER_LOG"), true, out var l) ? l : LogLevel.Warning;
+        builder.Logging.SetMinimumLevel(level);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.UseOrleans(silo => silo.UseSeed(seed, self, gatewayPort).AddGeneva(role, node));
+        return builder.Build();
+    }
+
+    /// <summary>Whether anything listens at the seed (a cluster that is not there fails fast, not after the join timeout).</summary>
+    public static async Task<bool> Answers(IPEndPoint seed, TimeSpan timeout)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await client.ConnectAsync(seed, cancel.Token);
+            return true;
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Stops, but never for longer than <paramref name="timeout"/> (a silo whose seed left may not leave cleanly).</summary>
+    public static async Task StopBounded(IHost host, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await host.StopAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
