@@ -113,9 +113,18 @@ Describe 'A loopback cluster' {
             Import-Module $module
             Start-GenevaWorker -Join $address -Slots 1 -Name joined
         } -ArgumentList $module, $cluster.Address
-        Wait-Until { @(Get-GenevaCluster $cluster | Where-Object Status -eq Active).Count -eq 4 } -Seconds 120
-        $script:joined = Get-GenevaCluster $cluster | Where-Object Name -eq joined
+        # Start-GenevaWorker writes the node once it has joined.
+        Wait-Until { $joinJob.State -ne 'Running' -or $joinJob.ChildJobs[0].Output.Count -gt 0 } -Seconds 120
+        $joinJob.ChildJobs[0].Output.Count | Should -Be 1 -Because ($joinJob.ChildJobs[0].Error | Out-String)
+        $script:joined = $joinJob.ChildJobs[0].Output[0]
         $started.Add($joined.ProcessId)
+        Wait-Until { @(Get-GenevaCluster $cluster | Where-Object Status -eq Active).Count -eq 4 } -Seconds 60
+    }
+
+    AfterAll {
+        # Whatever a failed test left: the nodes go, and with them the joined one's job.
+        if ($cluster) { Stop-GenevaCluster $cluster -Timeout 10 -ErrorAction Ignore -WarningAction Ignore }
+        $joinJob | Remove-Job -Force -ErrorAction Ignore
     }
 
     It 'Start-GenevaCluster returns the seed''s address and the nodes it started' {
@@ -264,13 +273,16 @@ Describe 'Start-GenevaWorker' {
         $started.Add($one.Workers[0].ProcessId)
         try {
             $worker = Start-ThreadJob -ScriptBlock {
-                param($address) Start-GenevaWorker -Join $address -Name ctrlc -Verbose
-            } -ArgumentList $one.Address
-            Wait-Until { @(Get-GenevaCluster $one | Where-Object { $_.Name -eq 'ctrlc' -and $_.Status -eq 'Active' }).Count -eq 1 } -Seconds 90
-            $node = Get-GenevaCluster $one | Where-Object Name -eq ctrlc
+                param($module, $address) Import-Module $module; Start-GenevaWorker -Join $address -Name ctrlc -Verbose
+            } -ArgumentList $module, $one.Address
+            Wait-Until { $worker.State -ne 'Running' -or $worker.Output.Count -gt 0 } -Seconds 120
+            $worker.Output.Count | Should -Be 1 -Because ($worker.Error | Out-String)
+            $node = $worker.Output[0]
             $started.Add($node.ProcessId)
+            (Get-GenevaCluster $one | Where-Object Name -eq ctrlc).Status | Should -Be 'Active'
             $worker | Stop-Job
-            Wait-Until { -not (Test-Alive $node.ProcessId) } -Seconds 30
+            Wait-Until { -not (Test-Alive $node.ProcessId) } -Seconds 40
+            $worker.State | Should -Be 'Stopped'
             (Get-GenevaCluster $one | Where-Object Name -eq ctrlc).Status | Should -Not -Be 'Active'
             ($worker.Verbose.Message -join "`n") | Should -Match 'Joined the cluster'
         }
