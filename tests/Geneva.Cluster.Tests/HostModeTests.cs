@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Geneva.Core;
+using Geneva.Core.Checkpoints;
+using Geneva.Core.Execution;
+using Geneva.Core.Execution.Workers;
+using Geneva.Core.Planning;
+using Geneva.Core.Storage;
+using Geneva.Core.Tests;
+
+namespace Geneva.Cluster.Tests;
+
+/// <summary>The host's modes as the module runs them: real node processes on loopback, the session's executor on the dispatch mode.</summary>
+[Collection(WorkerProcessCollection.Name)]
+public sealed class HostModeTests
+{
+    [Fact]
+    public void Dispatch_ThreeNodesTwoSlots_ComputesEveryRowOnTwoNodes()
+    {
+        using var folder = new TestFolder();
+        using var hosts = new HostProcesses();
+        var (_, seed) = hosts.Node("n1", 1);
+        var address = seed.GetProperty("address").GetString()!;
+        hosts.Node("n2", 1, address);
+        hosts.Node("n3", 1, address);
+        var table = TestData.Create(folder.Table(), 2000, rowsPerFragment: 500, batchRows: 128)
+            .AddColumn("c", "int64", TestData.Expression("id * 3"));
+        var executor = new ProcessTaskExecutor(new DispatchLauncher(address, slots: 2), workers: 1, instancesPerWorker: 2);
+        var notices = new List<string>();
+
+        var result = new BackfillCoordinator(new BackfillRunOptions { Executor = executor, Log = notices.Add })
+            .Start(table, new BackfillRequest { Column = "c", CheckpointSize = 100, MinCheckpointSize = 100 });
+
+        Assert.Equal(JobStatus.Done, result.Status);
+        Assert.Equal(2000, result.RowsCheckpointed);
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => (object?)(i * 3L)), TestData.Column(GenevaTable.Open(table.Path), "c"));
+        using var store = CheckpointStore.Open(table.Path);
+        var nodes = store.ForJob(result.JobId).Select(r => r.Worker!.Split('/')[0]).Distinct().ToList();
+        Assert.Equal(2, nodes.Count);
+    }
+
+    [Fact]
+    public void Status_ThreeNodes_ListsEachActiveWithItsSlots()
+    {
+        using var hosts = new HostProcesses();
+        var (_, seed) = hosts.Node("n1", 2);
+        var address = seed.GetProperty("address").GetString()!;
+        hosts.Node("n2", 3, address);
+
+        var (code, lines, errors) = HostProcesses.Run("status", "--seed", address);
+
+        Assert.True(code == 0, errors);
+        var nodes = lines.Select(l => JsonDocument.Parse(l).RootElement).OrderBy(n => n.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["n1", "n2"], nodes.Select(n => n.GetProperty("name").GetString()));
+        Assert.Equal([2, 3], nodes.Select(n => n.GetProperty("slots").GetInt32()));
+        Assert.All(nodes, n => Assert.Equal("Active", n.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public void Status_NoClusterAtAddress_ExitsTwo()
+    {
+        var (code, _, errors) = HostProcesses.Run("status", "--seed", "127.0.0.1:1", "--timeout", "2");
+
+        Assert.Equal(2, code);
+        Assert.Contains("No cluster answers", errors);
+    }
+}
