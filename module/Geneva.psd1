@@ -14,6 +14,7 @@
         'New-GenevaUdf', 'Add-GenevaColumn', 'Set-GenevaColumn', 'Remove-GenevaColumn',
         'Get-GenevaBackfillPlan', 'Start-GenevaBackfill', 'Resume-GenevaBackfill',
         'Get-GenevaJob', 'Get-GenevaBackfillError', 'Test-GenevaBackfill', 'Install-GenevaTorchRuntime',
+        'Start-GenevaCluster', 'Start-GenevaWorker', 'Get-GenevaCluster', 'Stop-GenevaCluster',
         'New-GenevaClusterManifest'
     )
     FunctionsToExport    = @()
