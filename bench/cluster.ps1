@@ -1,7 +1,7 @@
 # Cluster benchmark (issue 13), by hand, on loopback: a sleep-bound UDF (SleepyDouble, -SleepMs a row) on a cluster of
 # 3 nodes x 2 slots started with Start-GenevaCluster, and the same UDF on local workers, in one run.
 #   dotnet build tests/Geneva.TestUdfs -c Release -o out/testudfs      # once
-#   dotnet pwsh -NoProfile -File bench/cluster.ps1 [-SleepMs 20] [-RowsPerSlot 300] [-Repeat 3]
+#   dotnet pwsh -NoProfile -File bench/cluster.ps1 [-SleepMs 20] [-RowsPerSlot 300] [-Repeat 3] [-SlotCounts 1,2,4,6]
 # 1. Throughput with 1, 2, 4 and 6 slots (-Concurrency) spread over the 3 nodes, as a ratio of linear: rows/s at K
 #    slots over K x rows/s at 1 slot. Rows grow with K (RowsPerSlot x K), so each run lasts about as long.
 # 2. Overhead per task and per receipt against local workers: the same rows at 2 slots, once with one receipt per task
@@ -16,9 +16,11 @@ param(
     [int] $RowsPerSlot = 300,
     [int] $CheckpointSize = 25,
     [int] $Repeat = 3,
-    [int[]] $SlotCounts = @(1, 2, 4, 6)
+    # Comma-separated, so it passes through pwsh -File too.
+    [string] $SlotCounts = '1,2,4,6'
 )
 $ErrorActionPreference = 'Stop'
+$slots = @($SlotCounts -split ',' | ForEach-Object { [int] $_ })
 $repo = Join-Path $PSScriptRoot '..'
 Import-Module (Join-Path $repo 'module/Geneva.psd1') -Force
 $udfs = Join-Path $repo 'out/testudfs/Geneva.TestUdfs.dll'
@@ -93,7 +95,7 @@ try {
     ''
     '## 1. Throughput on the cluster (rows/s from the dispatcher''s hello to the job''s end)'
     $base = $null
-    foreach ($k in $SlotCounts) {
+    foreach ($k in $slots) {
         $runs = foreach ($r in 1..$Repeat) {
             $t = New-BenchTable -Rows ($RowsPerSlot * $k)
             Invoke-TimedBackfill -Table $t -Concurrency $k -Size $CheckpointSize -ReceiptSize $CheckpointSize -Cluster $cluster
@@ -101,7 +103,7 @@ try {
         $rate = Median @($runs | ForEach-Object { $_.Rows / $_.Steady })
         $start = Median @($runs | ForEach-Object { $_.Hello })
         $total = Median @($runs | ForEach-Object { $_.Rows / $_.End })
-        if ($k -eq $SlotCounts[0]) { $base = $rate / $k }
+        if ($k -eq $slots[0]) { $base = $rate / $k }
         $nodes = ($runs[-1].Workers | Group-Object { ($_.Worker -split '/')[0] } | ForEach-Object { "$($_.Name) x$($_.Count)" }) -join ', '
         '{0} slot(s): {1,7:N1} rows/s steady, ratio of linear {2:N3} (of ideal {3:N3}); {4,7:N1} rows/s with the dispatcher''s start ({5:N2} s); workers: {6}' -f `
             $k, $rate, ($rate / ($k * $base)), ($rate / ($k * 1000 / $SleepMs)), $total, $start, $nodes

@@ -54,7 +54,7 @@ namespace Geneva.Cluster.Tests
             {
                 await second.WaitReadyAsync(s_formTimeout);
                 var rows = await WaitForAsync(cs, r => r.Count == 2 && r.All(m => m.Status == SiloStatus.Active), s_formTimeout);
-                var victim = rows.Single(m => m.Port == second.SiloPort);
+                Assert.Equal(2, (await PostgresMembership.ActiveSilosAsync(cs)).Count);
 
                 second.Kill();
 
@@ -64,13 +64,23 @@ namespace Geneva.Cluster.Tests
                 var firstAddress = first.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
                 Assert.Contains(firstAddress.ToParsableString(), dead.SuspectTimes);
                 Assert.Equal(SiloStatus.Active, rows.Single(m => m.Port == firstAddress.Endpoint.Port).Status);
-                var snapshot = first.Services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot;
-                Assert.Contains(snapshot.Members.Values, m => m.SiloAddress.Endpoint.Port == victim.Port && m.Status == SiloStatus.Dead);
+                // The survivor's own view follows the table at its next refresh.
+                var membership = first.Services.GetRequiredService<IClusterMembershipService>();
+                var watch = Stopwatch.StartNew();
+                while (!SeesDead(membership.CurrentSnapshot) && watch.Elapsed < s_deathTimeout)
+                {
+                    await Task.Delay(100);
+                }
+                Assert.True(SeesDead(membership.CurrentSnapshot), $"The surviving silo's view: {string.Join(", ", membership.CurrentSnapshot.Members.Values)}");
+                Assert.Equal(new[] { firstAddress.Endpoint }, await PostgresMembership.ActiveSilosAsync(cs));
             }
             finally
             {
                 await first.StopAsync(CancellationToken.None);
             }
+
+            bool SeesDead(ClusterMembershipSnapshot snapshot) =>
+                snapshot.Members.Values.Any(m => m.SiloAddress.Endpoint.Port == second.SiloPort && m.Status == SiloStatus.Dead);
         }
 
         [Fact]
@@ -101,6 +111,16 @@ namespace Geneva.Cluster.Tests
             {
                 await silo.StopAsync(CancellationToken.None);
             }
+        }
+
+        [Fact]
+        public async Task ActiveSilosAsync_NoSchemaOrNoSilo_IsEmpty()
+        {
+            var cs = await _server.CreateDatabaseAsync();
+
+            Assert.Empty(await PostgresMembership.ActiveSilosAsync(cs));
+            await PostgresMembership.InstallSchemaAsync(cs);
+            Assert.Empty(await PostgresMembership.ActiveSilosAsync(cs));
         }
 
         [Fact]

@@ -77,6 +77,36 @@ public static class PostgresMembership
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The silo endpoints the membership table lists as active for Geneva's cluster: empty when no cluster runs
+    /// there (or the schema is not installed yet). Lets a tool fail fast, as a seed address that nothing answers does,
+    /// and pick a local address that reaches the nodes. Throws <see cref="NpgsqlException"/> when the database is unreachable.
+    /// </summary>
+    public static async Task<IReadOnlyList<IPEndPoint>> ActiveSilosAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            "SELECT Address, Port FROM OrleansMembershipTable WHERE DeploymentId = @cluster AND Status = 3 ORDER BY StartTime",
+            connection);
+        command.Parameters.AddWithValue("cluster", ClusterMembership.ClusterId);
+        var silos = new List<IPEndPoint>();
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                silos.Add(new IPEndPoint(IPAddress.Parse(reader.GetString(0)), reader.GetInt32(1)));
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // No schema: no node ever started on this database.
+        }
+        return silos;
+    }
+
     /// <summary>The schema script, for a database administrator who runs it with psql instead.</summary>
     public static string ReadSchema()
     {
