@@ -18,7 +18,8 @@ public static class ClusterSilo
 {
     public static ISiloBuilder AddGeneva(this ISiloBuilder silo, SiloRole role, NodeOptions? node = null)
     {
-        silo.Configure<SiloOptions>(o => o.SiloName = role.Encode());
+        // After any other configuration (a test host names its silos too): the role must be the name.
+        silo.Services.PostConfigure<SiloOptions>(o => o.SiloName = role.Encode());
         silo.UseFastFailureDetection();
         silo.Services.AddPlacementDirector<PinnedPlacement, PinnedPlacementDirector>();
         silo.Configure<GrainTypeOptions>(o =>

@@ -1,0 +1,85 @@
+using Geneva.Cluster.Dispatch;
+using Geneva.Cluster.Grains;
+using Geneva.Cluster.Placement;
+using Geneva.Core.Checkpoints;
+using Geneva.Core.Execution;
+using Geneva.Core.Planning;
+using Geneva.Core.Storage;
+using Geneva.Core.Tests;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+
+namespace Geneva.Cluster.Tests;
+
+/// <summary>Placement, slot spread and UDF fetching on one shared in-process cluster with real worker processes.</summary>
+[Collection(WorkerProcessCollection.Name)]
+public sealed class SharedClusterTests(SharedCluster cluster) : IClassFixture<SharedCluster>
+{
+    private readonly SharedCluster _cluster = cluster;
+
+    [Fact]
+    public void Start_TwoSlotsOnThreeNodes_UsesTwoNodesAndNamesReceiptsByNode()
+    {
+        using var folder = new TestFolder();
+        var table = TestData.Create(folder.Table(), 2000, rowsPerFragment: 250, batchRows: 128)
+            .AddColumn("c", "int32", TestData.Udf("StringLength"));
+        var executor = new ClusterTaskExecutor(_cluster.Clusters.Dispatcher, slots: 2, instancesPerSlot: 1, TimeSpan.FromSeconds(60));
+
+        var result = new BackfillCoordinator(new BackfillRunOptions { Executor = executor })
+            .Start(table, new BackfillRequest { Column = "c", CheckpointSize = 100, MinCheckpointSize = 100 });
+
+        Assert.Equal(JobStatus.Done, result.Status);
+        Assert.Equal(2, executor.Current!.Slots.Select(s => s.Node).Distinct().Count());
+        using var store = CheckpointStore.Open(table.Path);
+        var workers = store.ForJob(result.JobId).Select(r => r.Worker!).ToList();
+        Assert.All(workers, w => Assert.Matches("^n[123]/.+:[0-9]+$", w));
+        Assert.Equal(2, workers.Select(w => w.Split('/')[0]).Distinct().Count());
+        ClusterBackfillTests.AssertEachRowRecordedOnce(table, result.JobId, rows: 2000, rowsPerFragment: 250);
+    }
+
+    [Fact]
+    public async Task NodeGrain_KeyNamingASilo_ActivatesOnThatSilo()
+    {
+        var grains = _cluster.Clusters.Dispatcher.GetRequiredService<IGrainFactory>();
+        foreach (var (node, index) in _cluster.Clusters.Nodes.Select((n, i) => (n, i + 1)))
+        {
+            var info = await grains.GetGrain<INodeGrain>(SiloKey.Node(node.SiloAddress)).Info().WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal($"n{index}", info.Name);
+            Assert.Equal(node.SiloAddress.Endpoint.ToString(), info.Address);
+        }
+    }
+
+    [Fact]
+    public async Task SlotGrain_KeyNamingTheDispatcherSilo_Fails()
+    {
+        var grains = _cluster.Clusters.Dispatcher.GetRequiredService<IGrainFactory>();
+        var dispatcherSilo = _cluster.Clusters.Cluster.Silos[0].SiloAddress;
+
+        await Assert.ThrowsAnyAsync<Exception>(() =>
+            grains.GetGrain<ISlotGrain>(SiloKey.Slot(dispatcherSilo, 0)).Abandon("x", 1).WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public void Start_NodesWithoutTheUdfFile_FetchTheBytesAndRunTheCopy()
+    {
+        using var folder = new TestFolder();
+        // The UDF's assembly under a path of its own, which the nodes are told to treat as absent.
+        var udfPath = folder.Table("udf.dll");
+        File.Copy(TestData.TestUdfsPath, udfPath);
+        var udf = Geneva.Core.Udfs.DotNetUdfLoader.Describe(udfPath, "StringLength");
+        var table = TestData.Create(folder.Table(), 600, rowsPerFragment: 300, batchRows: 128).AddColumn("c", "int32", udf);
+        var executor = new ClusterTaskExecutor(_cluster.Clusters.Dispatcher, slots: 2, instancesPerSlot: 1, TimeSpan.FromSeconds(60));
+
+        var result = new BackfillCoordinator(new BackfillRunOptions { Executor = executor })
+            .Start(table, new BackfillRequest { Column = "c", CheckpointSize = 100, MinCheckpointSize = 100 });
+
+        Assert.Equal(JobStatus.Done, result.Status);
+        Assert.Equal(Enumerable.Range(0, 600).Select(i => (object?)System.Globalization.StringInfo.ParseCombiningCharacters(TestData.TextFor(i)).Length),
+            TestData.Column(GenevaTable.Open(table.Path), "c"));
+        var copies = Directory.GetFiles(_cluster.UdfCache, "*udf.dll", SearchOption.AllDirectories);
+        Assert.NotEmpty(copies);
+        Assert.All(copies, c => Assert.Equal(File.ReadAllBytes(udfPath), File.ReadAllBytes(c)));
+        Assert.All(copies, c => Assert.Contains(udf.SourceHash!, c));
+    }
+}
