@@ -177,7 +177,7 @@ Describe 'A loopback cluster' {
         New-LoggedColumn $t
         $job = Start-GenevaBackfill -Table $t -Column d -Cluster $cluster.Address -Concurrency 4 -AsJob @small
         $job | Wait-Job -Timeout 120 | Out-Null
-        $job.State | Should -Be 'Completed'
+        $job.State | Should -Be 'Completed' -Because "$($job.JobStateInfo.Reason) $($job.Error | Out-String)"
         ($job | Receive-Job -Keep).Status | Should -Be 'Done'
         $job.Progress.Count | Should -BeGreaterThan 0
         ($job.Verbose.Message -join "`n") | Should -Match 'dispatcher@'
@@ -191,11 +191,12 @@ Describe 'A loopback cluster' {
         New-LoggedColumn $t
         $job = Start-GenevaBackfill -Table $t -Column d -Cluster $cluster -Concurrency 4 -AsJob @small
         $victim = $cluster.Workers[1]
-        Wait-Until { @((Get-GenevaJob $t).Workers | Where-Object Worker -like "$($victim.Name)/*").Count -gt 0 } -Seconds 60
+        Wait-Until { $job.State -notin 'NotStarted', 'Running' -or @((Get-GenevaJob $t).Workers | Where-Object Worker -like "$($victim.Name)/*").Count -gt 0 } -Seconds 60
+        $job.State | Should -Be 'Running' -Because "the node is killed mid-job: $($job.JobStateInfo.Reason) $($job.Error | Out-String)"
         Stop-Tree $victim.ProcessId
         $job | Wait-Job -Timeout 180 | Out-Null
 
-        $job.State | Should -Be 'Completed' -Because ($job.Error | Out-String)
+        $job.State | Should -Be 'Completed' -Because "$($job.JobStateInfo.Reason) $($job.Error | Out-String)"
         Assert-Doubled $t d 600
         # The lost node had one slot: at most one checkpoint (20 rows) of its work runs again.
         $calls = Get-CallCount
@@ -211,10 +212,11 @@ Describe 'A loopback cluster' {
         $victim = $cluster.Workers[2]
         $job = Start-GenevaBackfill -Table $t -Column d -Cluster $cluster -Concurrency 3 -AsJob @small
         try {
-            Wait-Until { @((Get-GenevaJob $t).Workers | Where-Object Worker -like "$($victim.Name)/*").Count -gt 0 } -Seconds 60
+            Wait-Until { $job.State -notin 'NotStarted', 'Running' -or @((Get-GenevaJob $t).Workers | Where-Object Worker -like "$($victim.Name)/*").Count -gt 0 } -Seconds 60
+            $job.State | Should -Be 'Running' -Because "the node is stopped mid-job: $($job.JobStateInfo.Reason) $($job.Error | Out-String)"
             & kill -STOP $victim.ProcessId
             $job | Wait-Job -Timeout 180 | Out-Null
-            $job.State | Should -Be 'Completed' -Because ($job.Error | Out-String)
+            $job.State | Should -Be 'Completed' -Because "$($job.JobStateInfo.Reason) $($job.Error | Out-String)"
             Assert-Doubled $t d 300
             Wait-Until { (Get-GenevaCluster $cluster | Where-Object Name -eq $victim.Name).Status -eq 'Dead' } -Seconds 60
         }
@@ -235,7 +237,8 @@ Start-GenevaBackfill -Table '$t' -Column d -Cluster '$($cluster.Address)' -Concu
 "@
         $started.Add($coordinator.Id)
         try {
-            Wait-Until { (Get-GenevaJob $t | Select-Object -First 1).RowsCheckpointed -ge 60 } -Seconds 90
+            Wait-Until { $coordinator.HasExited -or (Get-GenevaJob $t | Select-Object -First 1).RowsCheckpointed -ge 60 } -Seconds 90
+            $coordinator.HasExited | Should -BeFalse -Because "it is killed mid-job: $($coordinator.StandardError.ReadToEnd())"
         }
         finally {
             Stop-Tree $coordinator.Id
