@@ -26,12 +26,20 @@ internal static class DispatchMode
         var protocol = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = true };
         Console.SetOut(Console.Error);
         var gate = new Lock();
+        List<string>? beforeHello = [];
         void Send(WorkerMessage message)
         {
             var line = message.ToLine();
             lock (gate)
             {
+                if (beforeHello is not null && message.Type != WorkerMessage.Hello)
+                {
+                    beforeHello.Add(line); // the hello comes first
+                    return;
+                }
                 protocol.WriteLine(line);
+                beforeHello?.ForEach(protocol.WriteLine);
+                beforeHello = null;
             }
         }
 
@@ -46,7 +54,7 @@ internal static class DispatchMode
             await silo.StartAsync(joining.Token);
         }
         var dispatcher = ClusterDispatcher.Start(silo.Services, slots, instances, timeout, Send);
-        await dispatcher.WaitForSlots(slots, TimeSpan.FromSeconds(2));
+        await dispatcher.WaitForSlots(slots, TimeSpan.FromSeconds(10));
         Send(new WorkerMessage
         {
             Type = WorkerMessage.Hello,

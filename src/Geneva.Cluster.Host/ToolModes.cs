@@ -43,6 +43,7 @@ internal static class ToolModes
             await Console.Error.WriteLineAsync($"No cluster answers at {seed}: {e.Message}");
             return 2;
         }
+        await ClusterView.WaitForManifest(silo.Services, timeout);
         await act(silo.Services, seed, timeout);
         await SiloHost.StopBounded(silo, TimeSpan.FromSeconds(3));
         return 0;

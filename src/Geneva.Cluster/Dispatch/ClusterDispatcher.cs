@@ -12,8 +12,11 @@ namespace Geneva.Cluster.Dispatch;
 /// </summary>
 public sealed class ClusterDispatcher : IAsyncDisposable
 {
+    private readonly IServiceProvider _services;
     private readonly DispatcherRegistry _registry;
     private readonly IClusterMembershipService _membership;
+    private readonly IClusterManifestProvider _manifest;
+    private readonly Task _watchManifest;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _watch;
     private readonly Timer _ticker;
@@ -21,15 +24,18 @@ public sealed class ClusterDispatcher : IAsyncDisposable
 
     private ClusterDispatcher(IServiceProvider silo, int slots, int instancesPerSlot, TimeSpan checkpointTimeout, Action<WorkerMessage> send)
     {
+        _services = silo;
         _registry = silo.GetRequiredService<DispatcherRegistry>();
         _membership = silo.GetRequiredService<IClusterMembershipService>();
+        _manifest = silo.GetRequiredService<IClusterManifestProvider>();
         var self = silo.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         var key = SiloKey.Of(self, $"dispatcher/{Guid.NewGuid():N}");
         Dispatcher = new Dispatcher(key, new GrainSlotChannel(silo.GetRequiredService<IGrainFactory>(), key), slots, instancesPerSlot,
             checkpointTimeout, send);
         _registry.Add(Dispatcher);
-        Apply(_membership.CurrentSnapshot);
+        Apply();
         _watch = Task.Run(Watch);
+        _watchManifest = Task.Run(WatchManifest);
         _ticker = new Timer(_ => Dispatcher.Tick(), null, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200));
     }
 
@@ -42,7 +48,10 @@ public sealed class ClusterDispatcher : IAsyncDisposable
     /// <summary>Waits (bounded) until the membership offers the slots asked for, so the hello can say what runs.</summary>
     public async Task WaitForSlots(int slots, TimeSpan timeout)
     {
-        var until = DateTime.UtcNow + timeout;
+        // Nodes already in the membership count once this silo's manifest lists them (it lags the join).
+        await ClusterView.WaitForManifest(_services, timeout);
+        Apply();
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(1);
         while (Dispatcher.Slots.Count < slots && DateTime.UtcNow < until)
         {
             await Task.Delay(100);
@@ -53,9 +62,9 @@ public sealed class ClusterDispatcher : IAsyncDisposable
     {
         try
         {
-            await foreach (var snapshot in _membership.MembershipUpdates.WithCancellation(_stop.Token))
+            await foreach (var _ in _membership.MembershipUpdates.WithCancellation(_stop.Token))
             {
-                Apply(snapshot);
+                Apply();
             }
         }
         catch (OperationCanceledException)
@@ -63,24 +72,29 @@ public sealed class ClusterDispatcher : IAsyncDisposable
         }
     }
 
-    private void Apply(ClusterMembershipSnapshot snapshot)
+    private async Task WatchManifest()
     {
-        var nodes = new List<NodeEntry>();
-        foreach (var member in snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active))
+        try
         {
-            if (SiloRole.Parse(member.Name) is { IsNode: true } role)
+            await foreach (var _ in _manifest.Updates.WithCancellation(_stop.Token))
             {
-                nodes.Add(new NodeEntry(member.SiloAddress.ToParsableString(), role.Name, role.Slots));
+                Apply();
             }
         }
-        Dispatcher.UpdateNodes(nodes);
+        catch (OperationCanceledException)
+        {
+        }
     }
+
+    private void Apply() => Dispatcher.UpdateNodes(ClusterView.Nodes(_membership.CurrentSnapshot, _manifest.Current)
+        .Select(n => new NodeEntry(n.Member.SiloAddress.ToParsableString(), n.Role.Name, n.Role.Slots)));
 
     public async ValueTask DisposeAsync()
     {
         await _ticker.DisposeAsync();
         await _stop.CancelAsync();
         await _watch;
+        await _watchManifest;
         _registry.Remove(Dispatcher);
         _stop.Dispose();
     }

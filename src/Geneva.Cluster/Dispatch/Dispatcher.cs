@@ -34,6 +34,7 @@ public sealed class Dispatcher
     private long _nextId;
     private long _lastHeartbeat;
     private long? _noSlotsSince;
+    private bool _sawNodes;
 
     /// <param name="key">The grain key slots answer to.</param>
     /// <param name="now">Milliseconds, for deadlines (tests pass their own clock).</param>
@@ -102,12 +103,15 @@ public sealed class Dispatcher
             var added = now.Where(a => _nodes.All(n => n.Address != a.Address)).ToList();
             _nodes.Clear();
             _nodes.AddRange(now);
+            var news = _sawNodes;
+            _sawNodes |= now.Count > 0;
             // Slot i of every node before slot i + 1 of any: K slots spread over min(K, nodes) nodes.
             _slots = Enumerable.Range(0, now.Count == 0 ? 0 : now.Max(n => n.Slots))
                 .SelectMany(i => now.Where(n => i < n.Slots).Select(n => new SlotRef(n.Address, n.Name, i)))
                 .Take(_slotsWanted)
                 .ToList();
-            foreach (var node in added)
+            // The first view is the cluster as the dispatcher found it, not news.
+            foreach (var node in news ? added : [])
             {
                 Send(Notice($"Node {node.Name} ({node.Address}) joined the cluster with {node.Slots} slot(s)."));
             }
