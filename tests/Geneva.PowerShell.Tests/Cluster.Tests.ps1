@@ -66,6 +66,7 @@ BeforeAll {
         New-Item -ItemType Directory -Path $callLog | Out-Null
     }
 
+    Clear-CallLog
     $script:small = @{ CheckpointSize = 20; MinCheckpointSize = 20; MaxCheckpointSize = 20 }
 }
 
@@ -229,7 +230,8 @@ Describe 'A loopback cluster' {
 
     It 'resumes with -Cluster from the receipts after the coordinator (the session and its dispatcher) is killed' {
         Clear-CallLog
-        $t = New-TestTable -Rows 400 -PerFragment 100
+        # Two slots at 10 ms a row: about 5 s of work, killed after 60 rows.
+        $t = New-TestTable -Rows 1000 -PerFragment 250
         New-LoggedColumn $t
         $coordinator = Start-ChildPwsh @"
 Import-Module '$module'
@@ -251,11 +253,11 @@ Start-GenevaBackfill -Table '$t' -Column d -Cluster '$($cluster.Address)' -Concu
         $result.Status | Should -Be 'Done'
         $result.JobId | Should -Be $before.JobId
         $result.RowsBeforeRun | Should -BeGreaterOrEqual 60 -Because 'the checkpoints saved before the kill are kept'
-        Assert-Doubled $t d 400
+        Assert-Doubled $t d 1000
         # Only the killed run's in-flight checkpoints (one per slot it used, of 20 rows) ran again.
         $calls = Get-CallCount
-        $calls | Should -BeGreaterOrEqual 400
-        $calls - 400 | Should -BeLessOrEqual 40
+        $calls | Should -BeGreaterOrEqual 1000
+        $calls - 1000 | Should -BeLessOrEqual 40
     }
 
     It 'Stop-GenevaCluster -WhatIf stops nothing' {
