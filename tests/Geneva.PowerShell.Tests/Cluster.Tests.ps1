@@ -66,6 +66,7 @@ BeforeAll {
         New-Item -ItemType Directory -Path $callLog | Out-Null
     }
 
+    Clear-CallLog
     $script:small = @{ CheckpointSize = 20; MinCheckpointSize = 20; MaxCheckpointSize = 20 }
 }
 
@@ -114,7 +115,7 @@ Describe 'A loopback cluster' {
             Start-GenevaWorker -Join $address -Slots 1 -Name joined
         } -ArgumentList $module, $cluster.Address
         # Start-GenevaWorker writes the node once it has joined.
-        Wait-Until { $joinJob.State -ne 'Running' -or $joinJob.ChildJobs[0].Output.Count -gt 0 } -Seconds 120
+        Wait-Until { $joinJob.State -notin 'NotStarted', 'Running' -or $joinJob.ChildJobs[0].Output.Count -gt 0 } -Seconds 120
         $joinJob.ChildJobs[0].Output.Count | Should -Be 1 -Because ($joinJob.ChildJobs[0].Error | Out-String)
         $script:joined = $joinJob.ChildJobs[0].Output[0]
         $started.Add($joined.ProcessId)
@@ -123,7 +124,8 @@ Describe 'A loopback cluster' {
 
     AfterAll {
         # Whatever a failed test left: the nodes go, and with them the joined one's job.
-        if ($cluster) { Stop-GenevaCluster $cluster -Timeout 10 -ErrorAction Ignore -WarningAction Ignore }
+        # (ClusterNotFound when the last test stopped it already.)
+        try { Stop-GenevaCluster $cluster -Timeout 10 -WarningAction Ignore } catch { }
         $joinJob | Remove-Job -Force -ErrorAction Ignore
     }
 
@@ -176,7 +178,7 @@ Describe 'A loopback cluster' {
         New-LoggedColumn $t
         $job = Start-GenevaBackfill -Table $t -Column d -Cluster $cluster.Address -Concurrency 4 -AsJob @small
         $job | Wait-Job -Timeout 120 | Out-Null
-        $job.State | Should -Be 'Completed'
+        $job.State | Should -Be 'Completed' -Because "$($job.JobStateInfo.Reason) $($job.Error | Out-String)"
         ($job | Receive-Job -Keep).Status | Should -Be 'Done'
         $job.Progress.Count | Should -BeGreaterThan 0
         ($job.Verbose.Message -join "`n") | Should -Match 'dispatcher@'
@@ -190,11 +192,12 @@ Describe 'A loopback cluster' {
         New-LoggedColumn $t
         $job = Start-GenevaBackfill -Table $t -Column d -Cluster $cluster -Concurrency 4 -AsJob @small
         $victim = $cluster.Workers[1]
-        Wait-Until { @((Get-GenevaJob $t).Workers | Where-Object Worker -like "$($victim.Name)/*").Count -gt 0 } -Seconds 60
+        Wait-Until { $job.State -notin 'NotStarted', 'Running' -or @((Get-GenevaJob $t).Workers | Where-Object Worker -like "$($victim.Name)/*").Count -gt 0 } -Seconds 60
+        $job.State | Should -Be 'Running' -Because "the node is killed mid-job: $($job.JobStateInfo.Reason) $($job.Error | Out-String)"
         Stop-Tree $victim.ProcessId
         $job | Wait-Job -Timeout 180 | Out-Null
 
-        $job.State | Should -Be 'Completed' -Because ($job.Error | Out-String)
+        $job.State | Should -Be 'Completed' -Because "$($job.JobStateInfo.Reason) $($job.Error | Out-String)"
         Assert-Doubled $t d 600
         # The lost node had one slot: at most one checkpoint (20 rows) of its work runs again.
         $calls = Get-CallCount
@@ -210,10 +213,11 @@ Describe 'A loopback cluster' {
         $victim = $cluster.Workers[2]
         $job = Start-GenevaBackfill -Table $t -Column d -Cluster $cluster -Concurrency 3 -AsJob @small
         try {
-            Wait-Until { @((Get-GenevaJob $t).Workers | Where-Object Worker -like "$($victim.Name)/*").Count -gt 0 } -Seconds 60
+            Wait-Until { $job.State -notin 'NotStarted', 'Running' -or @((Get-GenevaJob $t).Workers | Where-Object Worker -like "$($victim.Name)/*").Count -gt 0 } -Seconds 60
+            $job.State | Should -Be 'Running' -Because "the node is stopped mid-job: $($job.JobStateInfo.Reason) $($job.Error | Out-String)"
             & kill -STOP $victim.ProcessId
             $job | Wait-Job -Timeout 180 | Out-Null
-            $job.State | Should -Be 'Completed' -Because ($job.Error | Out-String)
+            $job.State | Should -Be 'Completed' -Because "$($job.JobStateInfo.Reason) $($job.Error | Out-String)"
             Assert-Doubled $t d 300
             Wait-Until { (Get-GenevaCluster $cluster | Where-Object Name -eq $victim.Name).Status -eq 'Dead' } -Seconds 60
         }
@@ -225,7 +229,9 @@ Describe 'A loopback cluster' {
     }
 
     It 'resumes with -Cluster from the receipts after the coordinator (the session and its dispatcher) is killed' {
-        $t = New-TestTable -Rows 400 -PerFragment 100
+        Clear-CallLog
+        # Two slots at 10 ms a row: about 5 s of work, killed after 60 rows.
+        $t = New-TestTable -Rows 1000 -PerFragment 250
         New-LoggedColumn $t
         $coordinator = Start-ChildPwsh @"
 Import-Module '$module'
@@ -233,7 +239,8 @@ Start-GenevaBackfill -Table '$t' -Column d -Cluster '$($cluster.Address)' -Concu
 "@
         $started.Add($coordinator.Id)
         try {
-            Wait-Until { (Get-GenevaJob $t | Select-Object -First 1).RowsCheckpointed -ge 60 } -Seconds 90
+            Wait-Until { $coordinator.HasExited -or (Get-GenevaJob $t | Select-Object -First 1).RowsCheckpointed -ge 60 } -Seconds 90
+            $coordinator.HasExited | Should -BeFalse -Because "it is killed mid-job: $($coordinator.StandardError.ReadToEnd())"
         }
         finally {
             Stop-Tree $coordinator.Id
@@ -245,8 +252,12 @@ Start-GenevaBackfill -Table '$t' -Column d -Cluster '$($cluster.Address)' -Concu
         $result = Resume-GenevaBackfill -Table $t -Cluster $cluster -Wait
         $result.Status | Should -Be 'Done'
         $result.JobId | Should -Be $before.JobId
-        $result.RowsCheckpointed | Should -BeLessThan 400 -Because 'the checkpoints saved before the kill are kept'
-        Assert-Doubled $t d 400
+        $result.RowsBeforeRun | Should -BeGreaterOrEqual 60 -Because 'the checkpoints saved before the kill are kept'
+        Assert-Doubled $t d 1000
+        # Only the killed run's in-flight checkpoints (one per slot it used, of 20 rows) ran again.
+        $calls = Get-CallCount
+        $calls | Should -BeGreaterOrEqual 1000
+        $calls - 1000 | Should -BeLessOrEqual 40
     }
 
     It 'Stop-GenevaCluster -WhatIf stops nothing' {
@@ -275,7 +286,7 @@ Describe 'Start-GenevaWorker' {
             $worker = Start-ThreadJob -ScriptBlock {
                 param($module, $address) Import-Module $module; Start-GenevaWorker -Join $address -Name ctrlc -Verbose
             } -ArgumentList $module, $one.Address
-            Wait-Until { $worker.State -ne 'Running' -or $worker.Output.Count -gt 0 } -Seconds 120
+            Wait-Until { $worker.State -notin 'NotStarted', 'Running' -or $worker.Output.Count -gt 0 } -Seconds 120
             $worker.Output.Count | Should -Be 1 -Because ($worker.Error | Out-String)
             $node = $worker.Output[0]
             $started.Add($node.ProcessId)

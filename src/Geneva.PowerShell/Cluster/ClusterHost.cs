@@ -68,7 +68,7 @@ internal static class ClusterHost
             cancel.ThrowIfCancellationRequested();
             throw ClusterException.NotFound(address, $"'{mode}' had no answer within {timeout.TotalSeconds:0} s.");
         }
-        var errors = stderr.GetAwaiter().GetResult().Trim();
+        var errors = Gist(stderr.GetAwaiter().GetResult());
         if (process.ExitCode == 2)
         {
             throw ClusterException.NotFound(address, errors);
@@ -93,4 +93,12 @@ internal static class ClusterHost
     /// <summary>The nodes of the cluster at <paramref name="address"/>, dead ones included.</summary>
     public static IReadOnlyList<GenevaClusterNode> Status(string address, TimeSpan timeout, CancellationToken cancel) =>
         Query("status", address, timeout, cancel).Select(GenevaClusterNode.FromStatus).ToList();
+
+    /// <summary>What matters of a host's stderr for an error message: an unhandled exception's first lines, else the last lines (Orleans logs much before).</summary>
+    internal static string Gist(string stderr)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var crash = Array.FindIndex(lines, l => l.StartsWith("Unhandled exception.", StringComparison.Ordinal));
+        return string.Join(" ", crash >= 0 ? lines.Skip(crash).Take(2) : lines.TakeLast(3));
+    }
 }

@@ -31,7 +31,7 @@ public sealed class StopGenevaClusterCommand : ClusterCmdlet
         ClusterHost.Require();
         var timeout = TimeSpan.FromSeconds(Timeout);
         var ours = ClusterProcesses.Take(Cluster);
-        ClusterException? notFound = null;
+        ClusterException? failed = null;
         try
         {
             foreach (var node in ClusterHost.Query("stop", Cluster, timeout, Cancel).Select(GenevaClusterNode.FromReady))
@@ -39,10 +39,15 @@ public sealed class StopGenevaClusterCommand : ClusterCmdlet
                 WriteVerbose($"Asked node {node.Name} at {node.Address} (process {node.ProcessId}) to leave.");
             }
         }
-        catch (ClusterException e) when (e.ErrorId == "ClusterNotFound" && ours.Count > 0)
+        catch (ClusterException e) when (ours.Count > 0)
         {
-            // Its nodes no longer answer (hung, or already leaving); those of this session are ended below all the same.
-            notFound = e;
+            // The cluster did not take the request (it no longer answers, or the host failed); the nodes of this session
+            // are asked directly, and ended below all the same.
+            failed = e;
+            foreach (var process in ours)
+            {
+                process.AskToLeave();
+            }
         }
         var deadline = DateTime.UtcNow + timeout;
         foreach (var process in ours)
@@ -54,9 +59,9 @@ public sealed class StopGenevaClusterCommand : ClusterCmdlet
             WriteVerbose($"Node {process.Name} (process {process.ProcessId}) did not leave within {Timeout} s; killing it.");
             process.Kill();
         }
-        if (notFound is not null)
+        if (failed is not null)
         {
-            WriteWarning($"{notFound.Message} The {ours.Count} node process(es) this session started for it were ended.");
+            WriteWarning($"{failed.Message} The {ours.Count} node process(es) this session started for it were ended.");
         }
     });
 
