@@ -5,11 +5,12 @@
 .DESCRIPTION
     Build:  publishes src/Geneva.PowerShell (no runtime identifier, so one folder serves every
             platform; native SQLite for linux-x64/arm64, osx-x64/arm64 and win-x64/arm64) into
-            module/bin, and src/Geneva.Torch.Worker (model UDFs: TorchSharp with the CPU libtorch, for
+            module/bin, src/Geneva.Cluster.Host (clusters: Orleans, in a folder of its own) into
+            module/bin/cluster, and src/Geneva.Torch.Worker (model UDFs: TorchSharp with the CPU libtorch, for
             this platform) into module/bin/torch. Downloads nothing for model UDFs.
     Package: Build, then writes two packages with PSResourceGet's Publish-PSResource into artifacts/
-            (a folder repository): Geneva.<version>.nupkg, the module without model UDFs' worker (about
-            7 MB), and Geneva.Torch.<version>.nupkg, the model worker with this platform's libtorch, which
+            (a folder repository): Geneva.<version>.nupkg, the module with its cluster host (bin/cluster)
+            and without model UDFs' worker, and Geneva.Torch.<version>.nupkg, the model worker with this platform's libtorch, which
             Install-GenevaTorchRuntime installs. The version is ModuleVersion in module/Geneva.psd1, the
             one place it is kept (Directory.Build.props gives it to every assembly). Install:
                 Register-PSResourceRepository -Name local -Uri ./artifacts -Trusted
@@ -28,7 +29,7 @@
     Test:   Installs LanceDB for the interop tests (npm ci in tests/interop; node 20 and npm are
             required, and their absence fails the task), Build, TorchRuntime, Package (the package
             tests install both packages in a temporary home), then the xunit tests
-            (tests/Geneva.Core.Tests) and the Pester tests (tests/Geneva.PowerShell.Tests, in a fresh
+            (tests/Geneva.Core.Tests, tests/Geneva.Cluster.Tests) and the Pester tests (tests/Geneva.PowerShell.Tests, in a fresh
             pwsh). Ends with one line "Total: <N> passed, <M> failed" and exits 1 if anything failed
             or a runner did not run.
 .EXAMPLE
@@ -106,6 +107,15 @@ function Invoke-Build {
         '-c', $Configuration,
         '-r', $platform, '--self-contained', 'false', '-p:PublishReadyToRun=true',
         '-o', (Join-Path $PSScriptRoot "module/bin/$platform"),
+        '--nologo', '-v', 'minimal'
+    )
+    # Clusters: Geneva.Cluster.Host and Orleans in a folder of their own, so Orleans never loads into pwsh and its
+    # dependencies never sit beside the module's. Framework-dependent and portable, like module/bin.
+    Write-Host "==> Build ($Configuration): src/Geneva.Cluster.Host -> module/bin/cluster"
+    Invoke-Native dotnet @(
+        'publish', (Join-Path $PSScriptRoot 'src/Geneva.Cluster.Host'),
+        '-c', $Configuration,
+        '-o', (Join-Path $PSScriptRoot 'module/bin/cluster'),
         '--nologo', '-v', 'minimal'
     )
     # Model UDFs: the worker with TorchSharp and the CPU libtorch in a folder of its own.
@@ -193,6 +203,10 @@ function Invoke-Package {
     foreach ($item in Get-ChildItem -LiteralPath (Join-Path $module 'bin') | Where-Object Name -ne 'torch') {
         Copy-Item -LiteralPath $item.FullName -Destination (Join-Path $genevaStage 'bin') -Recurse
     }
+    # The cluster host ships in the module: Start-GenevaCluster and -Cluster need it on every node.
+    if (-not (Test-Path -LiteralPath (Join-Path $genevaStage 'bin/cluster/Geneva.Cluster.Host.dll'))) {
+        throw 'module/bin/cluster/Geneva.Cluster.Host.dll is missing: run the Build task.'
+    }
     # The worker without the machine's private runtime (torch-runtime links into this machine's dotnet).
     foreach ($item in Get-ChildItem -LiteralPath (Join-Path $module 'bin/torch') | Where-Object Name -ne 'torch-runtime') {
         Copy-Item -LiteralPath $item.FullName -Destination (Join-Path $torchStage 'bin') -Recurse
@@ -279,17 +293,27 @@ function Invoke-Sample {
     }
 }
 
-# Runs the xunit tests; returns counts, or $null when no results came back.
-function Invoke-XunitTests {
-    Write-Host '==> Test: xunit (tests/Geneva.Core.Tests)'
-    $trxPath = Join-Path $TestResultDirectory 'core.trx'
+# The xunit test projects, each with its own results file in out/test.
+$XunitProjects = [ordered]@{
+    'tests/Geneva.Core.Tests'    = 'core.trx'
+    'tests/Geneva.Cluster.Tests' = 'cluster.trx'
+}
+
+# Runs one xunit test project; returns counts, or $null when no results came back.
+function Invoke-XunitProject {
+    param(
+        [Parameter(Mandatory)] [string] $Project,
+        [Parameter(Mandatory)] [string] $ResultFile
+    )
+    Write-Host "==> Test: xunit ($Project)"
+    $trxPath = Join-Path $TestResultDirectory $ResultFile
     Remove-Item -LiteralPath $trxPath -ErrorAction Ignore
 
     # Model-UDF tests start Geneva.Torch.Worker on the private runtime where it is needed.
     $env:GENEVA_TORCH_RUNTIME = $TorchRuntimeDirectory
-    & dotnet test (Join-Path $PSScriptRoot 'tests/Geneva.Core.Tests') `
+    & dotnet test (Join-Path $PSScriptRoot $Project) `
         -c $Configuration `
-        --logger 'trx;LogFileName=core.trx' `
+        --logger "trx;LogFileName=$ResultFile" `
         --results-directory $TestResultDirectory `
         --nologo -v minimal | Out-Host
     $exitCode = $LASTEXITCODE
@@ -318,6 +342,25 @@ function Invoke-XunitTests {
         ExitCode = $exitCode
     }
     return $counts
+}
+
+# Runs every xunit test project; returns their counts summed, or $null when one brought no results back.
+function Invoke-XunitTests {
+    $runs = foreach ($project in $XunitProjects.Keys) {
+        $run = Invoke-XunitProject -Project $project -ResultFile $XunitProjects[$project]
+        if ($null -eq $run) { return $null }
+        $run
+    }
+    $runs = @($runs)
+    return [pscustomobject]@{
+        Runner   = 'xunit'
+        Total    = ($runs | Measure-Object Total -Sum).Sum
+        Passed   = ($runs | Measure-Object Passed -Sum).Sum
+        Failed   = ($runs | Measure-Object Failed -Sum).Sum
+        Skipped  = ($runs | Measure-Object Skipped -Sum).Sum
+        Broken   = @($runs | Where-Object Broken).Count -gt 0
+        ExitCode = ($runs | Where-Object ExitCode -ne 0 | Select-Object -First 1).ExitCode ?? 0
+    }
 }
 
 # Restores Pester from NuGet (the PowerShell Gallery is not reachable from our build machines).

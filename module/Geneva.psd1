@@ -13,7 +13,9 @@
         'New-GenevaTable', 'Get-GenevaTable', 'Add-GenevaRow', 'Read-GenevaTable', 'Get-GenevaTableVersion',
         'New-GenevaUdf', 'Add-GenevaColumn', 'Set-GenevaColumn', 'Remove-GenevaColumn',
         'Get-GenevaBackfillPlan', 'Start-GenevaBackfill', 'Resume-GenevaBackfill',
-        'Get-GenevaJob', 'Get-GenevaBackfillError', 'Test-GenevaBackfill', 'Install-GenevaTorchRuntime'
+        'Get-GenevaJob', 'Get-GenevaBackfillError', 'Test-GenevaBackfill', 'Install-GenevaTorchRuntime',
+        'Start-GenevaCluster', 'Start-GenevaWorker', 'Get-GenevaCluster', 'Stop-GenevaCluster',
+        'New-GenevaClusterManifest'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -52,4 +52,17 @@ public class BackfillSettingsTests
         var e = Assert.Throws<GenevaException>(() => BackfillSettings.Resolve(new BackfillRequest { Column = "c", CheckpointSize = 0 }, s_udf, []));
         Assert.Equal(GenevaErrorCode.InvalidArgument, e.Code);
     }
+
+    [Fact]
+    public void Resolve_ConcurrencyAboveCoresOffThisMachine_NoWarning()
+    {
+        var asked = new BackfillRequest { Column = "c", Concurrency = Environment.ProcessorCount + 64 };
+        var local = new List<string>();
+        BackfillSettings.Resolve(asked, s_udf, local);
+        var cluster = new List<string>();
+        var s = BackfillSettings.Resolve(asked, s_udf, cluster, concurrencyOnThisMachine: false);
+        Assert.Contains(local, w => w.Contains("Concurrency"));
+        Assert.Empty(cluster);
+        Assert.Equal(Environment.ProcessorCount + 64, s.Concurrency);
+    }
 }

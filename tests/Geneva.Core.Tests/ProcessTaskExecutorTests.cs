@@ -34,6 +34,41 @@ public sealed class ProcessTaskExecutorTests : TaskExecutorContractTests
     }
 
     [Fact]
+    public void Start_HelloWithMessage_BecomesAWarningOfTheResult()
+    {
+        Assert.True(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "this test starts the worker through sh");
+        using var folder = new TestFolder();
+        var table = WithColumn(folder, "StringLength", "int32", rows: 200);
+        var warning = "Concurrency 8 asks for more than the cluster offers (2 slots on 1 nodes); running 2.";
+        var executor = new ProcessTaskExecutor(new HelloWarningLauncher(warning), workers: 1, instancesPerWorker: 1);
+        var result = new BackfillCoordinator(new BackfillRunOptions { Executor = executor })
+            .Start(table, new BackfillRequest { Column = "c" });
+
+        Assert.Equal(JobStatus.Done, result.Status);
+        Assert.Equal([warning], result.Warnings);
+    }
+
+    /// <summary>A real Geneva.Worker behind a first hello that carries a warning, as a cluster's dispatcher sends.</summary>
+    private sealed class HelloWarningLauncher(string warning) : IWorkerLauncher
+    {
+        public ProcessStartInfo StartInfo(int instances)
+        {
+            var worker = TestData.WorkerLauncher.StartInfo(instances);
+            var hello = new WorkerMessage { Type = WorkerMessage.Hello, Worker = "dispatcher@test", Message = warning }.ToLine();
+            var info = new ProcessStartInfo("sh");
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("printf '%s\\n' \"$0\"; exec \"$@\"");
+            info.ArgumentList.Add(hello);
+            info.ArgumentList.Add(worker.FileName);
+            foreach (var argument in worker.ArgumentList)
+            {
+                info.ArgumentList.Add(argument);
+            }
+            return info;
+        }
+    }
+
+    [Fact]
     public void Start_WorkerKilledMidJob_TaskResentAndJobCompletes()
     {
         using var folder = new TestFolder();

@@ -164,6 +164,29 @@ public sealed class SleepyDouble : IScalarUdf
 }
 
 /// <summary>
+/// SleepyDouble that also appends each row's id to GENEVA_TEST_CALL_LOG/&lt;pid&gt;.log, one file per worker process:
+/// the cluster tests count how often each row ran.
+/// </summary>
+[GenevaUdf("int64", InputColumns = ["id"])]
+public sealed class LoggedSleepyDouble : IScalarUdf
+{
+    private static readonly object s_lock = new();
+
+    public object? Apply(object?[] args)
+    {
+        Thread.Sleep(int.TryParse(Environment.GetEnvironmentVariable("GENEVA_TEST_SLEEP_MS"), out var ms) ? ms : 2);
+        if (Environment.GetEnvironmentVariable("GENEVA_TEST_CALL_LOG") is { Length: > 0 } folder)
+        {
+            lock (s_lock)
+            {
+                File.AppendAllText(Path.Combine(folder, $"{Environment.ProcessId}.log"), $"{args[0]}\n");
+            }
+        }
+        return (long)args[0]! * 2;
+    }
+}
+
+/// <summary>
 /// Burns CPU per row (GENEVA_TEST_SPIN_ROUNDS rounds of xorshift seeded by the id, default 20,000):
 /// a CPU-bound UDF for worker scaling benchmarks. Deterministic, so results can be checked.
 /// </summary>

@@ -54,7 +54,7 @@ public sealed class BackfillCoordinator
             using var lease = JobLease.ForColumn(table, request.Column, jobId, _options.Lease, waitForLease, _options.Cancel, _options.Log);
             table = lease.Waited ? GenevaTable.Open(table.Path) : table;
             executor ??= Prestart(table, request);
-            var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, jobId);
+            var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, jobId, _options.ConcurrencyOnThisMachine);
             StartupTrace.Mark("session:planned");
             store.CreateJob(new JobRecord
             {
@@ -98,7 +98,7 @@ public sealed class BackfillCoordinator
         var executor = Prestart(table, request);
         try
         {
-            var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, job.JobId);
+            var plan = BackfillPlanner.Plan(table, request, store, _options.Cancel, job.JobId, _options.ConcurrencyOnThisMachine);
             var run = new BackfillRun(_options, store, table, plan, job.JobId, executor);
             return run.Execute();
         }
@@ -130,7 +130,7 @@ public sealed class BackfillCoordinator
                 return null;
             }
             udf = bound;
-            settings = BackfillSettings.Resolve(request, udf, new List<string>());
+            settings = BackfillSettings.Resolve(request, udf, new List<string>(), _options.ConcurrencyOnThisMachine);
         }
         catch (GenevaException)
         {

@@ -146,6 +146,13 @@ internal sealed class BackfillRun
                 case Workers.ExecutorNotice(var message):
                     Log(message);
                     break;
+                case Workers.ExecutorWarning(var warning):
+                    if (!_warnings.Contains(warning))
+                    {
+                        _warnings.Add(warning);
+                    }
+                    Log(warning);
+                    break;
             }
         }
     }

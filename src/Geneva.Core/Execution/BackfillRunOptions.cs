@@ -19,6 +19,12 @@ public sealed record BackfillRunOptions
     /// <summary>Chooses an executor once the job's UDF and settings are known (used when <see cref="Executor"/> is null).</summary>
     public Func<Udfs.UdfSpec, Planning.BackfillSettings, Workers.ITaskExecutor>? ExecutorFactory { get; init; }
 
+    /// <summary>
+    /// True (the default): Concurrency counts worker processes on this machine, and asking for more than it offers
+    /// warns. False when the executor runs elsewhere (a cluster): its slots bound Concurrency, and it warns itself.
+    /// </summary>
+    public bool ConcurrencyOnThisMachine { get; init; } = true;
+
     /// <summary>The job lease's heartbeat, expiry and wait poll (tests shorten them).</summary>
     public Checkpoints.LeaseOptions Lease { get; init; } = Checkpoints.LeaseOptions.Default;
 

@@ -23,7 +23,7 @@ public static class BackfillPlanner
     /// does not stand in for the next one.
     /// </summary>
     public static BackfillPlan Plan(GenevaTable table, BackfillRequest request, CheckpointStore store,
-        CancellationToken cancel = default, string? jobId = null)
+        CancellationToken cancel = default, string? jobId = null, bool concurrencyOnThisMachine = true)
     {
         var manifest = table.Manifest;
         var field = manifest.GetField(request.Column);
@@ -31,7 +31,7 @@ public static class BackfillPlanner
             $"Column '{field.Name}' is not bound to a UDF, so there is nothing to backfill. Bind it to a UDF first.",
             field.Name);
         var warnings = new List<string>();
-        var settings = BackfillSettings.Resolve(request, udf, warnings);
+        var settings = BackfillSettings.Resolve(request, udf, warnings, concurrencyOnThisMachine);
         var where = ParseFilter(table, request.Where);
         var context = new Context(table, field, udf, where, udf.InputColumns.Select(manifest.GetField).ToList(),
             settings, store, request.RetryErrors, jobId, cancel);

@@ -41,7 +41,12 @@ public sealed record BackfillSettings
 
     public int CheckpointTimeout { get; internal init; } = DefaultCheckpointTimeoutSeconds;
 
-    public static BackfillSettings Resolve(BackfillRequest request, UdfSpec udf, ICollection<string> warnings)
+    /// <param name="concurrencyOnThisMachine">
+    /// True: Concurrency counts this machine's worker processes, so asking for more than it offers warns here. False for a
+    /// cluster run: the cluster's slots bound Concurrency, and the cluster says when they fall short.
+    /// </param>
+    public static BackfillSettings Resolve(BackfillRequest request, UdfSpec udf, ICollection<string> warnings,
+        bool concurrencyOnThisMachine = true)
     {
         Positive(request.CheckpointSize, "CheckpointSize");
         Positive(request.MinCheckpointSize, "MinCheckpointSize");
@@ -65,7 +70,7 @@ public sealed record BackfillSettings
             warnings.Add($"MinCheckpointSize {min} is larger than MaxCheckpointSize {max}; using {max}.");
             min = max;
         }
-        if (request.Concurrency is int asked &&
+        if (concurrencyOnThisMachine && request.Concurrency is int asked &&
             Execution.Workers.WorkerCapacity.Fit(asked, udf.NumCpus, udf.NumGpus, Environment.ProcessorCount,
                 Execution.Workers.WorkerCapacity.VisibleGpus()).Note is { } overAsked)
         {

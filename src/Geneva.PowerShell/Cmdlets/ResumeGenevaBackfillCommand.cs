@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Geneva.Core.Execution;
+using Geneva.PowerShell.Cluster;
 using Geneva.PowerShell.Infrastructure;
 using Geneva.PowerShell.Jobs;
 
@@ -14,6 +15,7 @@ namespace Geneva.PowerShell.Cmdlets;
 public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
 {
     private ForegroundBackfill? _run;
+    private readonly CancellationTokenSource _stop = new();
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("TablePath")]
@@ -37,7 +39,12 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    /// <summary>Worker processes for this run, instead of the job's own setting.</summary>
+    /// <summary>Runs the rest on a cluster's nodes (the object Start-GenevaCluster returned, or the seed's host:port); -Concurrency is then the slots to use.</summary>
+    [Parameter]
+    [ClusterAddress]
+    public string? Cluster { get; set; }
+
+    /// <summary>Worker processes (slots, with -Cluster) for this run, instead of the job's own setting.</summary>
     [Parameter]
     [ValidateRange(1, 1024)]
     public int? Concurrency { get; set; }
@@ -52,7 +59,7 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? CheckpointTimeout { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecord() => ClusterCheck.Guard(this, () =>
     {
         if (!ShouldProcess(Table, JobId is not null ? $"Resume backfill job {JobId}"
                 : Column is null ? "Resume the latest unfinished backfill" : $"Resume the latest unfinished backfill of column '{Column}'"))
@@ -65,8 +72,12 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
         var wait = Wait.IsPresent;
         var column = Column;
         var launch = new BackfillLaunch(path, $"Resume-GenevaBackfill -Table '{path}'" + (jobId is null ? "" : $" -JobId '{jobId}'") +
-                (column is null ? "" : $" -Column '{column}'"),
-            coordinator => coordinator.Resume(path, jobId, adjust, wait, column), ConcurrencyGiven: Concurrency is not null);
+                (column is null ? "" : $" -Column '{column}'") + (Cluster is null ? "" : $" -Cluster '{Cluster}'"),
+            coordinator => coordinator.Resume(path, jobId, adjust, wait, column), ConcurrencyGiven: Concurrency is not null)
+        {
+            Cluster = Cluster,
+            ClusterSlots = Cluster is null ? null : ClusterCheck.ActiveSlots(this, Cluster, _stop.Token),
+        };
         if (AsJob)
         {
             BackfillJobs.Start(this, launch, BackfillJobs.ResumedColumn(path, jobId, column));
@@ -74,7 +85,11 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
         }
         _run = new ForegroundBackfill(this);
         _run.Run(launch);
-    }
+    });
 
-    protected override void StopProcessing() => _run?.Stop();
+    protected override void StopProcessing()
+    {
+        _stop.Cancel();
+        _run?.Stop();
+    }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Geneva.Core.Execution;
 using Geneva.Core.Storage;
+using Geneva.PowerShell.Cluster;
 using Geneva.PowerShell.Infrastructure;
 using Geneva.PowerShell.Jobs;
 
@@ -18,6 +19,7 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
 {
     private const string PlanSet = "Plan";
     private ForegroundBackfill? _run;
+    private readonly CancellationTokenSource _stop = new();
 
     /// <summary>A plan from Get-GenevaBackfillPlan, live or read back (Import-Clixml, ConvertFrom-Json).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PlanSet)]
@@ -31,7 +33,12 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    protected override void ProcessRecord() => Guard(() =>
+    /// <summary>Runs the tasks on a cluster's nodes (the object Start-GenevaCluster returned, or the seed's host:port); -Concurrency is then the slots to use.</summary>
+    [Parameter]
+    [ClusterAddress]
+    public string? Cluster { get; set; }
+
+    protected override void ProcessRecord() => ClusterCheck.Guard(this, () => Guard(() =>
     {
         var (path, version, request) = ParameterSetName == PlanSet
             ? PlanArgument.Read(Plan!)
@@ -44,8 +51,13 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
             return;
         }
         var wait = Wait.IsPresent;
-        var launch = new BackfillLaunch(path, $"Start-GenevaBackfill -Table '{path}' -Column '{request.Column}'",
-            coordinator => coordinator.Start(GenevaTable.Open(path, version), request, wait), request.Concurrency is not null);
+        var launch = new BackfillLaunch(path, $"Start-GenevaBackfill -Table '{path}' -Column '{request.Column}'" +
+                (Cluster is null ? "" : $" -Cluster '{Cluster}'"),
+            coordinator => coordinator.Start(GenevaTable.Open(path, version), request, wait), request.Concurrency is not null)
+        {
+            Cluster = Cluster,
+            ClusterSlots = Cluster is null ? null : ClusterCheck.ActiveSlots(this, Cluster, _stop.Token),
+        };
         if (AsJob)
         {
             BackfillJobs.Start(this, launch, request.Column);
@@ -53,7 +65,11 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
         }
         _run = new ForegroundBackfill(this);
         _run.Run(launch);
-    });
+    }));
 
-    protected override void StopProcessing() => _run?.Stop();
+    protected override void StopProcessing()
+    {
+        _stop.Cancel();
+        _run?.Stop();
+    }
 }

@@ -9,17 +9,11 @@ internal sealed class PwshWorkerLauncher : IWorkerLauncher
 {
     public ProcessStartInfo StartInfo(int instances)
     {
-        var process = Environment.ProcessPath ?? "pwsh";
-        var psHome = Path.GetDirectoryName(typeof(PSObject).Assembly.Location)!;
-        var info = new ProcessStartInfo(process);
-        var name = Path.GetFileNameWithoutExtension(process);
-        if (name == "dotnet")
+        var (fileName, dll) = PwshExecutable();
+        var info = new ProcessStartInfo(fileName);
+        if (dll is not null)
         {
-            info.ArgumentList.Add(Path.Combine(psHome, "pwsh.dll"));
-        }
-        else if (name != "pwsh")
-        {
-            info.FileName = Path.Combine(psHome, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh"); // a host embedding PowerShell
+            info.ArgumentList.Add(dll);
         }
         // This platform's ReadyToRun build when there is one: the worker loads nothing else, so all of it starts without JIT.
         var location = typeof(PwshWorker).Assembly.Location;
@@ -33,5 +27,19 @@ internal sealed class PwshWorkerLauncher : IWorkerLauncher
             info.ArgumentList.Add(arg);
         }
         return info;
+    }
+
+    /// <summary>The pwsh to start, and pwsh.dll when that is the dotnet host (a cluster node starts its workers the same way).</summary>
+    internal static (string FileName, string? Dll) PwshExecutable()
+    {
+        var process = Environment.ProcessPath ?? "pwsh";
+        var psHome = Path.GetDirectoryName(typeof(PSObject).Assembly.Location)!;
+        var name = Path.GetFileNameWithoutExtension(process);
+        return name switch
+        {
+            "dotnet" => (process, Path.Combine(psHome, "pwsh.dll")),
+            "pwsh" => (process, null),
+            _ => (Path.Combine(psHome, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh"), null), // a host embedding PowerShell
+        };
     }
 }

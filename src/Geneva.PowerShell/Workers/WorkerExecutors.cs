@@ -1,6 +1,7 @@
 using Geneva.Core.Execution.Workers;
 using Geneva.Core.Planning;
 using Geneva.Core.Udfs;
+using Geneva.PowerShell.Cluster;
 using Geneva.Torch.Launch;
 
 namespace Geneva.PowerShell.Workers;
@@ -34,5 +35,17 @@ internal static class WorkerExecutors
         };
         return new ProcessTaskExecutor(launcher, workers, settings.IntraApplierConcurrency,
             TimeSpan.FromSeconds(settings.CheckpointTimeout), s_pool);
+    };
+
+    /// <summary>
+    /// A -Cluster run: one "worker", the cluster's dispatcher, with every slot's UDF instances; Concurrency is the slots
+    /// to use across nodes. <paramref name="slotsWhenDefault"/>: the cluster's slots, which bound a Concurrency the user
+    /// did not give (null when given: the dispatcher warns when the cluster has fewer).
+    /// </summary>
+    public static Func<UdfSpec, BackfillSettings, ITaskExecutor> Cluster(string seed, int? slotsWhenDefault) => (_, settings) =>
+    {
+        var slots = slotsWhenDefault is int offered ? Math.Max(1, Math.Min(settings.Concurrency, offered)) : settings.Concurrency;
+        return new ProcessTaskExecutor(new ClusterDispatcherLauncher(seed, slots, settings.CheckpointTimeout), workers: 1,
+            instancesPerWorker: slots * settings.IntraApplierConcurrency, TimeSpan.FromSeconds(settings.CheckpointTimeout), pool: null);
     };
 }

@@ -151,6 +151,11 @@ public sealed class ProcessTaskExecutor : ITaskExecutor
                         break;
                     case WorkerMessage.Hello:
                         yield return new ExecutorNotice($"Worker {message.Worker} started with {_instancesPerWorker} UDF instance(s).");
+                        if (message.Message is { Length: > 0 } warning)
+                        {
+                            // A cluster's dispatcher: fewer slots than asked for, and the like.
+                            yield return new ExecutorWarning(warning);
+                        }
                         break;
                     case WorkerMessage.Receipt when inFlight.TryGetValue(message.TaskNumber, out var task):
                         var receipt = message.CheckpointReceipt!;
