@@ -27,6 +27,16 @@ internal sealed class CommandLine
 
     public string? String(string name) => _options.GetValueOrDefault(name);
 
+    /// <summary>Environment variable holding the PostgreSQL connection string, so its password stays off command lines.</summary>
+    public const string PostgresVariable = "GENEVA_CLUSTER_POSTGRES";
+
+    /// <summary>
+    /// The membership database's connection string: --postgres, else (without --seed) <see cref="PostgresVariable"/>;
+    /// null: the cluster of a seed.
+    /// </summary>
+    public string? Postgres => String("postgres") ??
+                               (String("seed") is null ? Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } cs ? cs : null : null);
+
     public string Required(string name) => String(name) ?? throw new UsageException($"--{name} is required.");
 
     public int Int(string name, int fallback) => String(name) is { } text

@@ -15,7 +15,12 @@ internal static class DispatchMode
 {
     public static async Task<int> Run(CommandLine args)
     {
-        var seed = CommandLine.Endpoint(args.Required("seed"));
+        var where = await SiloHost.Locate(args, TimeSpan.FromSeconds(5));
+        if (where is not { } seed)
+        {
+            await Console.Error.WriteLineAsync($"No cluster answers at {args.String("seed") ?? "the --postgres database"}.");
+            return 2;
+        }
         var slots = Math.Max(1, args.Int("slots", 1));
         var instances = Math.Max(1, args.Int("instances-per-slot", 1));
         var timeout = TimeSpan.FromSeconds(args.Double("checkpoint-timeout", BackfillSettings.DefaultCheckpointTimeoutSeconds));
@@ -43,12 +48,7 @@ internal static class DispatchMode
             }
         }
 
-        if (!await SiloHost.Answers(seed, TimeSpan.FromSeconds(5)))
-        {
-            await Console.Error.WriteLineAsync($"No cluster answers at {seed}.");
-            return 2;
-        }
-        using var silo = SiloHost.Build(SiloRole.Dispatcher(), seed, self, gatewayPort: 0);
+        using var silo = SiloHost.Build(SiloRole.Dispatcher(), seed, self, gatewayPort: 0, postgres: args.Postgres);
         using (var joining = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
             await silo.StartAsync(joining.Token);

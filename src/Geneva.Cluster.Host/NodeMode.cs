@@ -19,7 +19,13 @@ internal static class NodeMode
         var siloPort = args.Int("silo-port", 0) is var sp and > 0 ? sp : CommandLine.FreePort(host);
         var gatewayPort = args.Int("gateway-port", 0) is var gp and > 0 ? gp : CommandLine.FreePort(host);
         var self = new IPEndPoint(host, siloPort);
-        var seed = args.String("seed") is { } s ? CommandLine.Endpoint(s) : self;
+        var postgres = args.Postgres;
+        if (postgres is not null)
+        {
+            // An empty database gets the membership schema from the first node (idempotent, safe concurrently).
+            await Geneva.Cluster.Membership.PostgresMembership.InstallSchemaAsync(postgres);
+        }
+        var seed = postgres is null && args.String("seed") is { } s ? CommandLine.Endpoint(s) : self;
         var name = args.String("name") ?? $"{Environment.MachineName}-{Environment.ProcessId}";
         var slots = Math.Max(1, args.Int("slots", 1));
         var gpus = args.Int("gpus", 0);
@@ -35,7 +41,7 @@ internal static class NodeMode
             UdfCache = args.String("udf-cache") ?? Path.Combine(Path.GetTempPath(), "geneva-udf-cache"),
             FetchUdfFiles = args.Flag("fetch-udf-files"),
         };
-        using var silo = SiloHost.Build(SiloRole.Node(name, slots, gpus), seed, self, gatewayPort, options);
+        using var silo = SiloHost.Build(SiloRole.Node(name, slots, gpus), seed, self, gatewayPort, options, postgres);
         var lifetime = silo.Services.GetRequiredService<IHostApplicationLifetime>();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);

@@ -10,7 +10,7 @@ namespace Geneva.Cluster.Host;
 /// <summary>A silo of the given role on this machine, joined to the cluster of the seed; logs to stderr only.</summary>
 internal static class SiloHost
 {
-    public static IHost Build(SiloRole role, IPEndPoint seed, IPEndPoint self, int gatewayPort, NodeOptions? node = null)
+    public static IHost Build(SiloRole role, IPEndPoint seed, IPEndPoint self, int gatewayPort, NodeOptions? node = null, string? postgres = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder([]);
         builder.Logging.ClearProviders();
@@ -25,8 +25,26 @@ internal static class SiloHost
         }
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.UseOrleans(silo => silo.UseSeed(seed, self, gatewayPort).AddGeneva(role, node));
+        builder.UseOrleans(silo => (postgres is null ? silo.UseSeed(seed, self, gatewayPort) : silo.UsePostgres(postgres, self, gatewayPort))
+            .AddGeneva(role, node));
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Where the cluster is, for dispatch, status and stop: the --seed that answers, or with --postgres the first
+    /// active node in the membership table (it stands in for the seed: the local address that reaches it, stop's
+    /// last node). Null when no cluster is there.
+    /// </summary>
+    public static async Task<IPEndPoint?> Locate(CommandLine args, TimeSpan timeout)
+    {
+        if (args.Postgres is { } postgres)
+        {
+            using var cancel = new CancellationTokenSource(timeout);
+            var active = await PostgresMembership.ActiveSilosAsync(postgres, cancel.Token);
+            return active.Count > 0 ? active[0] : null;
+        }
+        var seed = CommandLine.Endpoint(args.Required("seed"));
+        return await Answers(seed, timeout) ? seed : null;
     }
 
     /// <summary>Whether anything listens at the seed (a cluster that is not there fails fast, not after the join timeout).</summary>

@@ -28,15 +28,14 @@ internal static class ToolModes
 
     private static async Task<int> Run(CommandLine args, string what, Func<IServiceProvider, IPEndPoint, TimeSpan, Task<bool>> act)
     {
-        var seed = CommandLine.Endpoint(args.Required("seed"));
         var timeout = TimeSpan.FromSeconds(args.Double("timeout", 10));
-        var host = args.String("host") is { } h ? IPAddress.Parse(h) : CommandLine.LocalAddressFor(seed);
-        if (!await SiloHost.Answers(seed, timeout))
+        if (await SiloHost.Locate(args, timeout) is not { } seed)
         {
-            await Console.Error.WriteLineAsync($"No cluster answers at {seed}.");
+            await Console.Error.WriteLineAsync($"No cluster answers at {args.String("seed") ?? "the --postgres database"}.");
             return 2;
         }
-        using var silo = SiloHost.Build(SiloRole.Tool(what), seed, new IPEndPoint(host, CommandLine.FreePort(host)), gatewayPort: 0);
+        var host = args.String("host") is { } h ? IPAddress.Parse(h) : CommandLine.LocalAddressFor(seed);
+        using var silo = SiloHost.Build(SiloRole.Tool(what), seed, new IPEndPoint(host, CommandLine.FreePort(host)), gatewayPort: 0, postgres: args.Postgres);
         try
         {
             using var joining = new CancellationTokenSource(timeout);
