@@ -46,7 +46,7 @@ Describe 'New-GenevaClusterManifest' {
             $arguments | ForEach-Object { $_ | Should -BeOfType [string] }
             $pairs = @{}
             for ($i = 1; $i -lt $arguments.Count; $i += 2) { $pairs[$arguments[$i]] = $arguments[$i + 1] }
-            $pairs['--postgres'] | Should -Be '$(GENEVA_POSTGRES)'
+            $pairs.ContainsKey('--postgres') | Should -BeFalse -Because 'the connection string comes from the environment, not the command line'
             $pairs['--slots'] | Should -Be '8'
             $pairs['--gpus'] | Should -Be '4'
             $pairs['--host'] | Should -Be '$(POD_IP)'
@@ -58,8 +58,8 @@ Describe 'New-GenevaClusterManifest' {
         It 'takes the connection string from the Secret and the pod''s name and IP from the downward API' {
             $variables = @{}
             $container.env | ForEach-Object { $variables[$_.name] = $_.valueFrom }
-            $variables['GENEVA_POSTGRES'].secretKeyRef.name | Should -Be 'geneva-postgres'
-            $variables['GENEVA_POSTGRES'].secretKeyRef.key | Should -Be 'connectionString'
+            $variables['GENEVA_CLUSTER_POSTGRES'].secretKeyRef.name | Should -Be 'geneva-postgres'
+            $variables['GENEVA_CLUSTER_POSTGRES'].secretKeyRef.key | Should -Be 'connectionString'
             $variables['POD_IP'].fieldRef.fieldPath | Should -Be 'status.podIP'
             $variables['POD_NAME'].fieldRef.fieldPath | Should -Be 'metadata.name'
         }

@@ -11,7 +11,7 @@ namespace Geneva.PowerShell.Cluster;
 internal sealed class ClusterManifest
 {
     /// <summary>The env variable the pods read the connection string into, from the Secret; args name it as $(...).</summary>
-    public const string ConnectionVariable = "GENEVA_POSTGRES";
+    public const string ConnectionVariable = "GENEVA_CLUSTER_POSTGRES";
 
     public required string Name { get; init; }
     public required string Image { get; init; }
@@ -154,8 +154,8 @@ internal sealed class ClusterManifest
             "--host", "$(POD_IP)",
             "--silo-port", Invariant(SiloPort),
             "--gateway-port", Invariant(GatewayPort),
-            // Kubernetes expands $(VAR) from the container's env, here the Secret's connection string.
-            "--postgres", $"$({ConnectionVariable})",
+            // No --postgres: the node reads the Secret's connection string from its environment, so the password
+            // never shows in a process listing.
             "--slots", Invariant(Slots),
             "--gpus", Invariant(NumGpus),
             "--worker-bin", $"{ModulePath}/bin",
