@@ -10,18 +10,16 @@ BeforeAll {
     # Every process a test starts, so AfterAll can kill what is left: node, job and coordinator pids.
     $script:started = [System.Collections.Generic.List[int]]::new()
 
-    # The pids of these processes and of all their descendants (from /proc: the tests run on Linux).
+    # The pids of these processes and of all their descendants (one `ps` call: fast enough to kill a tree mid-job).
     function Get-ProcessTree([int[]] $Roots) {
         $children = @{}
-        foreach ($stat in Get-ChildItem /proc -Directory -ErrorAction Ignore | Where-Object Name -match '^\d+$') {
-            $text = Get-Content -LiteralPath "$($stat.FullName)/stat" -Raw -ErrorAction Ignore
-            if ($text -and $text -match '\)\s+\S+\s+(\d+)') {
-                $children[[int] $Matches[1]] += @([int] $stat.Name)
-            }
+        foreach ($line in & ps -e -o 'pid=,ppid=') {
+            $pidText, $ppidText = -split $line
+            $children[[int] $ppidText] += @([int] $pidText)
         }
         $seen = [System.Collections.Generic.HashSet[int]]::new()
         $queue = [System.Collections.Generic.Queue[int]]::new()
-        foreach ($r in $Roots) { if (Get-Process -Id $r -ErrorAction Ignore) { $queue.Enqueue($r) } }
+        foreach ($r in $Roots) { if (Test-Alive $r) { $queue.Enqueue($r) } }
         while ($queue.Count -gt 0) {
             $p = $queue.Dequeue()
             if ($seen.Add($p)) { foreach ($c in @($children[$p])) { if ($c) { $queue.Enqueue($c) } } }
@@ -36,7 +34,8 @@ BeforeAll {
 
     # kill -9 a process and everything it started (a lost machine).
     function Stop-Tree([int] $Id) {
-        foreach ($p in Get-ProcessTree $Id) { & kill -9 $p 2>$null }
+        $tree = @(Get-ProcessTree $Id)
+        if ($tree) { & kill -9 @tree 2>$null }
     }
 
     # A loopback port nothing listens on.
@@ -72,7 +71,8 @@ BeforeAll {
 
 AfterAll {
     Get-Job | Remove-Job -Force -ErrorAction Ignore
-    foreach ($p in Get-ProcessTree $started) { & kill -9 $p 2>$null }
+    $tree = @(Get-ProcessTree $started)
+    if ($tree) { & kill -9 @tree 2>$null }
     Remove-Item Env:GENEVA_TEST_SLEEP_MS, Env:GENEVA_TEST_CALL_LOG -ErrorAction Ignore
 }
 
