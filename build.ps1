@@ -346,12 +346,12 @@ function Invoke-XunitProject {
 
 # Runs every xunit test project; returns their counts summed, or $null when one brought no results back.
 function Invoke-XunitTests {
-    $runs = foreach ($project in $XunitProjects.Keys) {
+    $runs = [System.Collections.Generic.List[object]]::new()
+    foreach ($project in $XunitProjects.Keys) {
         $run = Invoke-XunitProject -Project $project -ResultFile $XunitProjects[$project]
         if ($null -eq $run) { return $null }
-        $run
+        $runs.Add($run)
     }
-    $runs = @($runs)
     return [pscustomobject]@{
         Runner   = 'xunit'
         Total    = ($runs | Measure-Object Total -Sum).Sum
