@@ -17,6 +17,12 @@ internal static class SiloHost
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("GENEVA_CLUSTER_LOG"), true, out var l) ? l : LogLevel.Warning;
         builder.Logging.SetMinimumLevel(level);
+        if (level >= LogLevel.Warning)
+        {
+            // Start-up notes (server GC advice) and the watchdog's timer-drift warnings on a busy machine: noise in a worker's error text.
+            builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+            builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+        }
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.UseOrleans(silo => silo.UseSeed(seed, self, gatewayPort).AddGeneva(role, node));

@@ -176,4 +176,19 @@ public sealed class DispatcherTests
 
         Assert.Contains(_sent, m => m.Type == WorkerMessage.Heartbeat);
     }
+
+    [Fact]
+    public void Tick_NoNodeForTheCheckpointTimeout_FailsWaitingTasks()
+    {
+        var dispatcher = Create();
+        dispatcher.Submit(TaskLine(4, Spec()));
+        dispatcher.Tick();
+
+        _clock += 10_001;
+        dispatcher.Tick();
+
+        var failed = Assert.Single(_sent, m => m.Type == WorkerMessage.Failed);
+        Assert.Equal(4, failed.TaskNumber);
+        Assert.Contains("No worker node", failed.Message);
+    }
 }

@@ -15,13 +15,13 @@ namespace Geneva.Cluster.Tests;
 public sealed class HostModeTests
 {
     [Fact]
-    public void Dispatch_ThreeNodesTwoSlots_ComputesEveryRowOnTwoNodes()
+    public void Dispatch_ThreeNodesTwoSlots_ComputesEveryRowOnTwoNodesAndStatusCountsTheirTasks()
     {
         using var folder = new TestFolder();
         using var hosts = new HostProcesses();
         var (_, seed) = hosts.Node("n1", 1);
         var address = seed.GetProperty("address").GetString()!;
-        hosts.Node("n2", 1, address);
+        hosts.Node("n2", 2, address);
         hosts.Node("n3", 1, address);
         var table = TestData.Create(folder.Table(), 2000, rowsPerFragment: 500, batchRows: 128)
             .AddColumn("c", "int64", TestData.Expression("id * 3"));
@@ -37,23 +37,16 @@ public sealed class HostModeTests
         using var store = CheckpointStore.Open(table.Path);
         var nodes = store.ForJob(result.JobId).Select(r => r.Worker!.Split('/')[0]).Distinct().ToList();
         Assert.Equal(2, nodes.Count);
-    }
-
-    [Fact]
-    public void Status_ThreeNodes_ListsEachActiveWithItsSlots()
-    {
-        using var hosts = new HostProcesses();
-        var (_, seed) = hosts.Node("n1", 2);
-        var address = seed.GetProperty("address").GetString()!;
-        hosts.Node("n2", 3, address);
 
         var (code, lines, errors) = HostProcesses.Run("status", "--seed", address);
 
         Assert.True(code == 0, errors);
-        var nodes = lines.Select(l => JsonDocument.Parse(l).RootElement).OrderBy(n => n.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["n1", "n2"], nodes.Select(n => n.GetProperty("name").GetString()));
-        Assert.Equal([2, 3], nodes.Select(n => n.GetProperty("slots").GetInt32()));
-        Assert.All(nodes, n => Assert.Equal("Active", n.GetProperty("status").GetString()));
+        var status = lines.Select(l => JsonDocument.Parse(l).RootElement).OrderBy(n => n.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["n1", "n2", "n3"], status.Select(n => n.GetProperty("name").GetString()));
+        Assert.Equal([1, 2, 1], status.Select(n => n.GetProperty("slots").GetInt32()));
+        Assert.All(status, n => Assert.Equal("Active", n.GetProperty("status").GetString()));
+        Assert.All(status, n => Assert.Equal(0, n.GetProperty("runningTasks").GetInt32()));
+        Assert.Equal(nodes.Order(), status.Where(n => n.GetProperty("completedTasks").GetInt64() > 0).Select(n => n.GetProperty("name").GetString()!).Order());
     }
 
     [Fact]

@@ -41,11 +41,11 @@ public sealed class SharedClusterTests(SharedCluster cluster) : IClassFixture<Sh
     public async Task NodeGrain_KeyNamingASilo_ActivatesOnThatSilo()
     {
         var grains = _cluster.Clusters.Dispatcher.GetRequiredService<IGrainFactory>();
-        foreach (var (node, index) in _cluster.Clusters.Nodes.Select((n, i) => (n, i + 1)))
+        foreach (var node in _cluster.Clusters.Nodes)
         {
             var info = await grains.GetGrain<INodeGrain>(SiloKey.Node(node.SiloAddress)).Info().WaitAsync(TimeSpan.FromSeconds(30));
 
-            Assert.Equal($"n{index}", info.Name);
+            Assert.Equal($"n{TestClusters.IndexOf(node.Name)}", info.Name);
             Assert.Equal(node.SiloAddress.Endpoint.ToString(), info.Address);
         }
     }
@@ -54,7 +54,7 @@ public sealed class SharedClusterTests(SharedCluster cluster) : IClassFixture<Sh
     public async Task SlotGrain_KeyNamingTheDispatcherSilo_Fails()
     {
         var grains = _cluster.Clusters.Dispatcher.GetRequiredService<IGrainFactory>();
-        var dispatcherSilo = _cluster.Clusters.Cluster.Silos[0].SiloAddress;
+        var dispatcherSilo = _cluster.Clusters.DispatcherSilo.SiloAddress;
 
         await Assert.ThrowsAnyAsync<Exception>(() =>
             grains.GetGrain<ISlotGrain>(SiloKey.Slot(dispatcherSilo, 0)).Abandon("x", 1).WaitAsync(TimeSpan.FromSeconds(30)));
@@ -81,5 +81,37 @@ public sealed class SharedClusterTests(SharedCluster cluster) : IClassFixture<Sh
         Assert.NotEmpty(copies);
         Assert.All(copies, c => Assert.Equal(File.ReadAllBytes(udfPath), File.ReadAllBytes(c)));
         Assert.All(copies, c => Assert.Contains(udf.SourceHash!, c));
+    }
+
+    [Fact]
+    public void Start_TaskSilentPastCheckpointTimeout_AbandonedAndResentThenFailsAfterThreeAttempts()
+    {
+        using var folder = new TestFolder();
+        Environment.SetEnvironmentVariable("GENEVA_TEST_SLEEP_MS", "5000");
+        try
+        {
+            var table = TestData.Create(folder.Table(), 20, rowsPerFragment: 20, batchRows: 20)
+                .AddColumn("c", "int64", TestData.Udf("SleepyDouble"));
+            var executor = new ClusterTaskExecutor(_cluster.Clusters.Dispatcher, slots: 1, instancesPerSlot: 1, TimeSpan.FromSeconds(1));
+            var notices = new List<string>();
+
+            var e = Assert.Throws<Geneva.Core.GenevaException>(() => new BackfillCoordinator(new BackfillRunOptions { Executor = executor, Log = notices.Add })
+                .Start(table, new BackfillRequest { Column = "c", CheckpointSize = 20 }));
+
+            Assert.Contains("3 attempts failed", e.Message);
+            Assert.Contains("no checkpoint for 1 s", e.Message);
+            Assert.Equal(2, notices.Count(n => n.StartsWith("Re-sending", StringComparison.Ordinal)));
+            // Each abandoned dispatch's worker process was killed: no node still runs the task.
+            var until = DateTime.UtcNow.AddSeconds(20);
+            while (_cluster.Clusters.Nodes.Any(n => TestClusters.Runtime(n).RunningTasks > 0) && DateTime.UtcNow < until)
+            {
+                Thread.Sleep(50);
+            }
+            Assert.All(_cluster.Clusters.Nodes, n => Assert.Equal(0, TestClusters.Runtime(n).RunningTasks));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GENEVA_TEST_SLEEP_MS", null);
+        }
     }
 }

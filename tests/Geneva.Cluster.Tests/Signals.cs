@@ -20,14 +20,25 @@ internal static partial class Signals
     /// <summary>The process and its children (Linux: from /proc), children first: a machine that hangs stops whole.</summary>
     public static void SendToTree(int pid, int signal)
     {
-        foreach (var stat in Directory.GetDirectories("/proc").Select(d => Path.Combine(d, "stat")).Where(File.Exists))
+        foreach (var child in Children(pid))
+        {
+            SendToTree(child, signal);
+        }
+        Send(pid, signal);
+    }
+
+    /// <summary>The direct children of a process (Linux: from /proc).</summary>
+    public static List<int> Children(int pid)
+    {
+        var children = new List<int>();
+        foreach (var stat in Directory.GetDirectories("/proc").Select(d => Path.Combine(d, "stat")))
         {
             string text;
             try
             {
                 text = File.ReadAllText(stat);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 continue;
             }
@@ -35,10 +46,10 @@ internal static partial class Signals
             var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
             if (int.Parse(fields[1]) == pid)
             {
-                SendToTree(int.Parse(Path.GetFileName(Path.GetDirectoryName(stat)!)), signal);
+                children.Add(int.Parse(Path.GetFileName(Path.GetDirectoryName(stat)!)));
             }
         }
-        Send(pid, signal);
+        return children;
     }
 
     [LibraryImport("libc", SetLastError = true)]

@@ -14,9 +14,14 @@ public sealed class TestClusters : IAsyncDisposable
 
     public InProcessTestCluster Cluster { get; }
 
-    public IServiceProvider Dispatcher => Cluster.Silos[0].ServiceProvider;
+    public IServiceProvider Dispatcher => DispatcherSilo.ServiceProvider;
 
-    public IReadOnlyList<InProcessSiloHandle> Nodes => Cluster.Silos.Skip(1).ToList();
+    public InProcessSiloHandle DispatcherSilo => Cluster.Silos.Single(s => IndexOf(s.Name) == 0);
+
+    public IReadOnlyList<InProcessSiloHandle> Nodes => Cluster.Silos.Where(s => IndexOf(s.Name) != 0).OrderBy(s => IndexOf(s.Name)).ToList();
+
+    /// <summary>The test host's silo number from its name (Silo_0, Silo_1, ...; Primary in some versions).</summary>
+    public static int IndexOf(string siloName) => siloName == "Primary" ? 0 : int.Parse(siloName.Split('_')[^1]);
 
     public static NodeRuntime Runtime(InProcessSiloHandle node) => node.ServiceProvider.GetRequiredService<NodeRuntime>();
 
@@ -27,7 +32,7 @@ public sealed class TestClusters : IAsyncDisposable
         builder.Options.InitializeClientOnDeploy = false;
         builder.ConfigureSilo((options, silo) =>
         {
-            var index = options.SiloName == "Primary" ? 0 : int.Parse(options.SiloName.Split('_')[^1]);
+            var index = IndexOf(options.SiloName);
             if (index == 0)
             {
                 silo.AddGeneva(SiloRole.Dispatcher());
@@ -49,7 +54,7 @@ public sealed class TestClusters : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Kill the node's local workers first: a killed silo's runtime is not disposed by its host.
-        foreach (var node in Cluster.Silos.Skip(1))
+        foreach (var node in Cluster.Silos.Where(s => IndexOf(s.Name) != 0))
         {
             Runtime(node).Dispose();
         }

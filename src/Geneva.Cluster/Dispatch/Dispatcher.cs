@@ -17,6 +17,9 @@ public sealed class Dispatcher
 {
     public const int MaxAttempts = ProcessTaskExecutor.MaxAttempts;
 
+    /// <summary>How long tasks wait for a cluster with no worker node before they fail (at most the checkpoint timeout).</summary>
+    public static readonly TimeSpan NoNodesTimeout = TimeSpan.FromSeconds(60);
+
     private readonly Lock _gate = new();
     private readonly ISlotChannel _channel;
     private readonly int _slotsWanted;
@@ -217,12 +220,13 @@ public sealed class Dispatcher
             if (_pending.Count > 0 && _slots.Count == 0)
             {
                 _noSlotsSince ??= now;
-                if (now - _noSlotsSince > _checkpointTimeout.TotalMilliseconds)
+                var wait = TimeSpan.FromMilliseconds(Math.Min(_checkpointTimeout.TotalMilliseconds, NoNodesTimeout.TotalMilliseconds));
+                if (now - _noSlotsSince > wait.TotalMilliseconds)
                 {
                     while (_pending.First?.Value is { } waiting)
                     {
                         _pending.RemoveFirst();
-                        Send(Fail(waiting.Task, $"No worker node has been in the cluster for {_checkpointTimeout.TotalSeconds:N0} s."));
+                        Send(Fail(waiting.Task, $"No worker node has been in the cluster for {wait.TotalSeconds:N0} s."));
                     }
                 }
             }

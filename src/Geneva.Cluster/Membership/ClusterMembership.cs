@@ -17,13 +17,20 @@ public static class ClusterMembership
     /// <summary>Joins (or, with <paramref name="seed"/> equal to <paramref name="self"/>, starts) the cluster whose seed listens there.</summary>
     public static ISiloBuilder UseSeed(this ISiloBuilder silo, IPEndPoint seed, IPEndPoint self, int gatewayPort)
     {
+        silo.UseGenevaCluster(self, gatewayPort);
+        silo.UseDevelopmentClustering(seed);
+        return silo;
+    }
+
+    /// <summary>What every membership provider shares: the cluster's ids, this silo's endpoints (gateway 0: none), fast failure detection.</summary>
+    public static ISiloBuilder UseGenevaCluster(this ISiloBuilder silo, IPEndPoint self, int gatewayPort)
+    {
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = ClusterId;
             o.ServiceId = ServiceId;
         });
         silo.ConfigureEndpoints(self.Address, self.Port, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(self.Address));
-        silo.UseDevelopmentClustering(seed);
         return silo.UseFastFailureDetection();
     }
 
