@@ -91,11 +91,16 @@ Describe 'Cluster cmdlets without a cluster' {
             Should -Throw -ErrorId 'ClusterNotFound,Geneva.PowerShell.Cmdlets.GetGenevaClusterCommand'
     }
 
-    It 'Start-GenevaBackfill -Cluster at an address where nothing answers fails with ClusterNotFound and records no job' {
+    It 'Start-/Resume-GenevaBackfill -Cluster at an address where nothing answers fail with ClusterNotFound and record no job' {
         $t = New-TestTable -Rows 20 -PerFragment 10
         New-LoggedColumn $t
         { Start-GenevaBackfill -Table $t -Column d -Cluster "127.0.0.1:$(Get-FreePort)" -ErrorAction Stop } |
             Should -Throw -ErrorId 'ClusterNotFound,Geneva.PowerShell.Cmdlets.StartGenevaBackfillCommand'
+        # With -Concurrency only a connection is tried (the cluster's slots need not be known).
+        { Start-GenevaBackfill -Table $t -Column d -Cluster "127.0.0.1:$(Get-FreePort)" -Concurrency 2 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ClusterNotFound,Geneva.PowerShell.Cmdlets.StartGenevaBackfillCommand'
+        { Resume-GenevaBackfill -Table $t -Cluster "127.0.0.1:$(Get-FreePort)" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ClusterNotFound,Geneva.PowerShell.Cmdlets.ResumeGenevaBackfillCommand'
         @(Get-GenevaJob $t) | Should -BeNullOrEmpty
     }
 
