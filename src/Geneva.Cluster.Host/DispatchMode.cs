@@ -55,12 +55,18 @@ internal static class DispatchMode
         }
         var dispatcher = ClusterDispatcher.Start(silo.Services, slots, instances, timeout, Send);
         await dispatcher.WaitForSlots(slots, TimeSpan.FromSeconds(10));
+        var warning = dispatcher.Dispatcher.CapacityWarning();
         Send(new WorkerMessage
         {
             Type = WorkerMessage.Hello,
             Worker = $"dispatcher@{Environment.MachineName}:{Environment.ProcessId}",
-            Message = dispatcher.Dispatcher.CapacityWarning(),
+            Message = warning,
         });
+        if (warning is not null)
+        {
+            // Also as a notice: a session that only logs a hello's worker still tells the user.
+            Send(new WorkerMessage { Type = WorkerMessage.Notice, Message = warning });
+        }
         using var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
         while (await input.ReadLineAsync() is { } line)
         {
@@ -78,7 +84,8 @@ internal static class DispatchMode
             }
         }
         await dispatcher.DisposeAsync();
-        await SiloHost.StopBounded(silo, TimeSpan.FromSeconds(5));
+        // Within the session's wait for a worker to exit after shutdown (3 s).
+        await SiloHost.StopBounded(silo, TimeSpan.FromSeconds(2.5));
         return 0;
     }
 }

@@ -12,17 +12,21 @@ internal static class ToolModes
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(node));
         }
+        return true;
     });
 
     public static Task<int> Stop(CommandLine args) => Run(args, "stop", async (silo, seed, timeout) =>
     {
-        foreach (var node in await ClusterTools.Stop(silo, seed, timeout))
+        var asked = await ClusterTools.Stop(silo, seed, timeout);
+        foreach (var node in asked)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(new { name = node.Name, address = node.Address, processId = node.ProcessId }));
         }
+        // With the seed gone there is no membership left to leave: a clean leave would only fail noisily.
+        return asked.All(n => n.Address != seed.ToString());
     });
 
-    private static async Task<int> Run(CommandLine args, string what, Func<IServiceProvider, IPEndPoint, TimeSpan, Task> act)
+    private static async Task<int> Run(CommandLine args, string what, Func<IServiceProvider, IPEndPoint, TimeSpan, Task<bool>> act)
     {
         var seed = CommandLine.Endpoint(args.Required("seed"));
         var timeout = TimeSpan.FromSeconds(args.Double("timeout", 10));
@@ -44,7 +48,11 @@ internal static class ToolModes
             return 2;
         }
         await ClusterView.WaitForManifest(silo.Services, timeout);
-        await act(silo.Services, seed, timeout);
+        if (!await act(silo.Services, seed, timeout))
+        {
+            await Console.Out.FlushAsync();
+            Environment.Exit(0);
+        }
         await SiloHost.StopBounded(silo, TimeSpan.FromSeconds(3));
         return 0;
     }

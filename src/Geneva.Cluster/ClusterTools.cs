@@ -34,7 +34,7 @@ public static class ClusterTools
                     // Listed without counts: it is active in the table but does not answer now.
                 }
             }
-            result.Add(new NodeStatus(role.Name, member.SiloAddress.Endpoint.ToString(), member.SiloAddress.Endpoint.Address.ToString(),
+            result.Add(new NodeStatus(role.Name, member.SiloAddress.Endpoint.ToString(), role.Machine,
                 role.ProcessId, role.Slots, role.Gpus, member.Status.ToString(), running, completed));
         }
         return result;

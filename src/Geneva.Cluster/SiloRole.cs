@@ -4,10 +4,13 @@ namespace Geneva.Cluster;
 
 /// <summary>
 /// What a silo is, kept in its membership entry's silo name (so it outlives the silo: a dead node
-/// still has a name, slots and process id in the table): <c>kind|slots|gpus|pid|name</c>.
+/// still has a name, slots, machine and process id in the table): <c>kind|slots|gpus|pid|machine|name</c>.
 /// </summary>
 public sealed record SiloRole(string Kind, string Name, int Slots, int Gpus, int ProcessId)
 {
+    /// <summary>The machine the silo runs on (its host name).</summary>
+    public string Machine { get; init; } = Environment.MachineName;
+
     public const string NodeKind = "node";
     public const string DispatcherKind = "dispatch";
     public const string ToolKind = "tool";
@@ -24,18 +27,18 @@ public sealed record SiloRole(string Kind, string Name, int Slots, int Gpus, int
     public static SiloRole Tool(string what) => new(ToolKind, $"{what}@{Environment.MachineName}:{Environment.ProcessId}", 0, 0, Environment.ProcessId);
 
     public string Encode() => string.Join('|', Kind, Slots.ToString(CultureInfo.InvariantCulture),
-        Gpus.ToString(CultureInfo.InvariantCulture), ProcessId.ToString(CultureInfo.InvariantCulture), Name);
+        Gpus.ToString(CultureInfo.InvariantCulture), ProcessId.ToString(CultureInfo.InvariantCulture), Machine.Replace('|', '_'), Name);
 
     /// <summary>Null for a silo name that is not one of ours.</summary>
     public static SiloRole? Parse(string? siloName)
     {
-        var parts = siloName?.Split('|', 5);
-        if (parts is not { Length: 5 } || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var slots) ||
+        var parts = siloName?.Split('|', 6);
+        if (parts is not { Length: 6 } || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var slots) ||
             !int.TryParse(parts[2], CultureInfo.InvariantCulture, out var gpus) ||
             !int.TryParse(parts[3], CultureInfo.InvariantCulture, out var pid))
         {
             return null;
         }
-        return new SiloRole(parts[0], parts[4], slots, gpus, pid);
+        return new SiloRole(parts[0], parts[5], slots, gpus, pid) { Machine = parts[4] };
     }
 }

@@ -50,6 +50,31 @@ public sealed class HostModeTests
     }
 
     [Fact]
+    public void Dispatch_MoreSlotsThanTheClusterOffers_HelloAndNoticeSayWhatRuns()
+    {
+        using var hosts = new HostProcesses();
+        var (_, seed) = hosts.Node("n1", 2);
+        var address = seed.GetProperty("address").GetString()!;
+        using var dispatch = Process.Start(new DispatchLauncher(address, slots: 8).StartInfo(8))!;
+        dispatch.BeginErrorReadLine();
+
+        var hello = Read(dispatch);
+        var notice = Read(dispatch);
+        dispatch.StandardInput.Close();
+
+        Assert.Equal(WorkerMessage.Hello, hello.Type);
+        Assert.StartsWith("dispatcher@", hello.Worker);
+        Assert.Equal("Concurrency 8 asks for more than the cluster offers (2 slots on 1 nodes); running 2.", hello.Message);
+        Assert.Equal((WorkerMessage.Notice, hello.Message), (notice.Type, notice.Message));
+        Assert.True(dispatch.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, dispatch.ExitCode);
+    }
+
+    private static WorkerMessage Read(Process process) =>
+        WorkerMessage.TryParse(process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult()
+                               ?? throw new InvalidOperationException("The dispatcher ended."))!;
+
+    [Fact]
     public void Status_NoClusterAtAddress_ExitsTwo()
     {
         var (code, _, errors) = HostProcesses.Run("status", "--seed", "127.0.0.1:1", "--timeout", "2");

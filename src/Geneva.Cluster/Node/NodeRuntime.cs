@@ -97,9 +97,20 @@ public sealed class NodeRuntime : IDisposable
             var worker = _workers.FirstOrDefault(w => w.Slot == slot && w.LaunchKey == key && !w.Exited);
             if (worker is null)
             {
+                // One warm worker per slot: an idle one of another kind (or environment) makes way.
+                foreach (var idle in _workers.Where(w => w.Slot == slot && _running.Values.All(r => r.Worker != w)).ToList())
+                {
+                    _workers.Remove(idle);
+                    _ = Task.Run(idle.Stop);
+                }
                 worker = SlotWorker.Start(info, slot, key, OnMessage, OnExit);
                 _workers.Add(worker);
                 _log.LogInformation("Slot {Slot} started worker process {Pid}.", slot, worker.ProcessId);
+            }
+            if (worker.Exited)
+            {
+                // It died before the task was ours to report lost: fail the call, so the dispatcher re-sends.
+                throw new InvalidOperationException($"Worker process {worker.ProcessId} on node {_options.Name} {worker.EndDescription}.");
             }
             var local = ++_nextLocal;
             _running[local] = new Running(assignment, worker);
