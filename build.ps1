@@ -118,6 +118,12 @@ function Invoke-Build {
         '-o', (Join-Path $PSScriptRoot 'module/bin/cluster'),
         '--nologo', '-v', 'minimal'
     )
+    # Native SQLite (through Geneva.Core) for the platforms the module ships, as module/bin has it, not the thirty
+    # SQLitePCLRaw carries (53 MB). Folders without an architecture (win: managed Windows-only libraries) stay.
+    $supported = @(Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot 'module/bin/runtimes') -Directory).Name
+    Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot 'module/bin/cluster/runtimes') -Directory -ErrorAction Ignore |
+        Where-Object { $_.Name -match '-' -and $_.Name -notin $supported } |
+        Remove-Item -Recurse -Force
     # Model UDFs: the worker with TorchSharp and the CPU libtorch in a folder of its own.
     Write-Host "==> Build ($Configuration): src/Geneva.Torch.Worker -> module/bin/torch"
     # For this platform only: TorchSharp-cpu brings libtorch for every platform (1.1 GB in all).
@@ -346,12 +352,12 @@ function Invoke-XunitProject {
 
 # Runs every xunit test project; returns their counts summed, or $null when one brought no results back.
 function Invoke-XunitTests {
-    $runs = foreach ($project in $XunitProjects.Keys) {
+    $runs = [System.Collections.Generic.List[object]]::new()
+    foreach ($project in $XunitProjects.Keys) {
         $run = Invoke-XunitProject -Project $project -ResultFile $XunitProjects[$project]
         if ($null -eq $run) { return $null }
-        $run
+        $runs.Add($run)
     }
-    $runs = @($runs)
     return [pscustomobject]@{
         Runner   = 'xunit'
         Total    = ($runs | Measure-Object Total -Sum).Sum

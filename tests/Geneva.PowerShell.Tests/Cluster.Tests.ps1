@@ -10,18 +10,16 @@ BeforeAll {
     # Every process a test starts, so AfterAll can kill what is left: node, job and coordinator pids.
     $script:started = [System.Collections.Generic.List[int]]::new()
 
-    # The pids of these processes and of all their descendants (from /proc: the tests run on Linux).
+    # The pids of these processes and of all their descendants (one `ps` call: fast enough to kill a tree mid-job).
     function Get-ProcessTree([int[]] $Roots) {
         $children = @{}
-        foreach ($stat in Get-ChildItem /proc -Directory -ErrorAction Ignore | Where-Object Name -match '^\d+$') {
-            $text = Get-Content -LiteralPath "$($stat.FullName)/stat" -Raw -ErrorAction Ignore
-            if ($text -and $text -match '\)\s+\S+\s+(\d+)') {
-                $children[[int] $Matches[1]] += @([int] $stat.Name)
-            }
+        foreach ($line in & ps -e -o 'pid=,ppid=') {
+            $pidText, $ppidText = -split $line
+            $children[[int] $ppidText] += @([int] $pidText)
         }
         $seen = [System.Collections.Generic.HashSet[int]]::new()
         $queue = [System.Collections.Generic.Queue[int]]::new()
-        foreach ($r in $Roots) { if (Get-Process -Id $r -ErrorAction Ignore) { $queue.Enqueue($r) } }
+        foreach ($r in $Roots) { if (Test-Alive $r) { $queue.Enqueue($r) } }
         while ($queue.Count -gt 0) {
             $p = $queue.Dequeue()
             if ($seen.Add($p)) { foreach ($c in @($children[$p])) { if ($c) { $queue.Enqueue($c) } } }
@@ -36,7 +34,8 @@ BeforeAll {
 
     # kill -9 a process and everything it started (a lost machine).
     function Stop-Tree([int] $Id) {
-        foreach ($p in Get-ProcessTree $Id) { & kill -9 $p 2>$null }
+        $tree = @(Get-ProcessTree $Id)
+        if ($tree) { & kill -9 @tree 2>$null }
     }
 
     # A loopback port nothing listens on.
@@ -72,7 +71,8 @@ BeforeAll {
 
 AfterAll {
     Get-Job | Remove-Job -Force -ErrorAction Ignore
-    foreach ($p in Get-ProcessTree $started) { & kill -9 $p 2>$null }
+    $tree = @(Get-ProcessTree $started)
+    if ($tree) { & kill -9 @tree 2>$null }
     Remove-Item Env:GENEVA_TEST_SLEEP_MS, Env:GENEVA_TEST_CALL_LOG -ErrorAction Ignore
 }
 
@@ -81,7 +81,8 @@ Describe 'Cluster cmdlets without a cluster' {
         $before = @(Get-ProcessTree $PID)
         $out = Start-GenevaCluster -Workers 2 -WhatIf
         $out | Should -BeNullOrEmpty
-        @(Get-ProcessTree $PID | Where-Object { $_ -notin $before }) | Should -BeNullOrEmpty
+        # (The ps that lists them is gone once it has.)
+        @(Get-ProcessTree $PID | Where-Object { $_ -notin $before -and (Test-Alive $_) }) | Should -BeNullOrEmpty
     }
 
     It 'Get-GenevaCluster at an address where nothing answers fails with ClusterNotFound' {
@@ -90,11 +91,16 @@ Describe 'Cluster cmdlets without a cluster' {
             Should -Throw -ErrorId 'ClusterNotFound,Geneva.PowerShell.Cmdlets.GetGenevaClusterCommand'
     }
 
-    It 'Start-GenevaBackfill -Cluster at an address where nothing answers fails with ClusterNotFound and records no job' {
+    It 'Start-/Resume-GenevaBackfill -Cluster at an address where nothing answers fail with ClusterNotFound and record no job' {
         $t = New-TestTable -Rows 20 -PerFragment 10
         New-LoggedColumn $t
         { Start-GenevaBackfill -Table $t -Column d -Cluster "127.0.0.1:$(Get-FreePort)" -ErrorAction Stop } |
             Should -Throw -ErrorId 'ClusterNotFound,Geneva.PowerShell.Cmdlets.StartGenevaBackfillCommand'
+        # With -Concurrency only a connection is tried (the cluster's slots need not be known).
+        { Start-GenevaBackfill -Table $t -Column d -Cluster "127.0.0.1:$(Get-FreePort)" -Concurrency 2 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ClusterNotFound,Geneva.PowerShell.Cmdlets.StartGenevaBackfillCommand'
+        { Resume-GenevaBackfill -Table $t -Cluster "127.0.0.1:$(Get-FreePort)" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ClusterNotFound,Geneva.PowerShell.Cmdlets.ResumeGenevaBackfillCommand'
         @(Get-GenevaJob $t) | Should -BeNullOrEmpty
     }
 
@@ -240,14 +246,18 @@ Start-GenevaBackfill -Table '$t' -Column d -Cluster '$($cluster.Address)' -Concu
         $started.Add($coordinator.Id)
         try {
             Wait-Until { $coordinator.HasExited -or (Get-GenevaJob $t | Select-Object -First 1).RowsCheckpointed -ge 60 } -Seconds 90
-            $coordinator.HasExited | Should -BeFalse -Because "it is killed mid-job: $($coordinator.StandardError.ReadToEnd())"
+            # (Its error output is read only once it has exited: reading waits for the end.)
+            if ($coordinator.HasExited) { $coordinator.StandardError.ReadToEnd() | Should -BeNullOrEmpty -Because 'it is killed mid-job' }
         }
         finally {
-            Stop-Tree $coordinator.Id
+            $tree = @(Get-ProcessTree $coordinator.Id)
+            & kill -9 @tree 2>$null
+            $atKill = Get-GenevaJob $t | Select-Object -First 1
         }
         $coordinator.WaitForExit(10000) | Should -BeTrue
         $before = Get-GenevaJob $t | Select-Object -First 1
-        $before.Status | Should -Not -Be 'Done'
+        $before.Status | Should -Not -Be 'Done' -Because "$($atKill.RowsCheckpointed) rows were saved when $($tree -join ', ') were killed"
+        $tree.Count | Should -BeGreaterOrEqual 2 -Because 'the coordinator and its dispatcher are killed'
 
         $result = Resume-GenevaBackfill -Table $t -Cluster $cluster -Wait
         $result.Status | Should -Be 'Done'

@@ -94,6 +94,7 @@ Import-Module Geneva
     Version    = "`$(`$module.Version)"
     Runtimes   = @(Get-ChildItem (Join-Path `$module.ModuleBase 'bin/runtimes') -Directory | ForEach-Object Name | Sort-Object)
     HasTorch   = Test-Path (Join-Path `$module.ModuleBase 'bin/torch')
+    HasCluster = Test-Path (Join-Path `$module.ModuleBase 'bin/cluster/Geneva.Cluster.Host.dll')
     TorchModule = @(Get-Module Geneva.Torch -ListAvailable).Count
     RepositoryStore = Test-Path (Join-Path '$tempHome' '.local/share/PSResourceGet/PSResourceRepository.xml')
 }
@@ -103,9 +104,14 @@ Add-GenevaColumn -Table ./docs.lance -Name tlen -Udf (New-GenevaUdf -Name tlen -
 Add-GenevaColumn -Table ./docs.lance -Name shout -Udf (New-GenevaUdf -Name shout -OutputType utf8 -ScriptBlock { param(`$text) `$text.ToUpper() })
 Add-GenevaColumn -Table ./docs.lance -Name words -Udf (New-GenevaUdf -AssemblyPath ./Geneva.TestUdfs.dll -TypeName WordCount -InputColumn text -OutputType int32)
 `$r.Status = @('tlen', 'shout', 'words' | ForEach-Object { "`$((Start-GenevaBackfill -Table ./docs.lance -Column `$_).Status)" })
+# A one-node cluster from the installed copy (bin/cluster), running a backfill.
+`$cluster = Start-GenevaCluster -Workers 1
+Add-GenevaColumn -Table ./docs.lance -Name tlen2 -Udf (New-GenevaUdf -Name tlen2 -Expression 'length(text)' -OutputType int32)
+`$r.ClusterStatus = "`$((Start-GenevaBackfill -Table ./docs.lance -Column tlen2 -Cluster `$cluster).Status)"
+Stop-GenevaCluster `$cluster
 `$rows = @(Read-GenevaTable ./docs.lance)
 `$r.Rows = `$rows.Count
-`$r.Wrong = @(`$rows | Where-Object { `$_.tlen -ne `$_.text.Length -or `$_.shout -cne `$_.text.ToUpper() -or
+`$r.Wrong = @(`$rows | Where-Object { `$_.tlen -ne `$_.text.Length -or `$_.tlen2 -ne `$_.text.Length -or `$_.shout -cne `$_.text.ToUpper() -or
     `$_.words -ne `$_.text.Split(' ', [StringSplitOptions]::RemoveEmptyEntries).Length }).Count
 
 # A model UDF before Install-GenevaTorchRuntime: the error says what to run.
@@ -127,11 +133,13 @@ catch { `$r.ModelError = `$_.FullyQualifiedErrorId; `$r.ModelMessage = "`$_" }
         It 'ships native SQLite for the six supported platforms and no model worker' {
             $installed.Runtimes | Should -Be @('linux-arm64', 'linux-x64', 'osx-arm64', 'osx-x64', 'win-arm64', 'win-x64')
             $installed.HasTorch | Should -BeFalse
+            $installed.HasCluster | Should -BeTrue -Because 'the cluster host ships in the Geneva package'
             $installed.TorchModule | Should -Be 0
         }
 
         It 'runs expression, scriptblock and .NET UDF backfills from the installed copy' {
             $installed.Status | Should -Be @('Done', 'Done', 'Done')
+            $installed.ClusterStatus | Should -Be 'Done' -Because 'a -Cluster backfill runs on a cluster of the installed copy'
             $installed.Rows | Should -Be 200
             $installed.Wrong | Should -Be 0
         }

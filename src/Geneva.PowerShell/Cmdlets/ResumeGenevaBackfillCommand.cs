@@ -76,7 +76,7 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
             coordinator => coordinator.Resume(path, jobId, adjust, wait, column), ConcurrencyGiven: Concurrency is not null)
         {
             Cluster = Cluster,
-            ClusterSlots = Cluster is null ? null : ClusterCheck.ActiveSlots(this, Cluster, _stop.Token),
+            ClusterSlots = Cluster is null ? null : ClusterCheck.Slots(this, Cluster, Concurrency is not null, _stop.Token),
         };
         if (AsJob)
         {

@@ -56,7 +56,7 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
             coordinator => coordinator.Start(GenevaTable.Open(path, version), request, wait), request.Concurrency is not null)
         {
             Cluster = Cluster,
-            ClusterSlots = Cluster is null ? null : ClusterCheck.ActiveSlots(this, Cluster, _stop.Token),
+            ClusterSlots = Cluster is null ? null : ClusterCheck.Slots(this, Cluster, request.Concurrency is not null, _stop.Token),
         };
         if (AsJob)
         {
