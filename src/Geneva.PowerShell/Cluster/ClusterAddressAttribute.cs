@@ -4,7 +4,8 @@ namespace Geneva.PowerShell.Cluster;
 
 /// <summary>
 /// Lets -Cluster and -Join take a cluster object (Start-GenevaCluster's, or one read back from a job or a file) or a
-/// "host:port" string, and turns it into the seed's "host:port".
+/// "host:port" string, and turns it into the seed's "host:port"; a deployed cluster is named by the connection string of
+/// its PostgreSQL membership database instead.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class ClusterAddressAttribute : ArgumentTransformationAttribute
@@ -20,10 +21,10 @@ public sealed class ClusterAddressAttribute : ArgumentTransformationAttribute
             // Deserialized clusters (Receive-Job, Import-Clixml) keep their Address.
             _ => PSObject.AsPSObject(inputData).Properties["Address"]?.Value?.ToString(),
         };
-        if (address is null || !IsHostPort(address))
+        if (address is null || !IsHostPort(address) && !ClusterHost.IsDatabase(address))
         {
             throw new ArgumentTransformationMetadataException(
-                $"Cannot use '{address ?? value?.GetType().Name ?? "null"}' as a cluster: give the object Start-GenevaCluster returned or the seed's address as host:port (for example 127.0.0.1:11111).");
+                $"Cannot use '{address ?? value?.GetType().Name ?? "null"}' as a cluster: give the object Start-GenevaCluster returned the seed's address as host:port (for example 127.0.0.1:11111), or the PostgreSQL connection string of a deployed cluster's membership.");
         }
         return address;
     }

@@ -17,7 +17,7 @@ internal static class ClusterCheck
     public static int? Slots(Cmdlet cmdlet, string address, bool concurrencyGiven, CancellationToken cancel)
     {
         ClusterHost.Require();
-        if (concurrencyGiven)
+        if (concurrencyGiven && !ClusterHost.IsDatabase(address))
         {
             Listening(address, cancel);
             return null;
@@ -27,8 +27,12 @@ internal static class ClusterCheck
         {
             throw ClusterException.NotFound(address, "Its membership lists no active node.");
         }
+        if (concurrencyGiven)
+        {
+            return null; // a database names no endpoint to knock at: its active nodes say the cluster is there
+        }
         var slots = nodes.Sum(n => n.Slots);
-        cmdlet.WriteVerbose($"Cluster {address}: {nodes.Count} active node(s), {slots} slot(s) ({string.Join(", ", nodes.Select(n => $"{n.Name} {n.Slots}"))}).");
+        cmdlet.WriteVerbose($"Cluster {ClusterHost.Display(address)}: {nodes.Count} active node(s), {slots} slot(s) ({string.Join(", ", nodes.Select(n => $"{n.Name} {n.Slots}"))}).");
         return slots;
     }
 

@@ -6,7 +6,7 @@ namespace Geneva.PowerShell.Cluster;
 
 /// <summary>
 /// Starts a cluster's dispatcher as the one "worker" of a -Cluster backfill: Geneva.Cluster.Host in dispatch mode joins
-/// the cluster at <paramref name="seed"/> as a silo and speaks the worker protocol on stdin/stdout, spreading tasks over
+/// the cluster at <paramref name="seed"/> (host:port, or its membership database's connection string) as a silo and speaks the worker protocol on stdin/stdout, spreading tasks over
 /// <paramref name="slots"/> slots of the nodes. Never pooled: each run gets its own dispatcher.
 /// </summary>
 internal sealed class ClusterDispatcherLauncher(string seed, int slots, int checkpointTimeoutSeconds) : IWorkerLauncher
@@ -17,12 +17,11 @@ internal sealed class ClusterDispatcherLauncher(string seed, int slots, int chec
         var perSlot = Math.Max(1, instances / Math.Max(1, slots));
         var info = ClusterHost.StartInfo("dispatch",
         [
-            "--seed", seed,
             "--slots", slots.ToString(CultureInfo.InvariantCulture),
             "--instances-per-slot", perSlot.ToString(CultureInfo.InvariantCulture),
             "--checkpoint-timeout", checkpointTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
         ]);
-        return info;
+        return ClusterHost.Locate(info, seed);
     }
 
     public string? PoolKey(int instances) => null;

@@ -14,5 +14,5 @@ internal sealed class ClusterException(string errorId, ErrorCategory category, s
     public ErrorRecord ToErrorRecord() => new(this, ErrorId, category, target);
 
     public static ClusterException NotFound(string address, string detail) => new("ClusterNotFound", ErrorCategory.ObjectNotFound,
-        $"No Geneva cluster answered at '{address}'. {detail}".TrimEnd(), address);
+        $"No Geneva cluster answered at '{ClusterHost.Display(address)}'. {detail}".TrimEnd(), ClusterHost.Display(address));
 }

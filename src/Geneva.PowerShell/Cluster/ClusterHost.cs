@@ -25,6 +25,77 @@ internal static class ClusterHost
         $"The cluster host '{Dll}' is missing: the module was built or installed without it (build.ps1 -Task Build puts it in bin/{FolderName}).",
         Dll);
 
+    /// <summary>The host's environment variable for a membership database's connection string (never on a command line).</summary>
+    public const string PostgresVariable = "GENEVA_CLUSTER_POSTGRES";
+
+    /// <summary>
+    /// Whether a -Cluster value names a deployed cluster by its membership database (a PostgreSQL connection string,
+    /// key=value pairs) rather than a seed's host:port.
+    /// </summary>
+    public static bool IsDatabase(string address) => address.Contains('=');
+
+    /// <summary>Points a host process at the cluster: --seed host:port, or the connection string in its environment.</summary>
+    public static ProcessStartInfo Locate(ProcessStartInfo info, string address)
+    {
+        if (IsDatabase(address))
+        {
+            info.Environment[PostgresVariable] = address;
+        }
+        else
+        {
+            info.ArgumentList.Add("--seed");
+            info.ArgumentList.Add(address);
+        }
+        return info;
+    }
+
+    /// <summary>A -Cluster value fit for messages: a connection string without its password.</summary>
+    public static string Display(string address)
+    {
+        if (!IsDatabase(address))
+        {
+            return address;
+        }
+        var builder = new System.Data.Common.DbConnectionStringBuilder();
+        try
+        {
+            builder.ConnectionString = address;
+        }
+        catch (ArgumentException)
+        {
+            return "(a connection string)";
+        }
+        foreach (var key in new[] { "Password", "Pwd" })
+        {
+            if (builder.ContainsKey(key))
+            {
+                builder[key] = "***";
+            }
+        }
+        return builder.ConnectionString;
+    }
+
+    /// <summary>The database server's host:port of a connection string (Host, Port 5432 by default), or null.</summary>
+    public static string? DatabaseServer(string connectionString)
+    {
+        var builder = new System.Data.Common.DbConnectionStringBuilder();
+        try
+        {
+            builder.ConnectionString = connectionString;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        if (!builder.TryGetValue("Host", out var host) && !builder.TryGetValue("Server", out host))
+        {
+            return null;
+        }
+        var first = host?.ToString()?.Split(',')[0].Trim();
+        var port = builder.TryGetValue("Port", out var p) ? p?.ToString() : "5432";
+        return string.IsNullOrEmpty(first) ? null : $"{first}:{port}";
+    }
+
     /// <summary>`dotnet Geneva.Cluster.Host.dll mode args`, stdin, stdout and stderr redirected.</summary>
     public static ProcessStartInfo StartInfo(string mode, IEnumerable<string> arguments)
     {
@@ -51,7 +122,7 @@ internal static class ClusterHost
     public static IReadOnlyList<JsonElement> Query(string mode, string address, TimeSpan timeout, CancellationToken cancel)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        using var process = Process.Start(StartInfo(mode, ["--seed", address, "--timeout", seconds]))!;
+        using var process = Process.Start(Locate(StartInfo(mode, ["--timeout", seconds]), address))!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);

@@ -45,7 +45,11 @@ internal sealed class ClusterNodeProcess
     public static ClusterNodeProcess Start(string name, int slots, int gpus, string? seed, string? listenAddress,
         BlockingCollection<string>? log = null)
     {
-        var info = ClusterHost.StartInfo("node", NodeArguments(name, slots, gpus, seed, listenAddress));
+        var info = ClusterHost.StartInfo("node", NodeArguments(name, slots, gpus, listenAddress));
+        if (seed is not null)
+        {
+            ClusterHost.Locate(info, seed);
+        }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var node = new ClusterNodeProcess(name, process) { Log = log };
         process.ErrorDataReceived += (_, e) => node.OnLog(e.Data);
@@ -66,7 +70,7 @@ internal sealed class ClusterNodeProcess
         return node;
     }
 
-    private static List<string> NodeArguments(string name, int slots, int gpus, string? seed, string? listenAddress)
+    private static List<string> NodeArguments(string name, int slots, int gpus, string? listenAddress)
     {
         var args = new List<string>
         {
@@ -76,10 +80,6 @@ internal sealed class ClusterNodeProcess
             "--worker-bin", TorchWorkerLocation.ModuleBin,
             "--stop-on-stdin-close",
         };
-        if (seed is not null)
-        {
-            args.AddRange(["--seed", seed]);
-        }
         if (listenAddress is not null)
         {
             args.AddRange(["--host", listenAddress]);

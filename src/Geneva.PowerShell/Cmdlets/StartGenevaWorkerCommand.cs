@@ -20,7 +20,7 @@ public sealed class StartGenevaWorkerCommand : ClusterCmdlet
 
     private ClusterNodeProcess? _node;
 
-    /// <summary>The cluster to join: the object Start-GenevaCluster returned, or the seed's host:port.</summary>
+    /// <summary>The cluster to join: the object Start-GenevaCluster returned, the seed's host:port, or a deployed cluster's membership connection string.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Cluster", "Address")]
     [ClusterAddress]
@@ -54,13 +54,13 @@ public sealed class StartGenevaWorkerCommand : ClusterCmdlet
     protected override void ProcessRecord() => GuardCluster(() =>
     {
         var name = Name ?? $"{Environment.MachineName.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..4]}";
-        if (!ShouldProcess(Join, $"Join the cluster as worker node '{name}' with {Slots} slot(s)"))
+        if (!ShouldProcess(ClusterHost.Display(Join), $"Join the cluster as worker node '{name}' with {Slots} slot(s)"))
         {
             return;
         }
         ClusterHost.Require();
         using var log = new BlockingCollection<string>();
-        _node = ClusterNodeProcess.Start(name, Slots, NumGpus, Join, ListenAddress ?? LocalAddressTowards(Join), log);
+        _node = ClusterNodeProcess.Start(name, Slots, NumGpus, Join, ListenAddress ?? LocalAddressTowards(ClusterHost.IsDatabase(Join) ? ClusterHost.DatabaseServer(Join) : Join), log);
         var joined = false;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(Timeout);
         try
@@ -76,21 +76,21 @@ public sealed class StartGenevaWorkerCommand : ClusterCmdlet
                 {
                     joined = true;
                     var node = _node.Ready.Result;
-                    WriteVerbose($"Joined the cluster at {Join} as {node.Name} ({node.Address}, process {node.ProcessId}); Ctrl+C leaves it.");
+                    WriteVerbose($"Joined the cluster at {ClusterHost.Display(Join)} as {node.Name} ({node.Address}, process {node.ProcessId}); Ctrl+C leaves it.");
                     WriteObject(node);
                 }
                 if (!joined && DateTime.UtcNow > deadline)
                 {
                     _node.Kill();
                     throw new ClusterException("ClusterJoinFailed", ErrorCategory.OperationTimeout,
-                        $"Node '{name}' did not join the cluster at '{Join}' within {Timeout} s. {_node.Tail}".TrimEnd(), Join);
+                        $"Node '{name}' did not join the cluster at '{ClusterHost.Display(Join)}' within {Timeout} s. {_node.Tail}".TrimEnd(), ClusterHost.Display(Join));
                 }
             }
             _node.WaitForExit(s_leaveTimeout);
             if (!joined)
             {
                 throw new ClusterException("ClusterJoinFailed", ErrorCategory.ConnectionError,
-                    $"Node '{name}' exited with code {_node.ExitCode} before it joined the cluster at '{Join}'. {_node.Tail}".TrimEnd(), Join);
+                    $"Node '{name}' exited with code {_node.ExitCode} before it joined the cluster at '{ClusterHost.Display(Join)}'. {_node.Tail}".TrimEnd(), ClusterHost.Display(Join));
             }
             if (_node.ExitCode != 0)
             {
@@ -120,9 +120,16 @@ public sealed class StartGenevaWorkerCommand : ClusterCmdlet
         _node?.AskToLeave();
     }
 
-    /// <summary>Loopback for a loopback seed; else the local address this machine reaches the seed from (no packet is sent).</summary>
-    private static string? LocalAddressTowards(string seed)
+    /// <summary>
+    /// Loopback for a loopback seed; else the local address this machine reaches the seed (or the membership database's
+    /// server) from (no packet is sent).
+    /// </summary>
+    private static string? LocalAddressTowards(string? seed)
     {
+        if (seed is null)
+        {
+            return null;
+        }
         var host = seed[..seed.LastIndexOf(':')].Trim('[', ']');
         if (host == "localhost" || IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip))
         {
