@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Geneva.Core.Execution.Workers;
 
 namespace Geneva.Cluster.Node;
@@ -12,7 +11,7 @@ namespace Geneva.Cluster.Node;
 internal sealed class SlotWorker
 {
     private readonly Process _process;
-    private readonly StringBuilder _errors = new();
+    private readonly ErrorOutputTail _errors = new();
     private readonly Lock _writeGate = new();
     private volatile bool _killed;
 
@@ -34,17 +33,7 @@ internal sealed class SlotWorker
 
     public string EndDescription => _killed ? "was killed" : $"exited (code {(Exited ? _process.ExitCode : 0)})";
 
-    public string ErrorTail
-    {
-        get
-        {
-            lock (_errors)
-            {
-                var text = _errors.ToString().Trim();
-                return text.Length == 0 ? "" : "Its error output ended: " + text[Math.Max(0, text.Length - 600)..];
-            }
-        }
-    }
+    public string ErrorTail => _errors.Describe();
 
     public static SlotWorker Start(ProcessStartInfo info, int slot, string launchKey, Action<SlotWorker, WorkerMessage> onMessage,
         Action<SlotWorker> onExit)
@@ -55,21 +44,7 @@ internal sealed class SlotWorker
         info.UseShellExecute = false;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start a worker process ({info.FileName}).");
         var worker = new SlotWorker(process, slot, launchKey);
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-            lock (worker._errors)
-            {
-                worker._errors.AppendLine(e.Data);
-                if (worker._errors.Length > 8192)
-                {
-                    worker._errors.Remove(0, worker._errors.Length - 4096);
-                }
-            }
-        };
+        process.ErrorDataReceived += (_, e) => worker._errors.Append(e.Data);
         process.BeginErrorReadLine();
         new Thread(() =>
         {

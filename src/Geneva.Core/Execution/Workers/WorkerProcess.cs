@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Threading.Channels;
 
 namespace Geneva.Core.Execution.Workers;
@@ -50,7 +49,7 @@ internal sealed class WorkerProcess : IPooledWorker
     }
 
     private readonly Process _process;
-    private readonly StringBuilder _errors = new();
+    private readonly ErrorOutputTail _errors = new();
 
     private WorkerProcess(Process process)
     {
@@ -95,17 +94,7 @@ internal sealed class WorkerProcess : IPooledWorker
 
     public int ExitCode => Exited ? _process.ExitCode : 0;
 
-    public string ErrorTail
-    {
-        get
-        {
-            lock (_errors)
-            {
-                var text = _errors.ToString().Trim();
-                return text.Length == 0 ? "" : "Its error output ended: " + text[Math.Max(0, text.Length - 600)..];
-            }
-        }
-    }
+    public string ErrorTail => _errors.Describe();
 
     public static WorkerProcess Start(ProcessStartInfo info, ChannelWriter<(WorkerProcess, WorkerMessage?)> events, string? poolKey)
     {
@@ -118,21 +107,7 @@ internal sealed class WorkerProcess : IPooledWorker
         StartupTrace.Mark($"session:worker-spawned:{process.Id}");
         var worker = new WorkerProcess(process) { PoolKey = poolKey };
         worker.Attach(events);
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-            lock (worker._errors)
-            {
-                worker._errors.AppendLine(e.Data);
-                if (worker._errors.Length > 8192)
-                {
-                    worker._errors.Remove(0, worker._errors.Length - 4096);
-                }
-            }
-        };
+        process.ErrorDataReceived += (_, e) => worker._errors.Append(e.Data);
         process.BeginErrorReadLine();
         new Thread(() =>
         {
