@@ -72,7 +72,7 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
         var wait = Wait.IsPresent;
         var column = Column;
         var launch = new BackfillLaunch(path, $"Resume-GenevaBackfill -Table '{path}'" + (jobId is null ? "" : $" -JobId '{jobId}'") +
-                (column is null ? "" : $" -Column '{column}'") + (Cluster is null ? "" : $" -Cluster '{Cluster}'"),
+                (column is null ? "" : $" -Column '{column}'") + (Cluster is null ? "" : $" -Cluster '{ClusterHost.Display(Cluster)}'"),
             coordinator => coordinator.Resume(path, jobId, adjust, wait, column), ConcurrencyGiven: Concurrency is not null)
         {
             Cluster = Cluster,

@@ -52,7 +52,7 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
         }
         var wait = Wait.IsPresent;
         var launch = new BackfillLaunch(path, $"Start-GenevaBackfill -Table '{path}' -Column '{request.Column}'" +
-                (Cluster is null ? "" : $" -Cluster '{Cluster}'"),
+                (Cluster is null ? "" : $" -Cluster '{ClusterHost.Display(Cluster)}'"),
             coordinator => coordinator.Start(GenevaTable.Open(path, version), request, wait), request.Concurrency is not null)
         {
             Cluster = Cluster,

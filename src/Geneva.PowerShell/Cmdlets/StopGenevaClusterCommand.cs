@@ -24,7 +24,7 @@ public sealed class StopGenevaClusterCommand : ClusterCmdlet
 
     protected override void ProcessRecord() => GuardCluster(() =>
     {
-        if (!ShouldProcess(Cluster, "Stop every node of the cluster"))
+        if (!ShouldProcess(ClusterHost.Display(Cluster), "Stop every node of the cluster"))
         {
             return;
         }
