@@ -146,7 +146,19 @@ Describe 'A connection string with a password, where no cluster is' {
         Assert-NoSecret @($err) 'the connection string is shown without its password'
     }
 
-    It 'Start-GenevaBackfill -Cluster on an empty database fails with ClusterNotFound, records no job, and hides the password' {
+    It 'Start-GenevaWorker -Join at a database server that does not answer fails with ClusterJoinFailed, one line of cause, no password' {
+        $nowhere = "Host=127.0.0.1;Port=$(Get-FreePort);Username=postgres;Password=$secret;Database=none;Timeout=3"
+        $verbose = [System.Collections.Generic.List[object]]::new()
+        $err = $null
+        try { Start-GenevaWorker -Join $nowhere -Name nowhere -Timeout 60 -Verbose -ErrorAction Stop 4>&1 | ForEach-Object { $verbose.Add($_) } }
+        catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'ClusterJoinFailed,Geneva.PowerShell.Cmdlets.StartGenevaWorkerCommand'
+        $err.Exception.Message | Should -Match 'exited with code 2 before it joined.*membership database did not answer: Failed to connect'
+        $err.Exception.Message | Should -Not -Match 'Unhandled exception' -Because 'a database that is down is a cause, not a crash'
+        Assert-NoSecret (@($err) + $verbose.ToArray()) 'the connection string is shown without its password'
+    }
+
+    It 'Start-/Resume-GenevaBackfill -Cluster on an empty database fail with ClusterNotFound, record no job, and hide the password' {
         $t = New-TestTable -Rows 20 -PerFragment 10
         Add-GenevaColumn -Table $t -Name d -Udf (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName LoggedSleepyDouble) | Out-Null
         foreach ($concurrency in @{}, @{ Concurrency = 2 }) {
@@ -157,6 +169,11 @@ Describe 'A connection string with a password, where no cluster is' {
             $err.FullyQualifiedErrorId | Should -Be 'ClusterNotFound,Geneva.PowerShell.Cmdlets.StartGenevaBackfillCommand'
             Assert-NoSecret (@($err) + $verbose.ToArray()) 'the connection string is shown without its password'
         }
+        $err = $null
+        try { Resume-GenevaBackfill -Table $t -Cluster $empty -ErrorAction Stop }
+        catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'ClusterNotFound,Geneva.PowerShell.Cmdlets.ResumeGenevaBackfillCommand'
+        Assert-NoSecret @($err) 'the connection string is shown without its password'
         @(Get-GenevaJob $t) | Should -BeNullOrEmpty
     }
 
