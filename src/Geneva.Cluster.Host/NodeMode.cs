@@ -23,7 +23,16 @@ internal static class NodeMode
         if (postgres is not null)
         {
             // An empty database gets the membership schema from the first node (idempotent, safe concurrently).
-            await Geneva.Cluster.Membership.PostgresMembership.InstallSchemaAsync(postgres);
+            try
+            {
+                await Geneva.Cluster.Membership.PostgresMembership.InstallSchemaAsync(postgres);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                // One line for whoever started the node, not a stack trace.
+                await Console.Error.WriteLineAsync($"The membership database did not answer: {e.Message}");
+                return 2;
+            }
         }
         var seed = postgres is null && args.String("seed") is { } s ? CommandLine.Endpoint(s) : self;
         var name = args.String("name") ?? $"{Environment.MachineName}-{Environment.ProcessId}";

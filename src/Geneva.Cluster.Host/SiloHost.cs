@@ -33,15 +33,24 @@ internal static class SiloHost
     /// <summary>
     /// Where the cluster is, for dispatch, status and stop: the --seed that answers, or with --postgres the first
     /// active node in the membership table (it stands in for the seed: the local address that reaches it, stop's
-    /// last node). Null when no cluster is there.
+    /// last node). Null when no cluster is there, or its database does not answer.
     /// </summary>
     public static async Task<IPEndPoint?> Locate(CommandLine args, TimeSpan timeout)
     {
         if (args.Postgres is { } postgres)
         {
             using var cancel = new CancellationTokenSource(timeout);
-            var active = await PostgresMembership.ActiveSilosAsync(postgres, cancel.Token);
-            return active.Count > 0 ? active[0] : null;
+            try
+            {
+                var active = await PostgresMembership.ActiveSilosAsync(postgres, cancel.Token);
+                return active.Count > 0 ? active[0] : null;
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or OperationCanceledException or TimeoutException)
+            {
+                // An unreachable database is no cluster there (exit 2), not a crash.
+                await Console.Error.WriteLineAsync($"The membership database did not answer: {e.Message}");
+                return null;
+            }
         }
         var seed = CommandLine.Endpoint(args.Required("seed"));
         return await Answers(seed, timeout) ? seed : null;

@@ -11,7 +11,7 @@ namespace Geneva.PowerShell.Cmdlets;
 [OutputType(typeof(GenevaClusterNode))]
 public sealed class GetGenevaClusterCommand : ClusterCmdlet
 {
-    /// <summary>The cluster: the object Start-GenevaCluster returned, or the seed's host:port.</summary>
+    /// <summary>The cluster: the object Start-GenevaCluster returned, the seed's host:port, or a deployed cluster's membership connection string.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Address")]
     [ClusterAddress]

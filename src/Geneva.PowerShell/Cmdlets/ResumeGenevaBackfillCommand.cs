@@ -39,7 +39,7 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    /// <summary>Runs the rest on a cluster's nodes (the object Start-GenevaCluster returned, or the seed's host:port); -Concurrency is then the slots to use.</summary>
+    /// <summary>Runs the rest on a cluster's nodes (the object Start-GenevaCluster returned, the seed's host:port, or a deployed cluster's membership connection string); -Concurrency is then the slots to use.</summary>
     [Parameter]
     [ClusterAddress]
     public string? Cluster { get; set; }
@@ -72,7 +72,7 @@ public sealed class ResumeGenevaBackfillCommand : GenevaCmdlet
         var wait = Wait.IsPresent;
         var column = Column;
         var launch = new BackfillLaunch(path, $"Resume-GenevaBackfill -Table '{path}'" + (jobId is null ? "" : $" -JobId '{jobId}'") +
-                (column is null ? "" : $" -Column '{column}'") + (Cluster is null ? "" : $" -Cluster '{Cluster}'"),
+                (column is null ? "" : $" -Column '{column}'") + (Cluster is null ? "" : $" -Cluster '{ClusterHost.Display(Cluster)}'"),
             coordinator => coordinator.Resume(path, jobId, adjust, wait, column), ConcurrencyGiven: Concurrency is not null)
         {
             Cluster = Cluster,

@@ -33,7 +33,7 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    /// <summary>Runs the tasks on a cluster's nodes (the object Start-GenevaCluster returned, or the seed's host:port); -Concurrency is then the slots to use.</summary>
+    /// <summary>Runs the tasks on a cluster's nodes (the object Start-GenevaCluster returned, the seed's host:port, or a deployed cluster's membership connection string); -Concurrency is then the slots to use.</summary>
     [Parameter]
     [ClusterAddress]
     public string? Cluster { get; set; }
@@ -52,7 +52,7 @@ public sealed class StartGenevaBackfillCommand : BackfillCmdlet
         }
         var wait = Wait.IsPresent;
         var launch = new BackfillLaunch(path, $"Start-GenevaBackfill -Table '{path}' -Column '{request.Column}'" +
-                (Cluster is null ? "" : $" -Cluster '{Cluster}'"),
+                (Cluster is null ? "" : $" -Cluster '{ClusterHost.Display(Cluster)}'"),
             coordinator => coordinator.Start(GenevaTable.Open(path, version), request, wait), request.Concurrency is not null)
         {
             Cluster = Cluster,

@@ -11,7 +11,7 @@ namespace Geneva.PowerShell.Cmdlets;
 [OutputType(typeof(void))]
 public sealed class StopGenevaClusterCommand : ClusterCmdlet
 {
-    /// <summary>The cluster: the object Start-GenevaCluster returned, or the seed's host:port.</summary>
+    /// <summary>The cluster: the object Start-GenevaCluster returned, the seed's host:port, or a deployed cluster's membership connection string.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Address")]
     [ClusterAddress]
@@ -24,7 +24,7 @@ public sealed class StopGenevaClusterCommand : ClusterCmdlet
 
     protected override void ProcessRecord() => GuardCluster(() =>
     {
-        if (!ShouldProcess(Cluster, "Stop every node of the cluster"))
+        if (!ShouldProcess(ClusterHost.Display(Cluster), "Stop every node of the cluster"))
         {
             return;
         }
