@@ -52,6 +52,24 @@ public sealed class DispatcherTests
             }
             throw new TimeoutException($"No start number {n}.");
         }
+
+        /// <summary>Waits (bounded) until <paramref name="dispatchId"/> was abandoned: that call goes out on the thread pool too.</summary>
+        public bool WaitForAbandoned(long dispatchId)
+        {
+            var until = DateTime.UtcNow.AddSeconds(10);
+            while (DateTime.UtcNow < until)
+            {
+                lock (Abandoned)
+                {
+                    if (Abandoned.Contains(dispatchId))
+                    {
+                        return true;
+                    }
+                }
+                Thread.Sleep(5);
+            }
+            return false;
+        }
     }
 
     private readonly RecordingSlots _slots = new();
@@ -91,7 +109,7 @@ public sealed class DispatcherTests
         Assert.Equal(1, dispatcher.StaleDropped);
         Assert.Single(_sent, m => m.Type == WorkerMessage.Receipt);
         Assert.Equal(7, _sent.Single(m => m.Type == WorkerMessage.Receipt).TaskNumber);
-        Assert.Contains(first, _slots.Abandoned);
+        Assert.True(_slots.WaitForAbandoned(first), $"Dispatch {first} was never abandoned.");
         Assert.Contains(_sent, m => m.Type == WorkerMessage.Notice && m.Message!.Contains("no checkpoint for 10 s"));
     }
 
