@@ -105,6 +105,31 @@ Describe 'UDF kinds over a loopback cluster' {
         @($words.Cluster | Where-Object words -ne 2).Count | Should -Be 0
     }
 
+    It 'recomputes a Test-GenevaBackfill sample on the cluster''s nodes, which find the stored values' {
+        $t = New-TestTable -Rows 40 -PerFragment 20
+        Add-GenevaColumn -Table $t -Name len -Udf (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName StringLength)
+        Start-GenevaBackfill -Table $t -Column len | Out-Null
+
+        $stream = @(Test-GenevaBackfill -Table $t -Column len -Sample 10 -Seed 3 -Cluster $cluster -Verbose 4>&1)
+
+        $result = @($stream | Where-Object { $_ -is [Geneva.Core.Verification.BackfillVerification] })
+        $result.Count | Should -Be 1
+        $result[0].Sampled | Should -Be 10
+        $result[0].Mismatched | Should -Be 0
+        $result[0].Passed | Should -BeTrue
+        @($stream | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'dispatcher@' }).Count |
+            Should -BeGreaterThan 0 -Because 'the sample ran through the cluster''s dispatcher, not a local worker'
+    }
+
+    It 'says ClusterNotFound when Test-GenevaBackfill -Cluster names no cluster' {
+        $t = New-TestTable -Rows 10 -PerFragment 10
+        Add-GenevaColumn -Table $t -Name len -Udf (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName StringLength)
+        Start-GenevaBackfill -Table $t -Column len | Out-Null
+
+        { Test-GenevaBackfill -Table $t -Column len -Cluster 127.0.0.1:1 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ClusterNotFound,Geneva.PowerShell.Cmdlets.TestGenevaBackfillCommand'
+    }
+
     It 'leaves no node or slot worker running once the cluster is stopped' {
         $tree = @(Get-ProcessTree $nodePids)
         $tree.Count | Should -BeGreaterThan 2 -Because 'each node keeps its slot worker warm between tasks'

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using Geneva.Core;
 using Geneva.Core.Storage;
 using Geneva.Core.Verification;
+using Geneva.PowerShell.Cluster;
 using Geneva.PowerShell.Infrastructure;
 using Geneva.PowerShell.Workers;
 
@@ -51,13 +52,25 @@ public sealed class TestGenevaBackfillCommand : GenevaCmdlet
     [ValidateRange(1, long.MaxValue)]
     public long? Version { get; set; }
 
-    protected override void ProcessRecord()
+    /// <summary>
+    /// Recomputes the sample on a cluster's nodes (the object Start-GenevaCluster returned, the seed's host:port, or a
+    /// deployed cluster's membership connection string), so a node that computes otherwise shows as mismatches.
+    /// </summary>
+    [Parameter]
+    [ClusterAddress]
+    public string? Cluster { get; set; }
+
+    protected override void ProcessRecord() => ClusterCheck.Guard(this, () =>
     {
         try
         {
             var table = GenevaTable.Open(Table, Version);
             var request = new VerificationRequest { Column = Column, Where = Where, Sample = Sample, Seed = Seed, Tolerance = Tolerance };
-            WriteObject(BackfillVerifier.Verify(table, request, WorkerExecutors.Factory(WriteVerbose), _stop.Token, WriteVerbose));
+            // One slot of the cluster: the sample is small, and the probe runs as one task.
+            var executors = Cluster is null
+                ? WorkerExecutors.Factory(WriteVerbose)
+                : WorkerExecutors.Cluster(Cluster, ClusterCheck.Slots(this, Cluster, concurrencyGiven: true, _stop.Token));
+            WriteObject(BackfillVerifier.Verify(table, request, executors, _stop.Token, WriteVerbose));
         }
         catch (GenevaException e)
         {
@@ -68,7 +81,7 @@ public sealed class TestGenevaBackfillCommand : GenevaCmdlet
         {
             // Stopped: nothing was written, nothing to report.
         }
-    }
+    });
 
     protected override void StopProcessing() => _stop.Cancel();
 }
