@@ -10,41 +10,6 @@ BeforeAll {
     # Every process a test starts, so AfterAll can kill what is left: node, job and coordinator pids.
     $script:started = [System.Collections.Generic.List[int]]::new()
 
-    # The pids of these processes and of all their descendants (one `ps` call: fast enough to kill a tree mid-job).
-    function Get-ProcessTree([int[]] $Roots) {
-        $children = @{}
-        foreach ($line in & ps -e -o 'pid=,ppid=') {
-            $pidText, $ppidText = -split $line
-            $children[[int] $ppidText] += @([int] $pidText)
-        }
-        $seen = [System.Collections.Generic.HashSet[int]]::new()
-        $queue = [System.Collections.Generic.Queue[int]]::new()
-        foreach ($r in $Roots) { if (Test-Alive $r) { $queue.Enqueue($r) } }
-        while ($queue.Count -gt 0) {
-            $p = $queue.Dequeue()
-            if ($seen.Add($p)) { foreach ($c in @($children[$p])) { if ($c) { $queue.Enqueue($c) } } }
-        }
-        @($seen)
-    }
-
-    function Test-Alive([int] $Id) {
-        $state = (Get-Content -LiteralPath "/proc/$Id/stat" -Raw -ErrorAction Ignore) -replace '^.*\)\s+(\S).*$', '$1'
-        $state -and $state.Trim() -ne 'Z'
-    }
-
-    # kill -9 a process and everything it started (a lost machine).
-    function Stop-Tree([int] $Id) {
-        $tree = @(Get-ProcessTree $Id)
-        if ($tree) { & kill -9 @tree 2>$null }
-    }
-
-    # A loopback port nothing listens on.
-    function Get-FreePort {
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start()
-        try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
-    }
-
     function New-LoggedColumn([string] $Table, [string] $Name = 'd') {
         Add-GenevaColumn -Table $Table -Name $Name -Udf (New-GenevaUdf -AssemblyPath $TestUdfs -TypeName LoggedSleepyDouble) | Out-Null
     }

@@ -7,34 +7,6 @@ BeforeAll {
     # Every process a test starts (nodes, the database server), so AfterAll can kill what is left.
     $script:started = [System.Collections.Generic.List[int]]::new()
 
-    # The pids of these processes and of all their descendants.
-    function Get-ProcessTree([int[]] $Roots) {
-        $children = @{}
-        foreach ($line in & ps -e -o 'pid=,ppid=') {
-            $pidText, $ppidText = -split $line
-            $children[[int] $ppidText] += @([int] $pidText)
-        }
-        $seen = [System.Collections.Generic.HashSet[int]]::new()
-        $queue = [System.Collections.Generic.Queue[int]]::new()
-        foreach ($r in $Roots) { if (Test-Alive $r) { $queue.Enqueue($r) } }
-        while ($queue.Count -gt 0) {
-            $p = $queue.Dequeue()
-            if ($seen.Add($p)) { foreach ($c in @($children[$p])) { if ($c) { $queue.Enqueue($c) } } }
-        }
-        @($seen)
-    }
-
-    function Test-Alive([int] $Id) {
-        $state = (Get-Content -LiteralPath "/proc/$Id/stat" -Raw -ErrorAction Ignore) -replace '^.*\)\s+(\S).*$', '$1'
-        $state -and $state.Trim() -ne 'Z'
-    }
-
-    function Get-FreePort {
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start()
-        try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
-    }
-
     # The folder of initdb and pg_ctl: GENEVA_POSTGRES_BIN, /usr/lib/postgresql/<newest>/bin, or PATH.
     function Find-PostgresBin {
         $has = { param($f) $f -and (Test-Path (Join-Path $f 'initdb')) -and (Test-Path (Join-Path $f 'pg_ctl')) }

@@ -7,29 +7,6 @@ BeforeAll {
     $script:expected = (Get-Content -Raw (Join-Path $models 'expected.json') | ConvertFrom-Json).outputs.'halve.pt'
     $script:small = @{ CheckpointSize = 10; MinCheckpointSize = 10; MaxCheckpointSize = 10 }
 
-    # The pids of these processes and of all their descendants (a node's slot workers included).
-    function Get-ProcessTree([int[]] $Roots) {
-        $children = @{}
-        foreach ($line in & ps -e -o 'pid=,ppid=') {
-            $pidText, $ppidText = -split $line
-            $children[[int] $ppidText] += @([int] $pidText)
-        }
-        $seen = [System.Collections.Generic.HashSet[int]]::new()
-        $queue = [System.Collections.Generic.Queue[int]]::new()
-        foreach ($r in $Roots) { $queue.Enqueue($r) }
-        while ($queue.Count -gt 0) {
-            $p = $queue.Dequeue()
-            if ($seen.Add($p)) { foreach ($c in @($children[$p])) { if ($c) { $queue.Enqueue($c) } } }
-        }
-        @($seen | Where-Object { Test-Alive $_ })
-    }
-
-    # Running (a zombie, dead but not yet reaped, is not).
-    function Test-Alive([int] $Id) {
-        $state = (Get-Content -LiteralPath "/proc/$Id/stat" -Raw -ErrorAction Ignore) -replace '^.*\)\s+(\S).*$', '$1'
-        $state -and $state.Trim() -ne 'Z'
-    }
-
     # Runs the column's backfill on a copy of the table in this session, then over the cluster on the table itself;
     # returns both tables' rows (id and the column, in id order) and the cluster job's result.
     function Invoke-LocalAndCluster([string] $Table, [string] $Column, [int] $Concurrency = 2) {

@@ -39,3 +39,39 @@ function Wait-Until {
         Start-Sleep -Milliseconds 100
     }
 }
+
+# Running (a zombie, dead but not yet reaped, is not). Linux: from /proc, like the cluster tests that use it.
+function Test-Alive([int] $Id) {
+    $state = (Get-Content -LiteralPath "/proc/$Id/stat" -Raw -ErrorAction Ignore) -replace '^.*\)\s+(\S).*$', '$1'
+    $state -and $state.Trim() -ne 'Z'
+}
+
+# The running processes among these and all their descendants (one `ps` call: fast enough to kill a tree mid-job).
+function Get-ProcessTree([int[]] $Roots) {
+    $children = @{}
+    foreach ($line in & ps -e -o 'pid=,ppid=') {
+        $pidText, $ppidText = -split $line
+        $children[[int] $ppidText] += @([int] $pidText)
+    }
+    $seen = [System.Collections.Generic.HashSet[int]]::new()
+    $queue = [System.Collections.Generic.Queue[int]]::new()
+    foreach ($r in $Roots) { if (Test-Alive $r) { $queue.Enqueue($r) } }
+    while ($queue.Count -gt 0) {
+        $p = $queue.Dequeue()
+        if ($seen.Add($p)) { foreach ($c in @($children[$p])) { if ($c) { $queue.Enqueue($c) } } }
+    }
+    @($seen | Where-Object { Test-Alive $_ })
+}
+
+# kill -9 a process and everything it started (a lost machine).
+function Stop-Tree([int] $Id) {
+    $tree = @(Get-ProcessTree $Id)
+    if ($tree) { & kill -9 @tree 2>$null }
+}
+
+# A TCP port on loopback that nothing listens on now.
+function Get-FreePort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
