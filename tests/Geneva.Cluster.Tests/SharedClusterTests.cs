@@ -84,6 +84,32 @@ public sealed class SharedClusterTests(SharedCluster cluster) : IClassFixture<Sh
     }
 
     [Fact]
+    public void Start_NodesWithoutTheUdfFolder_FetchTheUdfsPrivateDependencyToo()
+    {
+        using var folder = new TestFolder();
+        // A UDF whose assembly needs another one from its folder (as a user's bin folder would hold it), in a
+        // folder of its own that the nodes are told to treat as absent.
+        var udfFolder = Directory.CreateDirectory(folder.Table("udf-with-dependency")).FullName;
+        var udfPath = Path.Combine(udfFolder, "Geneva.TestUdfs.dll");
+        File.Copy(TestData.TestUdfsPath, udfPath);
+        var helpers = Path.Combine(Path.GetDirectoryName(TestData.TestUdfsPath)!, "Geneva.TestUdfs.Helpers.dll");
+        File.Copy(helpers, Path.Combine(udfFolder, "Geneva.TestUdfs.Helpers.dll"));
+        var udf = Geneva.Core.Udfs.DotNetUdfLoader.Describe(udfPath, "VowelCount");
+        var table = TestData.Create(folder.Table(), 400, rowsPerFragment: 200, batchRows: 128).AddColumn("v", "int32", udf);
+        var executor = new ClusterTaskExecutor(_cluster.Clusters.Dispatcher, slots: 2, instancesPerSlot: 1, TimeSpan.FromSeconds(60));
+
+        var result = new BackfillCoordinator(new BackfillRunOptions { Executor = executor })
+            .Start(table, new BackfillRequest { Column = "v", CheckpointSize = 100, MinCheckpointSize = 100 });
+
+        Assert.Equal(JobStatus.Done, result.Status);
+        Assert.Equal(Enumerable.Range(0, 400).Select(i => (object?)TestData.TextFor(i).Count(c => "aeiouAEIOU".Contains(c))),
+            TestData.Column(GenevaTable.Open(table.Path), "v"));
+        var copies = Directory.GetFiles(_cluster.UdfCache, "Geneva.TestUdfs.Helpers.dll", SearchOption.AllDirectories);
+        Assert.NotEmpty(copies);
+        Assert.All(copies, c => Assert.Equal(File.ReadAllBytes(helpers), File.ReadAllBytes(c)));
+    }
+
+    [Fact]
     public void Start_TaskSilentPastCheckpointTimeout_AbandonedAndResentThenFailsAfterThreeAttempts()
     {
         using var folder = new TestFolder();

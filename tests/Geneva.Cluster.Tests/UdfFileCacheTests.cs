@@ -87,4 +87,31 @@ public sealed class UdfFileCacheTests
         var e = Assert.Throws<GenevaException>(() => dispatcher.ReadUdf("/etc/passwd", 0, 100));
         Assert.Equal(GenevaErrorCode.UdfLoadFailed, e.Code);
     }
+
+    [Fact]
+    public void ReadUdf_AssemblyBesideAUdfAssembly_ServedOrAbsent_AnyOtherFileRefused()
+    {
+        using var folder = new TestFolder();
+        var udfFolder = Directory.CreateDirectory(folder.Table("bin")).FullName;
+        var udfFile = Path.Combine(udfFolder, "udf.dll");
+        File.WriteAllBytes(udfFile, [1, 2, 3]);
+        File.WriteAllBytes(Path.Combine(udfFolder, "Dependency.dll"), [4, 5]);
+        File.WriteAllBytes(Path.Combine(udfFolder, "notes.txt"), [6]);
+        File.WriteAllBytes(folder.Table("Elsewhere.dll"), [7]);
+        var (dispatcher, _) = Serving(udfFile);
+
+        Assert.Equal(new byte[] { 4, 5 }, dispatcher.ReadUdf(Path.Combine(udfFolder, "Dependency.dll"), 0, 100).Data);
+        Assert.True(dispatcher.ReadUdf(Path.Combine(udfFolder, "Missing.dll"), 0, 100).IsAbsent);
+        Assert.Throws<GenevaException>(() => dispatcher.ReadUdf(Path.Combine(udfFolder, "notes.txt"), 0, 100));
+        Assert.Throws<GenevaException>(() => dispatcher.ReadUdf(folder.Table("Elsewhere.dll"), 0, 100));
+        Assert.Throws<GenevaException>(() => dispatcher.ReadUdf(Path.Combine(udfFolder, "..", "Elsewhere.dll"), 0, 100));
+    }
+
+    [Theory]
+    [InlineData("/bin/udf.dll", "Dep", "/bin/Dep.dll")]
+    [InlineData(@"C:\bin\udf.dll", "Dep", @"C:\bin\Dep.dll")]
+    [InlineData("/bin/udf.dll", "../Dep", null)]
+    [InlineData("/bin/udf.dll", "..", null)]
+    public void Beside_NamesTheAssemblyInTheUdfsFolder_WhateverItsSeparator(string udf, string reference, string? expected) =>
+        Assert.Equal(expected, UdfDependencies.Beside(udf, reference));
 }

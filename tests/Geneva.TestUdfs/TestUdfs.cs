@@ -39,6 +39,13 @@ public sealed class WordCount
     public int Apply(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
 }
 
+/// <summary>Vowels in text, counted by a private dependency (Geneva.TestUdfs.Helpers) that sits beside this assembly.</summary>
+[GenevaUdf("int32", InputColumns = ["text"])]
+public sealed class VowelCount : IScalarUdf
+{
+    public object? Apply(object?[] args) => args[0] is string text ? Helpers.Vowels.Count(text) : null;
+}
+
 /// <summary>Upper-cases text; stateless, for tests that need a utf8 UDF without CountingUpper's shared counters.</summary>
 [GenevaUdf("utf8", InputColumns = ["text"])]
 public sealed class Upper : IScalarUdf

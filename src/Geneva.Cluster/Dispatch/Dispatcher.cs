@@ -1,4 +1,5 @@
 using Geneva.Cluster.Grains;
+using Geneva.Cluster.Node;
 using Geneva.Core;
 using Geneva.Core.Execution.Workers;
 using Geneva.Core.Udfs;
@@ -34,6 +35,9 @@ public sealed class Dispatcher
     private readonly LinkedList<PendingTask> _pending = new();
     private readonly Dictionary<long, Dispatch> _inFlight = [];
     private readonly HashSet<string> _udfFiles = new(StringComparer.Ordinal);
+
+    /// <summary>The folders of the UDF assemblies tasks named: the assemblies in them are served as dependencies.</summary>
+    private readonly HashSet<string> _udfFolders = new(StringComparer.Ordinal);
     private long _nextId;
     private long _lastHeartbeat;
     private long? _noSlotsSince;
@@ -139,9 +143,13 @@ public sealed class Dispatcher
         lock (_gate)
         {
             var spec = task.Spec ?? throw new ArgumentException("A task message needs a spec.", nameof(task));
-            foreach (var file in UdfSourceHash.FilesOf(spec.Udf))
+            foreach (var file in UdfSourceHash.FilesOf(spec.Udf).Select(Path.GetFullPath))
             {
-                _udfFiles.Add(Path.GetFullPath(file));
+                _udfFiles.Add(file);
+                if (UdfDependencies.IsAssembly(file))
+                {
+                    _udfFolders.Add(Path.GetDirectoryName(file)!);
+                }
             }
             _pending.AddLast(new PendingTask(new SessionTask(task.TaskNumber, spec, task.Sizing ?? new CheckpointSizing(1, int.MaxValue, 10)), spec, 1));
             Pump(actions);
@@ -244,16 +252,25 @@ public sealed class Dispatcher
         Run(actions);
     }
 
-    /// <summary>A chunk of a UDF file some task named (never any other file), for a node that lacks it.</summary>
+    /// <summary>
+    /// A chunk of a UDF file some task named, or of an assembly beside a UDF assembly (its private dependency; <see
+    /// cref="UdfChunk.Absent"/> when there is none of that name), for a node that lacks it. Never any other file.
+    /// </summary>
     public UdfChunk ReadUdf(string path, long offset, int count)
     {
         var full = Path.GetFullPath(path);
+        bool isUdfFile;
         lock (_gate)
         {
-            if (!_udfFiles.Contains(full))
+            isUdfFile = _udfFiles.Contains(full);
+            if (!isUdfFile && !(UdfDependencies.IsAssembly(full) && _udfFolders.Contains(Path.GetDirectoryName(full)!)))
             {
                 throw new GenevaException(GenevaErrorCode.UdfLoadFailed, $"'{path}' is not the file of a UDF this dispatcher runs.", path);
             }
+        }
+        if (!isUdfFile && !File.Exists(full))
+        {
+            return UdfChunk.Absent;
         }
         using var file = File.OpenRead(full);
         file.Position = Math.Min(offset, file.Length);

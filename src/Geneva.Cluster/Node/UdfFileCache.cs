@@ -8,7 +8,9 @@ namespace Geneva.Cluster.Node;
 /// <summary>
 /// Makes a UDF's files (a .NET assembly; a model's weights and module assembly) present on this node
 /// with the bytes it was bound with: the shared path when it has them, else a copy fetched from the
-/// dispatcher in chunks into the cache folder (by content hash, so a copy serves every later task).
+/// dispatcher in chunks into the cache folder (by content hash, so a copy serves every later task),
+/// with the private dependencies the UDF's assemblies load from their folder (<see cref="UdfDependencies"/>).
+/// A copy is used once a marker file says that all of it arrived.
 /// </summary>
 public sealed class UdfFileCache(string folder, bool alwaysFetch)
 {
@@ -30,11 +32,12 @@ public sealed class UdfFileCache(string folder, bool alwaysFetch)
         }
         var dir = Path.Combine(folder, hash);
         var copies = files.Select((f, i) => Path.Combine(dir, $"{i}-{Path.GetFileName(f)}")).ToArray();
+        var complete = Path.Combine(dir, ".complete");
         var gate = _fetching.GetOrAdd(hash, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync();
         try
         {
-            if (!copies.All(File.Exists) || UdfSourceHash.OfFiles(copies) != hash)
+            if (!File.Exists(complete) || !copies.All(File.Exists) || UdfSourceHash.OfFiles(copies) != hash)
             {
                 Directory.CreateDirectory(dir);
                 for (var i = 0; i < files.Length; i++)
@@ -46,6 +49,14 @@ public sealed class UdfFileCache(string folder, bool alwaysFetch)
                     throw new GenevaException(GenevaErrorCode.UdfChanged,
                         $"UDF '{udf.Name}': the dispatcher's '{string.Join("' and '", files)}' hash to {got}, not {hash}.", udf.Name);
                 }
+                for (var i = 0; i < files.Length; i++)
+                {
+                    if (UdfDependencies.IsAssembly(files[i]))
+                    {
+                        await FetchDependencies(files[i], copies[i], dir, read);
+                    }
+                }
+                await File.WriteAllTextAsync(complete, "");
             }
         }
         finally
@@ -68,7 +79,32 @@ public sealed class UdfFileCache(string folder, bool alwaysFetch)
         }
     }
 
-    private static async Task Fetch(string remote, string local, ReadChunk read)
+    /// <summary>
+    /// The assemblies the fetched <paramref name="local"/> references that the dispatcher has beside its
+    /// <paramref name="remote"/>, and theirs in turn, fetched into <paramref name="dir"/> under their own names.
+    /// </summary>
+    private static async Task FetchDependencies(string remote, string local, string dir, ReadChunk read)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Path.GetFileNameWithoutExtension(local) };
+        var pending = new Queue<string>([local]);
+        while (pending.TryDequeue(out var assembly))
+        {
+            foreach (var name in UdfDependencies.ReferencesOf(assembly))
+            {
+                if (seen.Add(name) && UdfDependencies.Beside(remote, name) is { } source)
+                {
+                    var target = Path.Combine(dir, name + ".dll");
+                    if (await Fetch(source, target, read))
+                    {
+                        pending.Enqueue(target);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <returns>False when the dispatcher has no such file (a dependency the UDF's folder lacks).</returns>
+    private static async Task<bool> Fetch(string remote, string local, ReadChunk read)
     {
         var temp = local + $".{Environment.ProcessId}.part";
         await using (var file = File.Create(temp))
@@ -77,6 +113,12 @@ public sealed class UdfFileCache(string folder, bool alwaysFetch)
             while (true)
             {
                 var chunk = await read(remote, offset, UdfChunk.MaxBytes);
+                if (chunk.IsAbsent)
+                {
+                    file.Close();
+                    File.Delete(temp);
+                    return false;
+                }
                 await file.WriteAsync(chunk.Data);
                 offset += chunk.Data.Length;
                 if (offset >= chunk.Length || chunk.Data.Length == 0)
@@ -86,5 +128,6 @@ public sealed class UdfFileCache(string folder, bool alwaysFetch)
             }
         }
         File.Move(temp, local, overwrite: true);
+        return true;
     }
 }
