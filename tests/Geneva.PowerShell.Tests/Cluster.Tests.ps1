@@ -247,7 +247,7 @@ Start-GenevaBackfill -Table '$t' -Column d -Cluster '$($cluster.Address)' -Concu
         Stop-GenevaCluster -Cluster $cluster -Timeout 30
         Wait-Until { @($tree | Where-Object { Test-Alive $_ }).Count -eq 0 } -Seconds 30
         $joinJob | Wait-Job -Timeout 30 | Out-Null
-        $joinJob.State | Should -Be 'Completed' -Because ($joinJob.ChildJobs[0].Error | Out-String)
+        $joinJob.State | Should -Be 'Completed' -Because "$($joinJob.ChildJobs[0].JobStateInfo.Reason) $($joinJob.ChildJobs[0].Error | Out-String)"
         { Get-GenevaCluster $cluster -Timeout 3 -ErrorAction Stop } |
             Should -Throw -ErrorId 'ClusterNotFound,Geneva.PowerShell.Cmdlets.GetGenevaClusterCommand'
     }

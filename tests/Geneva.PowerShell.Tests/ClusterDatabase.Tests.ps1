@@ -257,7 +257,7 @@ Describe 'A cluster whose nodes joined through PostgreSQL' {
         Assert-NoSecret $verbose 'the verbose lines show the connection string without its password'
         foreach ($job in $joinJobs) {
             $job | Wait-Job -Timeout 60 | Out-Null
-            $job.State | Should -Be 'Completed' -Because ($job.ChildJobs[0].Error | Out-String)
+            $job.State | Should -Be 'Completed' -Because "$($job.ChildJobs[0].JobStateInfo.Reason) $($job.ChildJobs[0].Error | Out-String)"
         }
         Wait-Until { @($tree | Where-Object { Test-Alive $_ }).Count -eq 0 } -Seconds 30
         { Get-GenevaCluster -Cluster $cs -Timeout 3 -ErrorAction Stop } |

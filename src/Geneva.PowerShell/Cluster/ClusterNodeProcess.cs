@@ -129,15 +129,19 @@ internal sealed class ClusterNodeProcess
         while (_tail.Count > TailLines && _tail.TryDequeue(out _))
         {
         }
-        if (Log is { IsAddingCompleted: false } log)
+        if (Log is { } log)
         {
             try
             {
-                log.Add($"{Name}: {line}");
+                if (!log.IsAddingCompleted)
+                {
+                    log.Add($"{Name}: {line}");
+                }
             }
-            catch (InvalidOperationException)
+            catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
             {
-                // Completed between the check and the add: the cmdlet has stopped listening.
+                // Completed (or disposed) meanwhile: the cmdlet has stopped listening. This runs on the process's
+                // reader thread, where an exception would end the whole session.
             }
         }
     }

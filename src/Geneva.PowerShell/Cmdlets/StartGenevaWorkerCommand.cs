@@ -59,7 +59,10 @@ public sealed class StartGenevaWorkerCommand : ClusterCmdlet
             return;
         }
         ClusterHost.Require();
-        using var log = new BlockingCollection<string>();
+        // Never disposed: the node's output reader threads may still add a last line after the process has exited
+        // and this cmdlet has returned (an add then fails quietly, the collection being complete); a disposed
+        // collection would throw on those threads instead, and take the session's process down.
+        var log = new BlockingCollection<string>();
         _node = ClusterNodeProcess.Start(name, Slots, NumGpus, Join, ListenAddress ?? LocalAddressTowards(ClusterHost.IsDatabase(Join) ? ClusterHost.DatabaseServer(Join) : Join), log);
         var joined = false;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(Timeout);
