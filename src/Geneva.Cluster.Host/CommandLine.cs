@@ -34,8 +34,9 @@ internal sealed class CommandLine
     /// The membership database's connection string: --postgres, else (without --seed) <see cref="PostgresVariable"/>;
     /// null: the cluster of a seed.
     /// </summary>
-    public string? Postgres => String("postgres") ??
-                               (String("seed") is null ? Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } cs ? cs : null : null);
+    public string? Postgres => String("postgres") ?? (String("seed") is null ? NullIfEmpty(Environment.GetEnvironmentVariable(PostgresVariable)) : null);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     public string Required(string name) => String(name) ?? throw new UsageException($"--{name} is required.");
 

@@ -123,20 +123,14 @@ Describe 'A loopback cluster' {
     }
 
     It 'runs a backfill over the cluster that equals a local one, with metrics per node and a warning for slots it lacks' {
-        $t = New-TestTable -Rows 200 -PerFragment 50
-        $sb = { param($text) "$($text.Length):$text" }
-        Add-GenevaColumn -Table $t -Name s -Udf (New-GenevaUdf -Name s -OutputType utf8 -ScriptBlock $sb)
-        $local = Join-Path $TestDrive 'local.lance'
-        Copy-Item -Recurse $t $local
-        Start-GenevaBackfill -Table $local -Column s | Out-Null
+        $tables = New-ClusterComparisonTables
+        $t = $tables.Table
 
         $result = Start-GenevaBackfill -Table $t -Column s -Cluster $cluster -Concurrency 6 @small -WarningVariable warnings -WarningAction SilentlyContinue
         $result.Status | Should -Be 'Done'
         $result.RowsCheckpointed | Should -Be 200
         ($warnings -join "`n") | Should -Match 'Concurrency 6 asks for more than the cluster offers'
-        $onCluster = @(Read-GenevaTable $t -Column id, s)
-        $onLocal = @(Read-GenevaTable $local -Column id, s)
-        ($onCluster | ConvertTo-Json -Compress) | Should -Be ($onLocal | ConvertTo-Json -Compress)
+        Assert-SameAsLocal $tables
         # Receipts name "<node>/<host:pid>": Get-GenevaJob's worker metrics are per node.
         $workers = @((Get-GenevaJob $t).Workers.Worker)
         $workers | Should -Not -BeNullOrEmpty

@@ -207,12 +207,8 @@ Describe 'A cluster whose nodes joined through PostgreSQL' {
     }
 
     It 'Start-GenevaBackfill -Cluster with a connection string equals a local backfill, with metrics naming both nodes' {
-        $t = New-TestTable -Rows 200 -PerFragment 50
-        $sb = { param($text) "$($text.Length):$text" }
-        Add-GenevaColumn -Table $t -Name s -Udf (New-GenevaUdf -Name s -OutputType utf8 -ScriptBlock $sb)
-        $local = Join-Path $TestDrive 'local.lance'
-        Copy-Item -Recurse $t $local
-        Start-GenevaBackfill -Table $local -Column s | Out-Null
+        $tables = New-ClusterComparisonTables
+        $t = $tables.Table
 
         $out = @(Start-GenevaBackfill -Table $t -Column s -Cluster $cs -CheckpointSize 20 -MinCheckpointSize 20 -MaxCheckpointSize 20 -Verbose 4>&1)
         $verbose = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
@@ -221,9 +217,7 @@ Describe 'A cluster whose nodes joined through PostgreSQL' {
         $result.RowsCheckpointed | Should -Be 200
         ($verbose.Message -join "`n") | Should -Match '2 active node\(s\), 2 slot\(s\)'
         Assert-NoSecret $verbose 'the verbose lines show the connection string without its password'
-        $onCluster = @(Read-GenevaTable $t -Column id, s)
-        $onLocal = @(Read-GenevaTable $local -Column id, s)
-        ($onCluster | ConvertTo-Json -Compress) | Should -Be ($onLocal | ConvertTo-Json -Compress)
+        Assert-SameAsLocal $tables
         # Receipts name "<node>/<host:pid>": Get-GenevaJob's worker metrics are per node, and both nodes worked.
         $workers = @((Get-GenevaJob $t).Workers.Worker)
         foreach ($w in $workers) { $w | Should -Match '^pg-[12]/' }

@@ -75,3 +75,21 @@ function Get-FreePort {
     $listener.Start()
     try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
 }
+
+# A table with a scriptblock column 's' to backfill on a cluster, and a copy of it backfilled locally to compare with.
+function New-ClusterComparisonTables {
+    $t = New-TestTable -Rows 200 -PerFragment 50
+    $sb = { param($text) "$($text.Length):$text" }
+    Add-GenevaColumn -Table $t -Name s -Udf (New-GenevaUdf -Name s -OutputType utf8 -ScriptBlock $sb) | Out-Null
+    $local = Join-Path $TestDrive "local-$(Get-Random).lance"
+    Copy-Item -Recurse $t $local
+    Start-GenevaBackfill -Table $local -Column s | Out-Null
+    [pscustomobject]@{ Table = $t; Local = $local }
+}
+
+# The cluster's run wrote what the local run did.
+function Assert-SameAsLocal($Tables) {
+    $onCluster = @(Read-GenevaTable $Tables.Table -Column id, s)
+    $onLocal = @(Read-GenevaTable $Tables.Local -Column id, s)
+    ($onCluster | ConvertTo-Json -Compress) | Should -Be ($onLocal | ConvertTo-Json -Compress)
+}

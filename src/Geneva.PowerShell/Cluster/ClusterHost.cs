@@ -56,12 +56,7 @@ internal static class ClusterHost
         {
             return address;
         }
-        var builder = new System.Data.Common.DbConnectionStringBuilder();
-        try
-        {
-            builder.ConnectionString = address;
-        }
-        catch (ArgumentException)
+        if (ParseConnectionString(address) is not { } builder)
         {
             return "(a connection string)";
         }
@@ -78,12 +73,7 @@ internal static class ClusterHost
     /// <summary>The database server's host:port of a connection string (Host, Port 5432 by default), or null.</summary>
     public static string? DatabaseServer(string connectionString)
     {
-        var builder = new System.Data.Common.DbConnectionStringBuilder();
-        try
-        {
-            builder.ConnectionString = connectionString;
-        }
-        catch (ArgumentException)
+        if (ParseConnectionString(connectionString) is not { } builder)
         {
             return null;
         }
@@ -94,6 +84,19 @@ internal static class ClusterHost
         var first = host?.ToString()?.Split(',')[0].Trim();
         var port = builder.TryGetValue("Port", out var p) ? p?.ToString() : "5432";
         return string.IsNullOrEmpty(first) ? null : $"{first}:{port}";
+    }
+
+    /// <summary>A connection string's key=value pairs; null when it does not parse.</summary>
+    private static System.Data.Common.DbConnectionStringBuilder? ParseConnectionString(string connectionString)
+    {
+        try
+        {
+            return new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>`dotnet Geneva.Cluster.Host.dll mode args`, stdin, stdout and stderr redirected.</summary>

@@ -11,7 +11,7 @@ namespace Geneva.PowerShell.Cluster;
 internal sealed class ClusterManifest
 {
     /// <summary>The env variable the pods read the connection string into, from the Secret; args name it as $(...).</summary>
-    public const string ConnectionVariable = "GENEVA_CLUSTER_POSTGRES";
+    public const string ConnectionVariable = ClusterHost.PostgresVariable;
 
     public required string Name { get; init; }
     public required string Image { get; init; }
